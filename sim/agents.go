@@ -1,0 +1,157 @@
+package sim
+
+// Random numbers are counter-based: the number an agent draws in a step
+// is a hash of (seed, run, step, agent index), so it does not depend on
+// which worker handles the agent or in which order, and every agent draws
+// exactly one number per step whatever its choice set. Two scenarios that
+// differ only in their events therefore share every draw (common random
+// numbers). The hash is SplitMix64's finaliser, whose output over a Weyl
+// sequence passes BigCrush; keys for different steps and runs are
+// themselves hashed so that streams do not line up.
+
+const golden = 0x9e3779b97f4a7c15
+
+func mix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// streamKey returns the key of the stream of (seed, run, tag), where tag
+// is a step (from 0) or an initial-holding draw (negative).
+func streamKey(seed uint64, run, tag int) uint64 {
+	return mix(mix(mix(seed^0x6a09e667f3bcc909)+uint64(run)*golden) + uint64(int64(tag))*0xd1b54a32d192ed03)
+}
+
+// draw returns agent i's 63-bit random number in the stream with key k.
+func draw(k uint64, i int) uint64 { return mix(k+uint64(i)*golden) >> 1 }
+
+// block is a range of agents of one group.
+type block struct{ g, lo, hi int }
+
+// agents is the agent-based engine, generic in the width of the state.
+type agents[T uint8 | uint16] struct {
+	sp      space
+	groups  []group
+	seed    uint64
+	run     int
+	workers int
+	state   []T
+	blocks  []block
+	counts  [][]int64   // agents per state, per group
+	masses  [][]float64 // people per state, per group
+	wcnt    [][]uint32  // per worker, per table entry of all groups
+}
+
+func newAgents(cfg *Config, sp space, groups []group, seed uint64, run, workers int) engine {
+	if stateBytes(sp) == 1 {
+		return initAgents[uint8](cfg, sp, groups, seed, run, workers)
+	}
+	return initAgents[uint16](cfg, sp, groups, seed, run, workers)
+}
+
+func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed uint64, run, workers int) *agents[T] {
+	a := &agents[T]{sp: sp, groups: groups, seed: seed, run: run, workers: workers,
+		counts: make([][]int64, len(groups)), masses: make([][]float64, len(groups)),
+		wcnt: make([][]uint32, workers)}
+	n := cfg.Agents()
+	a.state = make([]T, n)
+	for g, gr := range groups {
+		hi := gr.first + gr.seg.Agents
+		for lo := gr.first; lo < hi; lo += blockSize {
+			a.blocks = append(a.blocks, block{g, lo, min(lo+blockSize, hi)})
+		}
+		a.counts[g] = make([]int64, sp.ns)
+		a.masses[g] = make([]float64, sp.ns)
+	}
+	// Initial wallets: method m is held with the segment's holding share,
+	// independently across methods, from streams tagged -1-m.
+	keys := make([]uint64, sp.nm)
+	for m := range keys {
+		keys[m] = streamKey(seed, run, -1-m)
+	}
+	parallel(len(a.blocks), workers, func(_, bi int) {
+		b := a.blocks[bi]
+		thr := make([]uint64, sp.nm)
+		for m, h := range groups[b.g].seg.Holdings {
+			thr[m] = uint64(h * (1 << 63))
+			if h >= 1 {
+				thr[m] = 1 << 63
+			}
+		}
+		for i := b.lo; i < b.hi; i++ {
+			w := 0
+			for m, k := range keys {
+				if draw(k, i) < thr[m] {
+					w |= 1 << m
+				}
+			}
+			a.state[i] = T(sp.state(w, 0, 0))
+		}
+	})
+	for g, gr := range groups {
+		for _, s := range a.state[gr.first : gr.first+gr.seg.Agents] {
+			a.counts[g][s]++
+		}
+		a.setMass(g)
+	}
+	return a
+}
+
+func (a *agents[T]) setMass(g int) {
+	w := a.groups[g].weight
+	for s, c := range a.counts[g] {
+		a.masses[g][s] = float64(c) * w
+	}
+}
+
+func (a *agents[T]) mass(g int) []float64 { return a.masses[g] }
+
+func (a *agents[T]) advance(step int, tabs []table, flows [][]float64) {
+	base := make([]int, len(tabs)+1)
+	for g := range tabs {
+		base[g+1] = base[g] + len(tabs[g].thr)
+	}
+	for w := range a.wcnt {
+		a.wcnt[w] = resize(a.wcnt[w], base[len(tabs)])
+		clear(a.wcnt[w])
+	}
+	key := streamKey(a.seed, a.run, step)
+	parallel(len(a.blocks), a.workers, func(w, bi int) {
+		b := a.blocks[bi]
+		t := &tabs[b.g]
+		cnt := a.wcnt[w][base[b.g]:base[b.g+1]]
+		stepBlock(a.state[b.lo:b.hi], b.lo, key, t, cnt)
+	})
+	for g := range tabs {
+		t := &tabs[g]
+		flows[g] = resize(flows[g], len(t.thr))
+		clear(a.counts[g])
+		wt := a.groups[g].weight
+		for k := range t.thr {
+			var c int64
+			for w := range a.wcnt {
+				c += int64(a.wcnt[w][base[g]+k])
+			}
+			flows[g][k] = float64(c) * wt
+			a.counts[g][t.next[k]] += c
+		}
+		a.setMass(g)
+	}
+}
+
+// stepBlock moves the agents of one block, whose first agent has index
+// first, by one step: one random number, one guided search in the
+// state's outcome table, one count.
+func stepBlock[T uint8 | uint16](st []T, first int, key uint64, t *table, cnt []uint32) {
+	thr, next, off, guide := t.thr, t.next, t.off, t.guide
+	for j, s := range st {
+		u := draw(key, first+j)
+		k := int(off[s]) + int(guide[int(s)<<guideBits|int(u>>(63-guideBits))])
+		for u >= thr[k] {
+			k++
+		}
+		st[j] = T(next[k])
+		cnt[k]++
+	}
+}

@@ -1,0 +1,268 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// StepUnit is the length of one simulation step.
+type StepUnit int
+
+const (
+	// Day is a step of one calendar day.
+	Day StepUnit = iota
+	// Week is a step of seven calendar days.
+	Week
+	// Month is a step of one calendar month.
+	Month
+)
+
+// String returns the unit's name as written in scenario files.
+func (u StepUnit) String() string {
+	switch u {
+	case Day:
+		return "day"
+	case Week:
+		return "week"
+	case Month:
+		return "month"
+	}
+	return fmt.Sprintf("StepUnit(%d)", int(u))
+}
+
+// Years returns the length of one step in years, the unit of every rate in
+// a Config. A month is 1/12 of a year whatever its number of days.
+func (u StepUnit) Years() float64 {
+	switch u {
+	case Day:
+		return 1 / 365.25
+	case Week:
+		return 7 / 365.25
+	default:
+		return 1.0 / 12
+	}
+}
+
+// Add returns the start date of the step n steps after start.
+func (u StepUnit) Add(start time.Time, n int) time.Time {
+	switch u {
+	case Day:
+		return start.AddDate(0, 0, n)
+	case Week:
+		return start.AddDate(0, 0, 7*n)
+	default:
+		return start.AddDate(0, n, 0)
+	}
+}
+
+// Config is a validated description of a simulated world: who shops,
+// with what, where, and what changes on which dates. Package scenarios
+// builds a Config from a scenario file and checks it; Run assumes a Config
+// that Validate accepts.
+//
+// Regions, methods and platforms keep the order of the scenario file: it
+// fixes the order of every table and legend.
+type Config struct {
+	// Name identifies the scenario.
+	Name string
+	// Start is the first day of the first step (UTC midnight).
+	Start time.Time
+	// Step is the length of a step.
+	Step StepUnit
+	// Steps is the number of steps simulated.
+	Steps int
+	// Regions partition the simulated population.
+	Regions []Region
+	// Methods are the payment methods.
+	Methods []Method
+	// Platforms are the e-commerce platforms.
+	Platforms []Platform
+	// Behaviour holds the choice parameters shared by all agents.
+	Behaviour Behaviour
+	// Events change acceptance, appeal or parameters on dates.
+	Events []Event
+}
+
+// Region is a geographic part of the population, made of one or more
+// segments, each simulated by its own agents.
+type Region struct {
+	// Name identifies the region in tables.
+	Name string
+	// Label is the region's name for people (plots, summaries).
+	Label string
+	// Population is the number of people the region stands for.
+	Population float64
+	// Segments split the region's population; their shares sum to 1.
+	// A region without declared segments has one segment holding everyone.
+	Segments []Segment
+}
+
+// Segment is a group of people inside a region with its own shopping and
+// holding parameters.
+type Segment struct {
+	// Name identifies the segment within its region.
+	Name string
+	// Share is the segment's fraction of the region's population, in (0,1].
+	Share float64
+	// Agents is the number of simulated agents; each stands for
+	// Population*Share/Agents people.
+	Agents int
+	// ShoppingRate is the number of online purchases per person per year.
+	ShoppingRate float64
+	// Basket is the mean order value, in the scenario's currency unit.
+	Basket float64
+	// Holdings is, per method, the share of people holding it at Start.
+	// Holdings of different methods are independent.
+	Holdings []float64
+}
+
+// Method is a payment method.
+type Method struct {
+	// Name identifies the method in tables; Label and Color are for
+	// people and plots and are not used by the engine.
+	Name, Label, Color string
+	// Appeal is the base utility a_m of paying with the method.
+	Appeal float64
+	// P is the Bass innovation rate per year.
+	P float64
+	// Q is the Bass imitation rate per year, multiplied by the share of
+	// the region's people holding the method.
+	Q float64
+	// Churn is the rate per year at which holders drop the method.
+	Churn float64
+}
+
+// Platform is an e-commerce platform.
+type Platform struct {
+	// Name identifies the platform in tables; Label and Color are for
+	// people and plots and are not used by the engine.
+	Name, Label, Color string
+	// Appeal is the base utility a_p of shopping on the platform.
+	Appeal float64
+	// RegionAppeal is the utility offset a_{p,r}, one per region.
+	RegionAppeal []float64
+	// MethodAppeal is the utility offset of paying with each method on
+	// this platform, one per method (a_{m,p} before promotions).
+	MethodAppeal []float64
+	// Loyalty is g_p, the utility of returning to the platform last
+	// bought from.
+	Loyalty float64
+	// Accepts says, per method, whether the platform accepts it at Start.
+	Accepts []bool
+}
+
+// Behaviour holds the choice parameters of the nested logit.
+type Behaviour struct {
+	// Beta weighs the payment inclusive value in platform choice, in [0,1].
+	Beta float64
+	// Kappa is the utility penalty of a platform that accepts none of the
+	// shopper's methods (the walled-garden friction).
+	Kappa float64
+	// Psi is the probability that a shopper whose methods are all refused
+	// signs up for an accepted method at checkout rather than walk away.
+	Psi float64
+	// Gamma is the utility of paying with the habitual method.
+	Gamma float64
+	// Delta weighs the regional share holding a method in its utility.
+	Delta float64
+}
+
+// EventKind says what an Event does.
+type EventKind int
+
+const (
+	// Accept makes a platform start accepting a method.
+	Accept EventKind = iota
+	// StopAccepting makes a platform stop accepting a method.
+	StopAccepting
+	// Promotion shifts a method's appeal, on one platform or on all,
+	// from Date until Until.
+	Promotion
+	// SetParam sets a parameter to Value from Date.
+	SetParam
+)
+
+// String returns the kind's name as written in scenario files.
+func (k EventKind) String() string {
+	switch k {
+	case Accept:
+		return "accept"
+	case StopAccepting:
+		return "stop_accepting"
+	case Promotion:
+		return "promotion"
+	case SetParam:
+		return "set"
+	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
+}
+
+// Event is a dated change of the world. The world during a step is the
+// world as it stands on the step's first day: an event takes effect from
+// the first step that starts on or after its date.
+type Event struct {
+	Kind EventKind
+	// Date is when the event starts (UTC midnight).
+	Date time.Time
+	// Label is a short text for plots; it may be empty.
+	Label string
+	// Platform is the platform's index, or -1 for a promotion on every
+	// platform. Unused by SetParam.
+	Platform int
+	// Method is the method's index. Unused by SetParam.
+	Method int
+	// RolloutDays spreads an Accept or StopAccepting over this many days:
+	// the accepting share of checkouts moves linearly from its old to its
+	// new value. Zero means at once.
+	RolloutDays int
+	// Until ends a Promotion (exclusive).
+	Until time.Time
+	// Shift is a Promotion's change of the method's appeal.
+	Shift float64
+	// Param and Value are a SetParam's target and new value.
+	Param Param
+	Value float64
+}
+
+// ParamKind names a parameter that a SetParam event can change.
+type ParamKind int
+
+const (
+	BehaviourBeta ParamKind = iota
+	BehaviourKappa
+	BehaviourPsi
+	BehaviourGamma
+	BehaviourDelta
+	MethodAppeal
+	MethodP
+	MethodQ
+	MethodChurn
+	PlatformAppeal
+	PlatformLoyalty
+	RegionShoppingRate
+	RegionBasket
+)
+
+// Param is a settable parameter: a kind and, for per-method, per-platform
+// and per-region kinds, the index of the entity.
+type Param struct {
+	Kind  ParamKind
+	Index int
+}
+
+// Date returns the first day of step n.
+func (c *Config) Date(n int) time.Time { return c.Step.Add(c.Start, n) }
+
+// End returns the day after the last step (the end of the horizon).
+func (c *Config) End() time.Time { return c.Date(c.Steps) }
+
+// Agents returns the total number of simulated agents.
+func (c *Config) Agents() int {
+	n := 0
+	for _, r := range c.Regions {
+		for _, s := range r.Segments {
+			n += s.Agents
+		}
+	}
+	return n
+}

@@ -1,0 +1,335 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// blockSize is the number of agents a worker takes at a time. Random
+// numbers are drawn by agent index, so blocks only organise work: results
+// do not depend on them.
+const blockSize = 1 << 14
+
+// group is one segment's place in the simulation.
+type group struct {
+	region int
+	seg    *Segment
+	first  int     // index of the segment's first agent
+	weight float64 // people per agent
+}
+
+// engine advances the population by one step given the tables; the two
+// implementations are agent-based and mean-field.
+type engine interface {
+	// mass returns the people of group g in each state.
+	mass(g int) []float64
+	// advance applies the tables, writes the people moved by every entry
+	// of group g's table into flows[g], and updates the masses.
+	advance(step int, tabs []table, flows [][]float64)
+}
+
+// Run simulates cfg with the given seed and returns what it measured. It
+// is deterministic: the same cfg, seed and Settings.Run give the same
+// Result whatever the number of workers.
+func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	sp := newSpace(len(cfg.Methods), len(cfg.Platforms))
+	var groups []group
+	first := 0
+	for r := range cfg.Regions {
+		reg := &cfg.Regions[r]
+		for i := range reg.Segments {
+			seg := &reg.Segments[i]
+			groups = append(groups, group{region: r, seg: seg, first: first,
+				weight: reg.Population * seg.Share / float64(seg.Agents)})
+			first += seg.Agents
+		}
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var eng engine
+	switch s.Engine {
+	case AgentBased:
+		eng = newAgents(cfg, sp, groups, seed, s.Run, workers)
+	case MeanField:
+		eng = newMeanField(cfg, sp, groups)
+	default:
+		return nil, fmt.Errorf("unknown engine %v", s.Engine)
+	}
+
+	res := &Result{Config: cfg, Engine: s.Engine, Seed: seed, Run: s.Run, Steps: make([]Tally, cfg.Steps)}
+	tabs := make([]table, len(groups))
+	flows := make([][]float64, len(groups))
+	dt := cfg.Step.Years()
+	for n := 0; n < cfg.Steps; n++ {
+		if s.Cancel != nil && s.Cancel() {
+			return nil, ErrCanceled
+		}
+		w := worldAt(cfg, cfg.Date(n))
+		cs := combos(w)
+		shares := regionShares(cfg, sp, groups, eng)
+		b := newBuilder(sp, cfg, w, cs, dt)
+		for g := range groups {
+			gr := &groups[g]
+			b.reset(gr.region, w.shoppingRate(gr.region, gr.seg), shares[gr.region])
+			mass := eng.mass(g)
+			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
+		}
+		eng.advance(n, tabs, flows)
+		res.Steps[n] = tally(cfg, sp, groups, w, tabs, flows, eng)
+		if s.Progress != nil {
+			s.Progress(n + 1)
+		}
+	}
+	return res, nil
+}
+
+// regionShares returns, per region, the share of people holding each
+// method: the aggregates every agent reads at the start of a step.
+func regionShares(cfg *Config, sp space, groups []group, eng engine) [][]float64 {
+	held := make([][]float64, len(cfg.Regions))
+	pop := make([]float64, len(cfg.Regions))
+	for r := range held {
+		held[r] = make([]float64, sp.nm)
+	}
+	for g, gr := range groups {
+		for s, x := range eng.mass(g) {
+			if x == 0 {
+				continue
+			}
+			w := s % sp.nw
+			pop[gr.region] += x
+			for m := 0; m < sp.nm; m++ {
+				if w&(1<<m) != 0 {
+					held[gr.region][m] += x
+				}
+			}
+		}
+	}
+	for r := range held {
+		for m := range held[r] {
+			if pop[r] > 0 {
+				held[r][m] /= pop[r]
+			}
+		}
+	}
+	return held
+}
+
+// tally sums one step's flows and end-of-step stocks by region.
+func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows [][]float64, eng engine) Tally {
+	t := Tally{Regions: make([]RegionTally, len(cfg.Regions))}
+	for r := range t.Regions {
+		t.Regions[r] = newRegionTally(sp.nm, sp.np)
+	}
+	for g, gr := range groups {
+		rt := &t.Regions[gr.region]
+		basket := w.basketOf(gr.region, gr.seg)
+		for k, f := range flows[g] {
+			if f == 0 {
+				continue
+			}
+			kind, p, m := sp.outcome(int(tabs[g].rec[k]))
+			switch kind {
+			case signupKind:
+				rt.Signups[p][m] += f
+				fallthrough
+			case paidKind:
+				rt.Transactions[p][m] += f
+				rt.Value[p][m] += f * basket
+			case lostKind:
+				rt.Lost[p] += f
+			case lostNoneKind:
+				rt.LostNoMethod[p] += f
+			}
+		}
+		for s, x := range eng.mass(g) {
+			if x == 0 {
+				continue
+			}
+			wl := s % sp.nw
+			rt.Population += x
+			switch n := popcount(wl); n {
+			case 0:
+			case 1:
+				rt.Only[trailingZeros(wl)] += x
+			default:
+				rt.MultiHomers += x
+			}
+			for m := 0; m < sp.nm; m++ {
+				if wl&(1<<m) != 0 {
+					rt.Holders[m] += x
+				}
+			}
+		}
+	}
+	return t
+}
+
+// Validate checks the invariants the engine relies on. Package scenarios
+// reports user mistakes with their place in the file; Validate is the
+// engine's own guard for Configs built in code.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	nm, np := len(c.Methods), len(c.Platforms)
+	if nm < 1 || nm > 8 {
+		bad("config: %d methods, want 1 to 8", nm)
+	}
+	if np < 1 || np > 15 {
+		bad("config: %d platforms, want 1 to 15", np)
+	}
+	if c.Steps < 1 {
+		bad("config: %d steps, want at least 1", c.Steps)
+	}
+	if c.Step < Day || c.Step > Month {
+		bad("config: unknown step unit %v", c.Step)
+	}
+	if len(c.Regions) == 0 {
+		bad("config: no regions")
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	for _, r := range c.Regions {
+		if !(r.Population > 0) || !finite(r.Population) {
+			bad("config: region %s: population %v, want positive", r.Name, r.Population)
+		}
+		if len(r.Segments) == 0 {
+			bad("config: region %s: no segments", r.Name)
+		}
+		var sum float64
+		for _, s := range r.Segments {
+			sum += s.Share
+			if s.Agents < 1 {
+				bad("config: region %s segment %s: %d agents, want at least 1", r.Name, s.Name, s.Agents)
+			}
+			if len(s.Holdings) != nm {
+				bad("config: region %s segment %s: %d holdings for %d methods", r.Name, s.Name, len(s.Holdings), nm)
+			}
+			for _, h := range s.Holdings {
+				if !(h >= 0 && h <= 1) {
+					bad("config: region %s segment %s: holding %v outside [0,1]", r.Name, s.Name, h)
+				}
+			}
+			if !(s.ShoppingRate >= 0) || !finite(s.ShoppingRate) || !(s.Basket >= 0) || !finite(s.Basket) {
+				bad("config: region %s segment %s: shopping rate and basket must be finite and non-negative", r.Name, s.Name)
+			}
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			bad("config: region %s: segment shares sum to %v, want 1", r.Name, sum)
+		}
+	}
+	for _, p := range c.Platforms {
+		if len(p.Accepts) != nm || len(p.MethodAppeal) != nm || len(p.RegionAppeal) != len(c.Regions) {
+			bad("config: platform %s: accepts, method appeal and region appeal must have one entry per method, method and region", p.Name)
+		}
+	}
+	for i, e := range c.Events {
+		switch e.Kind {
+		case Accept, StopAccepting, Promotion:
+			if e.Method < 0 || e.Method >= nm || e.Platform >= np || (e.Platform < 0 && e.Kind != Promotion) {
+				bad("config: event %d: platform %d or method %d out of range", i, e.Platform, e.Method)
+			}
+		case SetParam:
+		default:
+			bad("config: event %d: unknown kind %v", i, e.Kind)
+		}
+		if i > 0 && e.Date.Before(c.Events[i-1].Date) {
+			bad("config: events are not in date order at event %d", i)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	// Partial acceptance is enumerated exactly: bound it at every step.
+	for n := 0; n < c.Steps; n++ {
+		w := worldAt(c, c.Date(n))
+		k := 0
+		for _, row := range w.acc {
+			for _, a := range row {
+				if a > 0 && a < 1 {
+					k++
+				}
+			}
+		}
+		if k > maxPartial {
+			return fmt.Errorf("config: %d platform/method pairs are in rollout at once on %s, at most %d", k, c.Date(n).Format("2006-01-02"), maxPartial)
+		}
+	}
+	return nil
+}
+
+// MemoryEstimate returns an upper estimate of the bytes Run needs for cfg
+// with engine e: agent state, outcome tables, per-worker counters (one
+// worker per core) and the result.
+func MemoryEstimate(cfg *Config, e Engine) uint64 {
+	workers := runtime.GOMAXPROCS(0)
+	sp := newSpace(len(cfg.Methods), len(cfg.Platforms))
+	var groups, agents uint64
+	var entries uint64
+	for _, r := range cfg.Regions {
+		for _, s := range r.Segments {
+			groups++
+			agents += uint64(s.Agents)
+			states := uint64(sp.ns)
+			if e == AgentBased && uint64(s.Agents) < states {
+				states = uint64(s.Agents)
+			}
+			entries += states * uint64(sp.nw) * uint64(sp.ne)
+		}
+	}
+	var b uint64
+	if e == AgentBased {
+		b += agents * uint64(stateBytes(sp))
+		b += uint64(workers) * entries * 4 // counters
+	}
+	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
+	b += entries * (8 + 2 + 2 + 8 + 8)                   // table entries and flows
+	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np) * 8
+	b += uint64(cfg.Steps) * perStep
+	return b
+}
+
+func stateBytes(sp space) int {
+	if sp.ns <= 256 {
+		return 1
+	}
+	return 2
+}
+
+func popcount(x int) int      { return bits.OnesCount32(uint32(x)) }
+func trailingZeros(x int) int { return bits.TrailingZeros32(uint32(x)) }
+
+// parallel runs f(i) for i in [0, n) on the given number of goroutines.
+func parallel(n, workers int, f func(worker, i int)) {
+	if workers > n {
+		workers = n
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(w, i)
+			}
+		}(w)
+	}
+	wg.Wait()
+}

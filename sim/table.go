@@ -1,0 +1,380 @@
+package sim
+
+import (
+	"math"
+	"math/bits"
+)
+
+// space is the discrete state of an agent: the wallets it holds (a bit
+// set over methods), its habit (0 for none, else method+1) and the
+// platform it last bought from (0 for none, else platform+1), packed into
+// one index.
+type space struct {
+	nm, np     int
+	nw, nh, nl int // 1<<nm, nm+1, np+1
+	ns         int // nw*nh*nl
+	ne         int // purchase outcomes
+}
+
+func newSpace(nm, np int) space {
+	sp := space{nm: nm, np: np, nw: 1 << nm, nh: nm + 1, nl: np + 1}
+	sp.ns = sp.nw * sp.nh * sp.nl
+	sp.ne = 1 + 2*np*nm + 2*np
+	return sp
+}
+
+func (sp space) state(w, h, l int) int { return w + sp.nw*(h+sp.nh*l) }
+
+func (sp space) split(s int) (w, h, l int) {
+	return s % sp.nw, (s / sp.nw) % sp.nh, s / (sp.nw * sp.nh)
+}
+
+// Purchase outcomes of one shopping step: nothing, a purchase paid with a
+// held method, a purchase after signing up at checkout, a sale lost
+// because the platform accepts none of the shopper's methods, or a sale
+// lost by a shopper who holds no method.
+func (sp space) paid(p, m int) int   { return 1 + p*sp.nm + m }
+func (sp space) signup(p, m int) int { return 1 + sp.np*sp.nm + p*sp.nm + m }
+func (sp space) lost(p int) int      { return 1 + 2*sp.np*sp.nm + p }
+func (sp space) lostNone(p int) int  { return 1 + 2*sp.np*sp.nm + sp.np + p }
+
+// Kinds of purchase outcome.
+const (
+	noPurchase = iota
+	paidKind
+	signupKind
+	lostKind
+	lostNoneKind
+)
+
+// outcome decodes a purchase outcome: its kind, platform and method.
+func (sp space) outcome(e int) (kind, p, m int) {
+	switch {
+	case e == 0:
+		return noPurchase, -1, -1
+	case e < 1+sp.np*sp.nm:
+		e--
+		return paidKind, e / sp.nm, e % sp.nm
+	case e < 1+2*sp.np*sp.nm:
+		e -= 1 + sp.np*sp.nm
+		return signupKind, e / sp.nm, e % sp.nm
+	case e < 1+2*sp.np*sp.nm+sp.np:
+		return lostKind, e - 1 - 2*sp.np*sp.nm, -1
+	default:
+		return lostNoneKind, e - 1 - 2*sp.np*sp.nm - sp.np, -1
+	}
+}
+
+// after returns the state after adopting to wallets w2 then outcome e,
+// from habit h and last platform l.
+func (sp space) after(w2, h, l, e int) int {
+	kind, p, m := sp.outcome(e)
+	switch kind {
+	case paidKind:
+		return sp.state(w2, m+1, p+1)
+	case signupKind:
+		return sp.state(w2|1<<m, m+1, p+1)
+	}
+	return sp.state(w2, h, l)
+}
+
+// combo is one joint draw of acceptance at checkout: mask[p] holds the
+// methods platform p accepts, with probability prob.
+type combo struct {
+	prob float64
+	mask []uint32
+}
+
+// maxPartial bounds the pairs in rollout at once: their acceptance draws
+// are enumerated exactly, 2^k combinations.
+const maxPartial = 10
+
+// combos enumerates the acceptance combinations of world w. Pairs with
+// acceptance strictly between 0 and 1 are accepted independently with
+// that probability, one draw per pair as MODEL.md prescribes.
+func combos(w *world) []combo {
+	type pair struct {
+		p, m int
+		a    float64
+	}
+	base := make([]uint32, len(w.acc))
+	var partial []pair
+	for p, row := range w.acc {
+		for m, a := range row {
+			switch {
+			case a >= 1:
+				base[p] |= 1 << m
+			case a > 0:
+				partial = append(partial, pair{p, m, a})
+			}
+		}
+	}
+	if len(partial) > maxPartial {
+		partial = partial[:maxPartial] // Config.Validate rules this out
+	}
+	out := make([]combo, 0, 1<<len(partial))
+	for bitsOn := 0; bitsOn < 1<<len(partial); bitsOn++ {
+		c := combo{prob: 1, mask: append([]uint32(nil), base...)}
+		for i, pr := range partial {
+			if bitsOn&(1<<i) != 0 {
+				c.prob *= pr.a
+				c.mask[pr.p] |= 1 << pr.m
+			} else {
+				c.prob *= 1 - pr.a
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// guideBits sets the guide table size: 2^guideBits buckets per state.
+const guideBits = 6
+
+// table holds, for every occupied state of one segment, the ordered
+// distribution of joint outcomes (new wallets x purchase outcome) of one
+// step. Entries of a state are contiguous, in a fixed canonical order, so
+// that two scenarios with equal probabilities draw equal outcomes from
+// equal random numbers (common random numbers), and a small change of
+// probabilities moves few outcomes.
+type table struct {
+	// off[s] is the first entry of state s, or -1 if s was not built.
+	off []int32
+	// guide[s<<guideBits+b] is the entry, relative to off[s], at which to
+	// start searching for a random number in bucket b.
+	guide []uint16
+	// thr[k] is the upper threshold of entry k's interval in [0, 2^63).
+	thr []uint64
+	// next[k] is the state after entry k; rec[k] its purchase outcome.
+	next []uint16
+	rec  []uint16
+	// prob[k] is entry k's probability.
+	prob []float64
+}
+
+// segmentView is what table building needs to know about a segment at a
+// step.
+type segmentView struct {
+	region int
+	rate   float64 // shopping rate per year
+}
+
+// builder computes one segment's table at one step.
+type builder struct {
+	sp     space
+	w      *world
+	cfg    *Config
+	combos []combo
+	dt     float64
+	region int
+	shares []float64 // regional share holding each method
+
+	pShop float64
+	// util[p][m] is a method's utility on platform p before habit.
+	util [][]float64
+	// base[p] is a platform's utility before loyalty and inclusive value.
+	base []float64
+	// pur caches purchase distributions by state index.
+	pur  [][]float64
+	vbuf []float64
+}
+
+func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builder {
+	b := &builder{sp: sp, w: w, cfg: cfg, combos: cs, dt: dt,
+		util: make([][]float64, sp.np), base: make([]float64, sp.np),
+		pur: make([][]float64, sp.ns), vbuf: make([]float64, sp.np)}
+	for p := range b.util {
+		b.util[p] = make([]float64, sp.nm)
+	}
+	return b
+}
+
+// reset prepares the builder for a segment of region r with shopping rate
+// rate and regional holding shares.
+func (b *builder) reset(r int, rate float64, shares []float64) {
+	b.region, b.shares = r, shares
+	b.pShop = -math.Expm1(-rate * b.dt)
+	for p := range b.util {
+		pl := &b.w.platforms[p]
+		b.base[p] = pl.Appeal + pl.RegionAppeal[r]
+		for m := range b.util[p] {
+			b.util[p][m] = b.w.methods[m].Appeal + pl.MethodAppeal[m] + b.w.shift[p][m] + b.w.beh.Delta*shares[m]
+		}
+	}
+	for i := range b.pur {
+		b.pur[i] = nil
+	}
+}
+
+// purchase returns the distribution of purchase outcomes of an agent with
+// wallets w, habit h and last platform l.
+func (b *builder) purchase(w, h, l int) []float64 {
+	idx := b.sp.state(w, h, l)
+	if b.pur[idx] != nil {
+		return b.pur[idx]
+	}
+	sp, beh := b.sp, &b.w.beh
+	out := make([]float64, sp.ne)
+	out[0] = 1 - b.pShop
+	hm := h - 1 // habitual method, -1 for none
+	W := func(p, m int) float64 {
+		if m == hm {
+			return b.util[p][m] + beh.Gamma
+		}
+		return b.util[p][m]
+	}
+	V := b.vbuf
+	for _, c := range b.combos {
+		// Upper level: platform utilities.
+		vmax := math.Inf(-1)
+		for p := range V {
+			v := b.base[p]
+			if l == p+1 {
+				v += b.w.platforms[p].Loyalty
+			}
+			if u := uint32(w) & c.mask[p]; u != 0 {
+				v += beh.Beta * logSumExp(u, func(m int) float64 { return W(p, m) })
+			} else {
+				v -= beh.Kappa
+			}
+			V[p] = v
+			vmax = math.Max(vmax, v)
+		}
+		var z float64
+		for p := range V {
+			V[p] = math.Exp(V[p] - vmax)
+			z += V[p]
+		}
+		// Lower level: method at checkout.
+		for p := range V {
+			mass := b.pShop * c.prob * V[p] / z
+			if mass == 0 {
+				continue
+			}
+			if u := uint32(w) & c.mask[p]; u != 0 {
+				spread(u, mass, func(m int) float64 { return W(p, m) }, func(m int, x float64) { out[sp.paid(p, m)] += x })
+				continue
+			}
+			lost := sp.lost(p)
+			if w == 0 {
+				lost = sp.lostNone(p)
+			}
+			if a := c.mask[p]; a != 0 {
+				spread(a, mass*beh.Psi, func(m int) float64 { return W(p, m) }, func(m int, x float64) { out[sp.signup(p, m)] += x })
+				out[lost] += mass * (1 - beh.Psi)
+			} else {
+				out[lost] += mass
+			}
+		}
+	}
+	b.pur[idx] = out
+	return out
+}
+
+// logSumExp returns log sum over the methods in set of exp(f(m)).
+func logSumExp(set uint32, f func(int) float64) float64 {
+	mx := math.Inf(-1)
+	for s := set; s != 0; s &= s - 1 {
+		mx = math.Max(mx, f(bits.TrailingZeros32(s)))
+	}
+	var z float64
+	for s := set; s != 0; s &= s - 1 {
+		z += math.Exp(f(bits.TrailingZeros32(s)) - mx)
+	}
+	return mx + math.Log(z)
+}
+
+// spread shares mass over the methods in set with logit weights exp(f(m)).
+func spread(set uint32, mass float64, f func(int) float64, add func(int, float64)) {
+	lse := logSumExp(set, f)
+	for s := set; s != 0; s &= s - 1 {
+		m := bits.TrailingZeros32(s)
+		add(m, mass*math.Exp(f(m)-lse))
+	}
+}
+
+// adoption returns, for current wallets w, the probability of each next
+// wallet set (before any sign-up at checkout).
+func (b *builder) adoption(w int, out []float64) {
+	sp := b.sp
+	stay := make([]float64, sp.nm) // probability that method m's bit keeps its value
+	for m := 0; m < sp.nm; m++ {
+		mt := &b.w.methods[m]
+		if w&(1<<m) != 0 {
+			stay[m] = math.Exp(-mt.Churn * b.dt)
+		} else {
+			stay[m] = math.Exp(-(mt.P + mt.Q*b.shares[m]) * b.dt)
+		}
+	}
+	for w2 := range out {
+		pr := 1.0
+		for m := 0; m < sp.nm; m++ {
+			if (w2^w)&(1<<m) == 0 {
+				pr *= stay[m]
+			} else {
+				pr *= 1 - stay[m]
+			}
+		}
+		out[w2] = pr
+	}
+}
+
+// build fills t with the outcome distributions of every state s for
+// which occupied(s) holds.
+func (b *builder) build(t *table, occupied func(s int) bool) {
+	sp := b.sp
+	t.off = resize(t.off, sp.ns)
+	t.guide = resize(t.guide, sp.ns<<guideBits)
+	t.thr, t.next, t.rec, t.prob = t.thr[:0], t.next[:0], t.rec[:0], t.prob[:0]
+	adopt := make([]float64, sp.nw)
+	const one = float64(1 << 63)
+	for s := 0; s < sp.ns; s++ {
+		if !occupied(s) {
+			t.off[s] = -1
+			continue
+		}
+		start := len(t.thr)
+		t.off[s] = int32(start)
+		w, h, l := sp.split(s)
+		b.adoption(w, adopt)
+		var cum float64
+		for w2, pa := range adopt {
+			if pa == 0 {
+				continue
+			}
+			pur := b.purchase(w2, h, l)
+			for e, pe := range pur {
+				pr := pa * pe
+				if pr == 0 {
+					continue
+				}
+				cum += pr
+				th := uint64(1 << 63)
+				if cum < 1 {
+					th = uint64(cum * one)
+				}
+				t.thr = append(t.thr, th)
+				t.next = append(t.next, uint16(sp.after(w2, h, l, e)))
+				t.rec = append(t.rec, uint16(e))
+				t.prob = append(t.prob, pr)
+			}
+		}
+		t.thr[len(t.thr)-1] = 1 << 63
+		// Guide: first entry whose threshold exceeds each bucket's floor.
+		k := start
+		for g := 0; g < 1<<guideBits; g++ {
+			floor := uint64(g) << (63 - guideBits)
+			for t.thr[k] <= floor {
+				k++
+			}
+			t.guide[s<<guideBits+g] = uint16(k - start)
+		}
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

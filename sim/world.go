@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"math"
+	"time"
+)
+
+// world is the scenario as it stands on one day: parameters after every
+// SetParam event so far, acceptance shares and promotion shifts.
+type world struct {
+	beh       Behaviour
+	methods   []Method
+	platforms []Platform
+	// rate and basket are per region (SetParam on a region replaces the
+	// value of each of its segments); nil entries mean "as configured".
+	rate, basket []float64
+	// acc[p][m] is the share of platform p's checkouts accepting method m.
+	acc [][]float64
+	// shift[p][m] is the promotion shift of method m's appeal on p.
+	shift [][]float64
+}
+
+// worldAt returns the world on day t: Config, then every event dated on
+// or before t in order.
+func worldAt(c *Config, t time.Time) *world {
+	nm, np := len(c.Methods), len(c.Platforms)
+	w := &world{
+		beh:       c.Behaviour,
+		methods:   append([]Method(nil), c.Methods...),
+		platforms: append([]Platform(nil), c.Platforms...),
+		rate:      make([]float64, len(c.Regions)),
+		basket:    make([]float64, len(c.Regions)),
+		acc:       make([][]float64, np),
+		shift:     make([][]float64, np),
+	}
+	for i := range w.rate {
+		w.rate[i], w.basket[i] = math.NaN(), math.NaN()
+	}
+	for p := range c.Platforms {
+		w.acc[p] = make([]float64, nm)
+		w.shift[p] = make([]float64, nm)
+		for m, ok := range c.Platforms[p].Accepts {
+			if ok {
+				w.acc[p][m] = 1
+			}
+		}
+	}
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.Date.After(t) {
+			continue
+		}
+		switch e.Kind {
+		case Accept, StopAccepting:
+			target := 1.0
+			if e.Kind == StopAccepting {
+				target = 0
+			}
+			frac := 1.0
+			if e.RolloutDays > 0 {
+				days := t.Sub(e.Date).Hours() / 24
+				frac = math.Min(1, days/float64(e.RolloutDays))
+			}
+			a := &w.acc[e.Platform][e.Method]
+			*a += (target - *a) * frac
+		case Promotion:
+			if !t.Before(e.Until) {
+				continue
+			}
+			for p := range w.shift {
+				if e.Platform < 0 || e.Platform == p {
+					w.shift[p][e.Method] += e.Shift
+				}
+			}
+		case SetParam:
+			w.set(e.Param, e.Value)
+		}
+	}
+	return w
+}
+
+func (w *world) set(p Param, v float64) {
+	switch p.Kind {
+	case BehaviourBeta:
+		w.beh.Beta = v
+	case BehaviourKappa:
+		w.beh.Kappa = v
+	case BehaviourPsi:
+		w.beh.Psi = v
+	case BehaviourGamma:
+		w.beh.Gamma = v
+	case BehaviourDelta:
+		w.beh.Delta = v
+	case MethodAppeal:
+		w.methods[p.Index].Appeal = v
+	case MethodP:
+		w.methods[p.Index].P = v
+	case MethodQ:
+		w.methods[p.Index].Q = v
+	case MethodChurn:
+		w.methods[p.Index].Churn = v
+	case PlatformAppeal:
+		w.platforms[p.Index].Appeal = v
+	case PlatformLoyalty:
+		w.platforms[p.Index].Loyalty = v
+	case RegionShoppingRate:
+		w.rate[p.Index] = v
+	case RegionBasket:
+		w.basket[p.Index] = v
+	}
+}
+
+// shoppingRate returns the shopping rate of a segment of region r.
+func (w *world) shoppingRate(r int, s *Segment) float64 {
+	if !math.IsNaN(w.rate[r]) {
+		return w.rate[r]
+	}
+	return s.ShoppingRate
+}
+
+// basketOf returns the mean order value of a segment of region r.
+func (w *world) basketOf(r int, s *Segment) float64 {
+	if !math.IsNaN(w.basket[r]) {
+		return w.basket[r]
+	}
+	return s.Basket
+}
