@@ -94,14 +94,16 @@ type RegionTally struct {
 	Only []float64
 	// MultiHomers is the number of people holding two or more methods.
 	MultiHomers float64
-	// Transactions counts purchases by platform and method.
+	// Transactions counts orders by platform and method: each shopping
+	// step places the Poisson number of orders given at least one (see
+	// docs/model.md), so that orders follow the shopping rate.
 	Transactions [][]float64
 	// Value sums the value of purchases by platform and method.
 	Value [][]float64
-	// Lost counts checkouts abandoned because the platform accepts none
+	// Lost counts orders abandoned because the platform accepts none
 	// of the shopper's methods (for want of an accepted method).
 	Lost []float64
-	// LostNoMethod counts checkouts abandoned by shoppers holding no
+	// LostNoMethod counts orders abandoned by shoppers holding no
 	// method at all.
 	LostNoMethod []float64
 	// Signups counts sign-ups at checkout by platform and method (these
@@ -203,11 +205,11 @@ var Metrics = []MetricInfo{
 	{"payment_value_share", "platform/method", "share", "share of the platform's payment value paid with the method"},
 	{"platform_tx_share", "platform", "share", "platform's share of all transactions"},
 	{"gmv_share", "platform", "share", "platform's share of all purchase value (GMV)"},
-	{"transactions", "platform/method", "transactions", "purchases in the step"},
+	{"transactions", "platform/method", "transactions", "orders in the step"},
 	{"gmv", "platform", "currency", "value of purchases on the platform in the step"},
-	{"lost_sales", "platform", "transactions", "checkouts abandoned because the platform accepts none of the shopper's methods"},
-	{"lost_sales_no_method", "platform", "transactions", "checkouts abandoned by shoppers holding no method at all"},
-	{"lost_sale_rate", "platform", "share", "all lost sales as a share of the platform's checkouts"},
+	{"lost_sales", "platform", "transactions", "orders abandoned because the platform accepts none of the shopper's methods"},
+	{"lost_sales_no_method", "platform", "transactions", "orders abandoned by shoppers holding no method at all"},
+	{"lost_sale_rate", "platform", "share", "all lost orders as a share of the orders attempted on the platform"},
 	{"signups", "platform/method", "people", "sign-ups for the method at the platform's checkout"},
 }
 

@@ -137,6 +137,7 @@ func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows 
 	for g, gr := range groups {
 		rt := &t.Regions[gr.region]
 		basket := w.basketOf(gr.region, gr.seg)
+		orders := ordersPerTrip(w.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
 		for k, f := range flows[g] {
 			if f == 0 {
 				continue
@@ -147,12 +148,12 @@ func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows 
 				rt.Signups[p][m] += f
 				fallthrough
 			case paidKind:
-				rt.Transactions[p][m] += f
-				rt.Value[p][m] += f * basket
+				rt.Transactions[p][m] += f * orders
+				rt.Value[p][m] += f * orders * basket
 			case lostKind:
-				rt.Lost[p] += f
+				rt.Lost[p] += f * orders
 			case lostNoneKind:
-				rt.LostNoMethod[p] += f
+				rt.LostNoMethod[p] += f * orders
 			}
 		}
 		for s, x := range eng.mass(g) {
@@ -176,6 +177,18 @@ func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows 
 		}
 	}
 	return t
+}
+
+// ordersPerTrip returns the mean number of orders of a shopper who shops
+// in a step, when orders arrive as a Poisson process with mean x in the
+// step: E[N | N >= 1] = x / (1 - exp(-x)). A shopping step stands for all
+// of them, placed on the platform and paid with the method chosen, so that
+// transactions and value follow the shopping rate whatever the step.
+func ordersPerTrip(x float64) float64 {
+	if x < 1e-9 {
+		return 1 + x/2
+	}
+	return x / -math.Expm1(-x)
 }
 
 // Validate checks the invariants the engine relies on. Package scenarios

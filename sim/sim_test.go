@@ -48,9 +48,12 @@ func TestAgentsConvergeToMeanField(t *testing.T) {
 			weight := reg.Population / float64(reg.Segments[0].Agents)
 			ta := ab.Region(n, i)
 			tm := mf.Region(n, i)
-			check := func(what string, got, want, den float64) {
+			// Shares of transactions count orders; their sampling unit is
+			// the shopping agent, who places ordersPerTrip orders.
+			orders := ordersPerTrip(reg.Segments[0].ShoppingRate * c.Step.Years())
+			check := func(what string, got, want, den float64, perAgent float64) {
 				t.Helper()
-				nAgents := den / weight
+				nAgents := den / weight / perAgent
 				se := math.Sqrt(want * (1 - want) / nAgents)
 				z := math.Abs(got-want) / math.Max(se, 1/nAgents)
 				worst = math.Max(worst, z)
@@ -59,7 +62,7 @@ func TestAgentsConvergeToMeanField(t *testing.T) {
 				}
 			}
 			for m, mt := range c.Methods {
-				check("adoption "+mt.Name, ta.Holders[m]/ta.Population, tm.Holders[m]/tm.Population, tm.Population)
+				check("adoption "+mt.Name, ta.Holders[m]/ta.Population, tm.Holders[m]/tm.Population, tm.Population, 1)
 			}
 			var txA, txM float64
 			for p := range c.Platforms {
@@ -71,7 +74,7 @@ func TestAgentsConvergeToMeanField(t *testing.T) {
 				txA += pa
 				txM += pm
 				for m, mt := range c.Methods {
-					check("payment share "+c.Platforms[p].Name+"/"+mt.Name, ta.Transactions[p][m]/pa, tm.Transactions[p][m]/pm, pm)
+					check("payment share "+c.Platforms[p].Name+"/"+mt.Name, ta.Transactions[p][m]/pa, tm.Transactions[p][m]/pm, pm, orders)
 				}
 			}
 			for p, pl := range c.Platforms {
@@ -80,7 +83,7 @@ func TestAgentsConvergeToMeanField(t *testing.T) {
 					pa += ta.Transactions[p][m]
 					pm += tm.Transactions[p][m]
 				}
-				check("platform share "+pl.Name, pa/txA, pm/txM, txM)
+				check("platform share "+pl.Name, pa/txA, pm/txM, txM, orders)
 			}
 		}
 	}

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+var validateCommand = &command{
+	name:  "validate",
+	args:  "SCENARIO...",
+	short: "check scenarios and show what they describe",
+	long: `Check each SCENARIO, a scenario file or the name of a built-in scenario,
+and print what was understood: horizon, regions and their agents, methods,
+platforms, behaviour, dated events and the memory a run needs. Mistakes
+are printed one per line, located by file, line and column. The status is
+1 if any scenario is invalid.`,
+	example: `interopsim validate my-world.yaml
+interopsim validate scenarios/*.yaml`,
+	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
+		var opts ValidateOptions
+		opts.AddFlags(fs)
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return runValidate(ctx, opts, args, stdout, stderr)
+		}
+	},
+}
+
+// ValidateOptions are the flags of the validate command.
+type ValidateOptions struct {
+	// Quiet prints only the mistakes.
+	Quiet bool
+}
+
+// AddFlags adds the validate command's flags to fs.
+func (o *ValidateOptions) AddFlags(fs *pflag.FlagSet) {
+	addSwitch(fs, &o.Quiet, "quiet", "q", "print only mistakes")
+}
+
+// runValidate runs the validate command.
+func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("validate", "want at least one scenario")
+	}
+	invalid := 0
+	for i, name := range args {
+		sc, err := loadScenario(name)
+		if err != nil {
+			invalid++
+			var se *scenarioError
+			if errors.As(err, &se) {
+				printScenarioError(stderr, se)
+			} else {
+				fmt.Fprintf(stderr, "interopsim: %v\n", err)
+			}
+			continue
+		}
+		if opts.Quiet {
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if err := describe(stdout, sc); err != nil {
+			return err
+		}
+	}
+	switch {
+	case invalid == 0:
+		return nil
+	case len(args) == 1:
+		return fmt.Errorf("scenario %s is invalid", args[0])
+	case invalid == 1:
+		return fmt.Errorf("1 of %d scenarios is invalid", len(args))
+	}
+	return fmt.Errorf("%d of %d scenarios are invalid", invalid, len(args))
+}
+
+// describe prints what sc describes, in aligned tables.
+func describe(w io.Writer, sc *scenarios.Scenario) error {
+	cfg := &sc.Config
+	methods := make([]string, len(cfg.Methods))
+	for i, m := range cfg.Methods {
+		methods[i] = m.Name
+	}
+	platforms := make([]string, len(cfg.Platforms))
+	for i, p := range cfg.Platforms {
+		platforms[i] = p.Name
+	}
+
+	t := newTable(w)
+	t.row("scenario", cfg.Name)
+	t.row("file", scenarioSource(sc))
+	if d := strings.Join(strings.Fields(sc.Description), " "); d != "" {
+		t.row("description", d)
+	}
+	t.rowf("horizon\t%s to %s (exclusive): %d steps of a %s", cfg.Start.Format(output.DateLayout),
+		cfg.End().Format(output.DateLayout), cfg.Steps, cfg.Step)
+	t.row("seed", fmt.Sprint(sc.Seed))
+	t.row("agents", fmtCount(float64(cfg.Agents())))
+	if sc.Currency != "" {
+		t.row("currency", sc.Currency)
+	}
+	t.rowf("memory\tabout %s with --engine agents, %s with --engine meanfield",
+		fmtBytes(sim.MemoryEstimate(cfg, sim.AgentBased)), fmtBytes(sim.MemoryEstimate(cfg, sim.MeanField)))
+	if err := t.flush(); err != nil {
+		return err
+	}
+
+	// Regions, one line per segment, and a total line for a region of
+	// several segments.
+	fmt.Fprint(w, "\nregions\n")
+	basket := "BASKET"
+	if sc.Currency != "" {
+		basket += " (" + sc.Currency + ")"
+	}
+	head := []string{"  REGION", "SEGMENT", "PEOPLE", "AGENTS", "PEOPLE/AGENT", "PURCHASES/YEAR", basket}
+	for _, m := range methods {
+		head = append(head, "HOLD "+m)
+	}
+	t.row(head...)
+	for _, r := range cfg.Regions {
+		agents := 0
+		for _, s := range r.Segments {
+			agents += s.Agents
+		}
+		if len(r.Segments) > 1 {
+			cells := []string{"  " + r.Name, "(all)", fmtCount(r.Population), fmtCount(float64(agents)), perAgent(r.Population, agents)}
+			// Empty cells keep the columns of the next lines aligned.
+			t.row(append(cells, make([]string, len(head)-len(cells))...)...)
+		}
+		for _, s := range r.Segments {
+			people := r.Population * s.Share
+			cells := []string{"  " + r.Name, orDash(s.Name), fmtCount(people), fmtCount(float64(s.Agents)),
+				perAgent(people, s.Agents), fmtParam(s.ShoppingRate), fmtParam(s.Basket)}
+			for m := range methods {
+				h := "?"
+				if m < len(s.Holdings) {
+					h = fmtParam(s.Holdings[m])
+				}
+				cells = append(cells, h)
+			}
+			t.row(cells...)
+		}
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprint(w, "\nmethods (rates per year)\n")
+	t.row("  METHOD", "LABEL", "P", "Q", "CHURN", "APPEAL")
+	for _, m := range cfg.Methods {
+		t.row("  "+m.Name, orDash(m.Label), fmtParam(m.P), fmtParam(m.Q), fmtParam(m.Churn), fmtParam(m.Appeal))
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprint(w, "\nplatforms\n")
+	t.row("  PLATFORM", "LABEL", "APPEAL", "LOYALTY", "ACCEPTS AT START")
+	for _, p := range cfg.Platforms {
+		var acc []string
+		for m, ok := range p.Accepts {
+			if ok {
+				acc = append(acc, at(methods, m))
+			}
+		}
+		accepts := strings.Join(acc, ", ")
+		if accepts == "" {
+			accepts = "none"
+		}
+		t.row("  "+p.Name, orDash(p.Label), fmtParam(p.Appeal), fmtParam(p.Loyalty), accepts)
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+
+	b := cfg.Behaviour
+	fmt.Fprint(w, "\nbehaviour\n")
+	t.row("  BETA", "KAPPA", "PSI", "GAMMA", "DELTA")
+	t.row("  "+fmtParam(b.Beta), fmtParam(b.Kappa), fmtParam(b.Psi), fmtParam(b.Gamma), fmtParam(b.Delta))
+	if err := t.flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprint(w, "\nevents\n")
+	if len(cfg.Events) == 0 {
+		_, err := fmt.Fprintln(w, "  none")
+		return err
+	}
+	t.row("  DATE", "FROM STEP", "KIND", "WHAT", "LABEL")
+	for _, e := range cfg.Events {
+		t.row("  "+e.Date.Format(output.DateLayout), firstStep(cfg, e), e.Kind.String(),
+			eventWhat(cfg, methods, platforms, e), orDash(e.Label))
+	}
+	return t.flush()
+}
+
+// perAgent formats the number of people each agent stands for.
+func perAgent(people float64, agents int) string {
+	if agents <= 0 {
+		return "-"
+	}
+	return fmtCount(people / float64(agents))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// firstStep returns the first step that an event affects, or "after
+// end" when it starts after the horizon.
+func firstStep(cfg *sim.Config, e sim.Event) string {
+	for n := 0; n < cfg.Steps; n++ {
+		if !cfg.Date(n).Before(e.Date) {
+			return fmt.Sprint(n)
+		}
+	}
+	return "after end"
+}
+
+// at returns names[i], or a placeholder for an index out of range.
+func at(names []string, i int) string {
+	if i < 0 || i >= len(names) {
+		return fmt.Sprintf("#%d", i)
+	}
+	return names[i]
+}
+
+// eventWhat describes what an event does, in words.
+func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string {
+	rollout := ""
+	if e.RolloutDays > 0 {
+		rollout = fmt.Sprintf(", rolled out over %d days", e.RolloutDays)
+	}
+	switch e.Kind {
+	case sim.Accept:
+		return fmt.Sprintf("%s accepts %s%s", at(platforms, e.Platform), at(methods, e.Method), rollout)
+	case sim.StopAccepting:
+		return fmt.Sprintf("%s stops accepting %s%s", at(platforms, e.Platform), at(methods, e.Method), rollout)
+	case sim.Promotion:
+		where := "on every platform"
+		if e.Platform >= 0 {
+			where = "on " + at(platforms, e.Platform)
+		}
+		return fmt.Sprintf("%s appeal %+g %s until %s", at(methods, e.Method), e.Shift, where, e.Until.Format(output.DateLayout))
+	case sim.SetParam:
+		return fmt.Sprintf("%s = %s", paramName(cfg, methods, platforms, e.Param), fmtParam(e.Value))
+	}
+	return e.Kind.String()
+}
+
+// paramName names a parameter that a SetParam event sets, as scenario
+// files write it (methods.alipay.q).
+func paramName(cfg *sim.Config, methods, platforms []string, p sim.Param) string {
+	regions := make([]string, len(cfg.Regions))
+	for i, r := range cfg.Regions {
+		regions[i] = r.Name
+	}
+	switch p.Kind {
+	case sim.BehaviourBeta:
+		return "behaviour.beta"
+	case sim.BehaviourKappa:
+		return "behaviour.kappa"
+	case sim.BehaviourPsi:
+		return "behaviour.psi"
+	case sim.BehaviourGamma:
+		return "behaviour.gamma"
+	case sim.BehaviourDelta:
+		return "behaviour.delta"
+	case sim.MethodAppeal:
+		return "methods." + at(methods, p.Index) + ".appeal"
+	case sim.MethodP:
+		return "methods." + at(methods, p.Index) + ".p"
+	case sim.MethodQ:
+		return "methods." + at(methods, p.Index) + ".q"
+	case sim.MethodChurn:
+		return "methods." + at(methods, p.Index) + ".churn"
+	case sim.PlatformAppeal:
+		return "platforms." + at(platforms, p.Index) + ".appeal"
+	case sim.PlatformLoyalty:
+		return "platforms." + at(platforms, p.Index) + ".loyalty"
+	case sim.RegionShoppingRate:
+		return "regions." + at(regions, p.Index) + ".shopping_rate"
+	case sim.RegionBasket:
+		return "regions." + at(regions, p.Index) + ".basket"
+	}
+	return fmt.Sprintf("parameter %d[%d]", int(p.Kind), p.Index)
+}

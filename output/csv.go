@@ -1,0 +1,250 @@
+package output
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ValueDigits is the number of significant digits of the values written
+// to metrics.csv: enough for any share or count a simulation measures,
+// few enough to keep files compact and byte-stable.
+const ValueDigits = 10
+
+// DateLayout is the layout of dates in metrics.csv and summary.json
+// (YYYY-MM-DD).
+const DateLayout = "2006-01-02"
+
+// Columns are the columns of metrics.csv, in the order WriteCSV writes them.
+var Columns = []string{"run", "step", "date", "region", "metric", "entity", "value"}
+
+// WriteCSV writes t to w as CSV: a header line of Columns, then one line
+// per row in table order. Dates are written as YYYY-MM-DD and values with
+// ValueDigits significant digits in the shortest form ('g' format); a NaN
+// value is written as an empty field, which pandas and R read as missing.
+// Fields are quoted as encoding/csv requires.
+func WriteCSV(w io.Writer, t *Table) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns); err != nil {
+		return fmt.Errorf("write csv header: %w", err)
+	}
+	rec := make([]string, len(Columns))
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		rec[0] = strconv.Itoa(r.Run)
+		rec[1] = strconv.Itoa(r.Step)
+		rec[2] = r.Date.Format(DateLayout)
+		rec[3] = r.Region
+		rec[4] = r.Metric
+		rec[5] = r.Entity
+		rec[6] = FormatValue(r.Value)
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write csv row %d: %w", i+1, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// FormatValue formats v as WriteCSV does: ValueDigits significant digits,
+// shortest form, and the empty string for NaN.
+func FormatValue(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', ValueDigits, 64)
+}
+
+// Round returns v as WriteCSV writes it and ReadCSV reads it back:
+// rounded to ValueDigits significant digits. Figures drawn from Round-ed
+// values are those drawn from the file.
+func Round(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	r, err := strconv.ParseFloat(FormatValue(v), 64)
+	if err != nil {
+		panic(err) // FormatValue writes finite numbers that ParseFloat reads
+	}
+	return r
+}
+
+// ReadError is a mistake in a metrics.csv file, located by line and column.
+type ReadError struct {
+	// File is the file's name as given to ReadCSV.
+	File string
+	// Line is the line number, from 1; 0 when the whole file is concerned.
+	Line int
+	// Column is the column's name in the header; empty when the line as a
+	// whole is concerned.
+	Column string
+	// Msg says what is wrong and what is valid.
+	Msg string
+}
+
+// Error returns "file:line: column name: msg", leaving out the parts that
+// are not known.
+func (e *ReadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Column != "" {
+		fmt.Fprintf(&b, "column %s: ", e.Column)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ReadCSV reads a table written by WriteCSV, or by hand or another
+// program, from r; name names the input in errors. Columns are found by
+// their header name, in any order; columns other than Columns are
+// ignored, and a UTF-8 byte order mark before the header is skipped.
+// An empty value, "NA", "NaN" or "nan" reads as NaN. Errors are
+// *ReadError values naming the line and column at fault, or wrap the
+// *csv.ParseError of a malformed line.
+func ReadCSV(r io.Reader, name string) (*Table, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &ReadError{File: name, Msg: "empty file, want a header line " + strings.Join(Columns, ",")}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	col := make([]int, len(Columns)) // index in the record of each of Columns
+	for i := range col {
+		col[i] = -1
+	}
+	for j, h := range header {
+		h = strings.TrimSpace(h)
+		if j == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		for i, c := range Columns {
+			if h != c {
+				continue
+			}
+			if col[i] >= 0 {
+				return nil, &ReadError{File: name, Line: 1, Column: c, Msg: "appears twice in the header"}
+			}
+			col[i] = j
+		}
+	}
+	var missing []string
+	for i, c := range Columns {
+		if col[i] < 0 {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &ReadError{File: name, Line: 1, Msg: fmt.Sprintf(
+			"header lacks column %s (want %s, in any order)",
+			strings.Join(missing, ", "), strings.Join(Columns, ","))}
+	}
+	need := 0
+	for _, j := range col {
+		need = max(need, j+1)
+	}
+
+	t := &Table{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line with spaces only
+		}
+		if len(rec) < need {
+			return nil, &ReadError{File: name, Line: line, Msg: fmt.Sprintf(
+				"has %d fields, want at least %d to reach every column of the header", len(rec), need)}
+		}
+		row, err := parseRow(rec, col, name, line)
+		if err != nil {
+			return nil, err
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}
+
+// parseRow converts one record, whose fields for Columns are at col.
+func parseRow(rec []string, col []int, file string, line int) (Row, error) {
+	field := func(i int) string { return strings.TrimSpace(rec[col[i]]) }
+	bad := func(i int, format string, a ...any) error {
+		return &ReadError{File: file, Line: line, Column: Columns[i], Msg: fmt.Sprintf(format, a...)}
+	}
+	var row Row
+	var err error
+	if row.Run, err = parseIndex(field(0)); err != nil {
+		return row, bad(0, "%v", err)
+	}
+	if row.Step, err = parseIndex(field(1)); err != nil {
+		return row, bad(1, "%v", err)
+	}
+	if row.Date, err = time.Parse(DateLayout, field(2)); err != nil {
+		return row, bad(2, "bad date %q, want YYYY-MM-DD", field(2))
+	}
+	row.Region, row.Metric, row.Entity = field(3), field(4), field(5)
+	for i := 3; i <= 5; i++ {
+		if field(i) == "" {
+			return row, bad(i, "is empty")
+		}
+	}
+	if row.Value, err = parseValue(field(6)); err != nil {
+		return row, bad(6, "%v", err)
+	}
+	return row, nil
+}
+
+// parseIndex parses a run or step number: a whole number from 0.
+func parseIndex(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+			return 0, fmt.Errorf("must be a whole number, got %q", s)
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("%q is out of range", s)
+		}
+		return 0, fmt.Errorf("bad number %q, want a whole number from 0", s)
+	}
+	if n < 0 {
+		return 0, fmt.Errorf("must not be negative, got %d", n)
+	}
+	return n, nil
+}
+
+// parseValue parses a value field; the empty string and the usual
+// spellings of missing values read as NaN.
+func parseValue(s string) (float64, error) {
+	switch s {
+	case "", "NA", "NaN", "nan":
+		return math.NaN(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("bad number %q, want a decimal number, or empty for a missing value", s)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%q is out of range", s)
+	}
+	return v, nil
+}

@@ -1,0 +1,35 @@
+// Package output turns what a simulation measured into files and reads
+// them back: the tidy table metrics.csv, the headline figures and
+// provenance of summary.json, and the directory they live in.
+//
+// The main entry points are:
+//
+//   - FromResult builds the Table of every measure of a sim.Result;
+//     WriteCSV and ReadCSV write and read it as metrics.csv.
+//   - NewSummary builds a Summary (provenance and headline figures) from a
+//     Table and the scenario's sim.Config; WriteSummary and ReadSummary
+//     write and read it as summary.json.
+//   - WriteFile and WriteFiles write one file or a set of files atomically:
+//     a reader sees the old files or the new ones, never a half-written file.
+//   - PrepareDir creates an output directory, refusing to mix results with
+//     another scenario's results or with files that are not results.
+//
+// metrics.csv is byte-identical for the same scenario and seed: values are
+// written with ValueDigits significant digits and rows keep the order of
+// the Table. summary.json differs between runs only in wall_seconds.
+//
+// A typical use, after sim.Run:
+//
+//	t := output.FromResult(res)
+//	s, err := output.NewSummary(t, res.Config, output.RunInfo{
+//		File: "flagship.yaml", Source: src, Seed: res.Seed,
+//		Engine: res.Engine, Wall: elapsed,
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	err = output.WriteFiles(dir, []output.File{
+//		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, t) }},
+//		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, s) }},
+//	})
+package output

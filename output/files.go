@@ -1,0 +1,192 @@
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Names of the files of a run's output directory.
+const (
+	// MetricsFile holds the Table (see WriteCSV).
+	MetricsFile = "metrics.csv"
+	// SummaryFile holds the Summary (see WriteSummary).
+	SummaryFile = "summary.json"
+	// ScenarioFile holds the resolved scenario that reproduces the run.
+	ScenarioFile = "scenario.yaml"
+	// PlotsDir is the subdirectory of a run's figures, named
+	// <figure>.<format> (see package output/plots).
+	PlotsDir = "plots"
+)
+
+// PlotExts are the extensions of the figure files PrepareDir accepts in
+// PlotsDir.
+var PlotExts = []string{".png", ".svg", ".pdf"}
+
+// tempPrefix starts the names of the temporary files of WriteFiles, so
+// that PrepareDir recognises those left behind by a crash.
+const tempPrefix = ".interopsim-"
+
+// File is a file for WriteFiles: a name in the directory and a function
+// that writes its content.
+type File struct {
+	// Name is the file's path relative to the directory, with slashes,
+	// such as "metrics.csv" or "plots/adoption.png". It must be local:
+	// clean, not absolute, without "..".
+	Name string
+	// Write writes the content. It must not keep w after returning.
+	Write func(w io.Writer) error
+}
+
+// WriteFile writes the file path atomically: write's output goes to a
+// temporary file in the same directory, through a buffer, which is synced
+// to disk, closed and renamed to path. On any error the temporary file is
+// removed and path is left as it was. The file's mode is 0644.
+func WriteFile(path string, write func(io.Writer) error) error {
+	return WriteFiles(filepath.Dir(path), []File{{Name: filepath.Base(path), Write: write}})
+}
+
+// WriteFiles writes a set of files into dir so that an error while
+// writing any of them leaves none of the new files: each is written to a
+// temporary file beside its final path as by WriteFile, creating
+// subdirectories as needed, and only when all are written are they
+// renamed, in order, to their names. On error the subdirectories it
+// created are removed again. A crash or a failing rename between two
+// renames can still leave some files renamed and others not; an error
+// from a rename says which files were replaced.
+func WriteFiles(dir string, files []File) error {
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		if f.Name == "" || !filepath.IsLocal(filepath.FromSlash(f.Name)) || path.Clean(f.Name) != f.Name ||
+			strings.Contains(f.Name, `\`) {
+			return fmt.Errorf("write files: bad file name %q, want a clean relative path with slashes", f.Name)
+		}
+		if seen[f.Name] {
+			return fmt.Errorf("write files: %s given twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+	temps := make([]string, 0, len(files))
+	var created []string // subdirectories made here, parents first
+	removeTemps := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	removeCreated := func() {
+		for i := len(created) - 1; i >= 0; i-- {
+			os.Remove(created[i]) // only if empty
+		}
+	}
+	for _, f := range files {
+		if err := makeParents(dir, f.Name, &created); err != nil {
+			removeTemps()
+			removeCreated()
+			return err
+		}
+		tmp, err := writeTemp(dir, f)
+		if tmp != "" {
+			temps = append(temps, tmp)
+		}
+		if err != nil {
+			removeTemps()
+			removeCreated()
+			return err
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+			temps = temps[i:]
+			removeTemps()
+			removeCreated()
+			if i > 0 {
+				var done []string
+				for _, g := range files[:i] {
+					done = append(done, g.Name)
+				}
+				return fmt.Errorf("replace %s (after replacing %s): %w", f.Name, strings.Join(done, ", "), err)
+			}
+			return fmt.Errorf("replace %s: %w", f.Name, err)
+		}
+	}
+	synced := map[string]bool{}
+	for _, f := range files {
+		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		if !synced[d] {
+			syncDir(d)
+			synced[d] = true
+		}
+	}
+	if len(created) > 0 {
+		syncDir(dir)
+	}
+	return nil
+}
+
+// makeParents creates the missing directories between dir and the file
+// name (a clean relative path with slashes), appending those it made to
+// created.
+func makeParents(dir, name string, created *[]string) error {
+	parts := strings.Split(name, "/")
+	d := dir
+	for _, p := range parts[:len(parts)-1] {
+		d = filepath.Join(d, p)
+		err := os.Mkdir(d, 0o755)
+		if err == nil {
+			*created = append(*created, d)
+			continue
+		}
+		if fi, serr := os.Stat(d); serr == nil && fi.IsDir() {
+			continue
+		}
+		return fmt.Errorf("create directory %s: %w", d, err)
+	}
+	return nil
+}
+
+// writeTemp writes f to a new temporary file beside its final path and
+// returns its path (empty if it could not be created).
+func writeTemp(dir string, f File) (string, error) {
+	final := filepath.Join(dir, filepath.FromSlash(f.Name))
+	tmp, err := os.CreateTemp(filepath.Dir(final), tempPrefix+filepath.Base(final)+".*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", final, err)
+	}
+	fail := func(what string, err error) (string, error) {
+		tmp.Close()
+		return tmp.Name(), fmt.Errorf("%s %s: %w", what, final, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fail("create", err)
+	}
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := f.Write(bw); err != nil {
+		return fail("write", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail("write", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail("sync", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return tmp.Name(), fmt.Errorf("close %s: %w", final, err)
+	}
+	return tmp.Name(), nil
+}
+
+// syncDir makes the renames in dir durable where the system allows it.
+// Errors are ignored: some file systems cannot sync a directory, and the
+// files themselves are already synced.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}

@@ -1,0 +1,41 @@
+// Package plots draws the figures of a simulation's table, ready to drop
+// into a paper unchanged.
+//
+// Figures turns an output.Table and the scenario's sim.Config into six
+// figures: adoption (share of people holding each method, a panel per
+// region), payment-shares (share of transactions by method, overall and
+// per platform), headline (the methods' shares of payments on the
+// platform of the first acceptance event, such as WeChat Pay and Alipay on
+// Taobao/Tmall), platform-shares (GMV share by platform, per region),
+// lost-sales (lost checkouts and sign-ups at checkout, counts per step)
+// and multihoming (share holding two or more methods, a line per region).
+// Save writes each in PNG, SVG or PDF, atomically.
+//
+// Every figure has calendar dates on its x axis, percent (or counts, with
+// their unit) on its y axis, a title and a subtitle naming the scenario, a
+// dashed vertical line at each event, and legends outside the data areas.
+// A method or platform keeps the same colour and line pattern in every
+// figure: its Color if set, else the Okabe-Ito palette by declaration
+// order; regions use Paul Tol's muted palette. Line patterns differ too,
+// so figures survive greyscale printing. Missing values (NaN) break lines.
+//
+// Sizes are physical: fonts and lines scale with Options.Width /
+// Options.PrintWidth so that a figure printed one column wide (8.5 cm by
+// default) has text of at least 8 pt (ticks and legends 8 pt, axis labels
+// and subtitles 8.5 pt, panel titles 9 pt, titles 11 pt) and mean lines
+// of 1.2 pt, whatever its drawn width (16 cm by 11 cm by default, taller by
+// 0.8*Height per extra row of panels). Text uses one face, Liberation Sans
+// regular, embedded in SVG and PDF files.
+//
+// With several runs in the table, each curve is the mean across runs over
+// a shaded 5-95% band (a Band plotter); with Options.Baseline, the
+// counterfactual is drawn dotted in the same colour.
+//
+// Example:
+//
+//	figs, err := plots.Figures(table, cfg, "flagship", plots.Options{})
+//	if err != nil {
+//		return err
+//	}
+//	paths, err := plots.Save("out/plots", figs, plots.Options{Formats: []string{"png", "pdf"}})
+package plots

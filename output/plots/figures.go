@@ -1,0 +1,638 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// figureSpecs lists the figures in the order Figures returns them, with
+// the metrics each one draws.
+var figureSpecs = []struct {
+	name    string
+	metrics []string
+	build   func(*builder) *layout
+}{
+	{"adoption", []string{"adoption"}, (*builder).adoption},
+	{"payment-shares", []string{"tx_share", "payment_share"}, (*builder).paymentShares},
+	{"headline", []string{"payment_share"}, (*builder).headline},
+	{"platform-shares", []string{"gmv_share"}, (*builder).platformShares},
+	{"lost-sales", []string{"lost_sales", "signups"}, (*builder).lostSales},
+	{"multihoming", []string{"multihoming"}, (*builder).multihoming},
+}
+
+// builder holds what every figure needs: the indexed table, the chosen
+// entities and their fixed colours.
+type builder struct {
+	cfg      *sim.Config
+	opt      Options
+	st       *style
+	scenario string
+	f, base  *frame
+	baseX    map[float64]int // step index of a date in base
+
+	methods, platforms []int    // kept, in declaration order
+	regions            []string // kept panels: AllRegions first, then regions
+	methodColor        []color.Color
+	platformColor      []color.Color
+	events             []event
+	xmin, xmax         float64
+}
+
+func newBuilder(t *output.Table, cfg *sim.Config, scenario string, opt Options) (*builder, error) {
+	b := &builder{cfg: cfg, opt: opt, scenario: scenario}
+	var errs []error
+
+	// Filters name entities of cfg.
+	methodNames := make([]string, len(cfg.Methods))
+	for i, m := range cfg.Methods {
+		methodNames[i] = m.Name
+	}
+	platformNames := make([]string, len(cfg.Platforms))
+	for i, p := range cfg.Platforms {
+		platformNames[i] = p.Name
+	}
+	regionNames := []string{output.AllRegions}
+	for _, r := range cfg.Regions {
+		regionNames = append(regionNames, r.Name)
+	}
+	metricNames := make([]string, len(sim.Metrics))
+	for i, m := range sim.Metrics {
+		metricNames[i] = m.Name
+	}
+	check := func(what string, got, valid []string) {
+		for _, g := range got {
+			if !slices.Contains(valid, g) {
+				errs = append(errs, fmt.Errorf("unknown %s %q (valid: %s)", what, g, strings.Join(valid, ", ")))
+			}
+		}
+	}
+	check("method", opt.Methods, methodNames)
+	check("platform", opt.Platforms, platformNames)
+	check("region", opt.Regions, regionNames)
+	check("metric", opt.Metrics, metricNames)
+	for i, n := range methodNames {
+		if keep(opt.Methods, n) {
+			b.methods = append(b.methods, i)
+		}
+	}
+	for i, n := range platformNames {
+		if keep(opt.Platforms, n) {
+			b.platforms = append(b.platforms, i)
+		}
+	}
+	for _, n := range regionNames {
+		if keep(opt.Regions, n) {
+			b.regions = append(b.regions, n)
+		}
+	}
+
+	for i, m := range cfg.Methods {
+		c, err := entityColor(m.Color, i)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("method %s: %w", m.Name, err))
+		}
+		b.methodColor = append(b.methodColor, c)
+	}
+	for i, p := range cfg.Platforms {
+		c, err := entityColor(p.Color, i)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("platform %s: %w", p.Name, err))
+		}
+		b.platformColor = append(b.platformColor, c)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	var metrics []string
+	for _, s := range figureSpecs {
+		metrics = append(metrics, s.metrics...)
+	}
+	b.f = newFrame(t, metrics)
+	if opt.Baseline != nil && len(opt.Baseline.Rows) > 0 {
+		b.base = newFrame(opt.Baseline, metrics)
+		b.baseX = make(map[float64]int, len(b.base.x))
+		for i, x := range b.base.x {
+			b.baseX[x] = i
+		}
+	}
+	b.xmin, b.xmax = b.f.x[0], b.f.x[len(b.f.x)-1]
+	if b.xmax <= b.xmin { // a single step: show that step's length
+		t0 := time.Unix(int64(b.xmin), 0).UTC()
+		b.xmax = float64(cfg.Step.Add(t0, 1).Unix())
+	}
+	b.xmin, b.xmax = snapRange(b.xmin, b.xmax)
+	b.events = b.eventMarks()
+	b.st = newStyle(opt.Width, opt.PrintWidth)
+	return b, nil
+}
+
+// keep reports whether name passes filter (empty keeps everything).
+func keep(filter []string, name string) bool {
+	return len(filter) == 0 || slices.Contains(filter, name)
+}
+
+func (b *builder) wantAny(metrics ...string) bool {
+	for _, m := range metrics {
+		if keep(b.opt.Metrics, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func label(l, name string) string {
+	if l != "" {
+		return l
+	}
+	return name
+}
+
+func (b *builder) methodLabel(m int) string {
+	return label(b.cfg.Methods[m].Label, b.cfg.Methods[m].Name)
+}
+
+func (b *builder) platformLabel(p int) string {
+	return label(b.cfg.Platforms[p].Label, b.cfg.Platforms[p].Name)
+}
+
+func (b *builder) regionLabel(name string) string {
+	if name == output.AllRegions {
+		return "All regions"
+	}
+	for _, r := range b.cfg.Regions {
+		if r.Name == name {
+			return label(r.Label, r.Name)
+		}
+	}
+	return name
+}
+
+// regionIndex is a region's declaration index, -1 for AllRegions.
+func (b *builder) regionIndex(name string) int {
+	for i, r := range b.cfg.Regions {
+		if r.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// focusRegion is the region of single-region figures: the whole country
+// unless filtered out, else the first kept region.
+func (b *builder) focusRegion() (string, bool) {
+	if len(b.regions) == 0 {
+		return "", false
+	}
+	return b.regions[0], true
+}
+
+// scope says which region a single-region figure shows.
+func (b *builder) scope(region string) string {
+	if region == output.AllRegions {
+		return "whole country"
+	}
+	return b.regionLabel(region)
+}
+
+// eventMarks labels the scenario's events.
+func (b *builder) eventMarks() []event {
+	evs := make([]event, 0, len(b.cfg.Events))
+	for _, e := range b.cfg.Events {
+		l := e.Label
+		if l == "" {
+			l = b.describe(e)
+		}
+		evs = append(evs, event{x: float64(e.Date.Unix()), date: e.Date, label: l})
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].x < evs[j].x })
+	return evs
+}
+
+func (b *builder) describe(e sim.Event) string {
+	okP := e.Platform >= 0 && e.Platform < len(b.cfg.Platforms)
+	okM := e.Method >= 0 && e.Method < len(b.cfg.Methods)
+	switch {
+	case e.Kind == sim.Accept && okP && okM:
+		return b.platformLabel(e.Platform) + " accepts " + b.methodLabel(e.Method)
+	case e.Kind == sim.StopAccepting && okP && okM:
+		return b.platformLabel(e.Platform) + " stops accepting " + b.methodLabel(e.Method)
+	case e.Kind == sim.Promotion && okM:
+		if okP {
+			return b.methodLabel(e.Method) + " promotion on " + b.platformLabel(e.Platform)
+		}
+		return b.methodLabel(e.Method) + " promotion"
+	}
+	return "parameter change"
+}
+
+// series returns the series of (region, metric, entity) scaled by scale,
+// and false if the table lacks it.
+func (b *builder) series(region, metric, entity, lbl string, c color.Color, dash int, scale float64) (curve, bool) {
+	k := key{region, metric, entity}
+	if !b.f.has(k) {
+		return curve{}, false
+	}
+	s := curve{Label: lbl, Color: c, Dashes: dash, X: b.f.x}
+	s.Mean, s.Lo, s.Hi = b.f.stats(k, scale)
+	if b.base != nil && b.base.has(k) {
+		mean, _, _ := b.base.stats(k, scale)
+		s.Baseline = nanSlice(len(s.X))
+		for i, x := range s.X {
+			if j, ok := b.baseX[x]; ok {
+				s.Baseline[i] = mean[j]
+			}
+		}
+		hideEqual(s.Baseline, s.Mean)
+	}
+	return s, true
+}
+
+func (b *builder) methodSeries(region, metric, entity string, m int, scale float64) (curve, bool) {
+	return b.series(region, metric, entity, b.methodLabel(m), b.methodColor[m], m, scale)
+}
+
+// newLayout starts a figure with a title and a subtitle made of desc, the
+// scenario's name and how many runs the curves summarise.
+func (b *builder) newLayout(title, desc string) *layout {
+	sub := fmt.Sprintf("%s. Scenario: %s", desc, b.scenario)
+	if b.f.runs > 1 {
+		sub += fmt.Sprintf("; mean of %d runs, shaded %g–%g%% range", b.f.runs, bandLo*100, bandHi*100)
+	}
+	return &layout{
+		st: b.st, title: title, subtitle: sub + ".",
+		events: b.events, xmin: b.xmin, xmax: b.xmax,
+	}
+}
+
+// legendFor returns one entry per distinct label of the panels' series,
+// in order of first appearance, plus a key to baselines if any.
+func (b *builder) legendFor(panels ...*panel) []legendEntry {
+	var entries []legendEntry
+	seen := map[string]bool{}
+	baseline := false
+	for _, pn := range panels {
+		for _, s := range pn.series {
+			baseline = baseline || s.Baseline != nil
+			if seen[s.Label] {
+				continue
+			}
+			seen[s.Label] = true
+			var thumbs []plot.Thumbnailer
+			if s.Lo != nil {
+				thumbs = append(thumbs, &Band{FillColor: withAlpha(s.Color, 0.18)})
+			}
+			thumbs = append(thumbs, b.st.meanLine(s))
+			entries = append(entries, legendEntry{label: s.Label, thumbs: thumbs})
+		}
+	}
+	if baseline {
+		entries = append(entries, legendEntry{
+			label:  "Dotted: " + b.opt.BaselineName,
+			thumbs: []plot.Thumbnailer{&gapLine{LineStyle: b.st.baselineStyle(darkGrey)}},
+		})
+	}
+	return entries
+}
+
+// figure finishes a layout: columns, one y label for the figure when the
+// panels share it,
+// plots, and the size (taller by 0.8*Height per extra row of panels).
+func (b *builder) figure(name string, l *layout) Figure {
+	if l.cols == 0 {
+		l.cols = min(len(l.panels), 2)
+	}
+	shared := len(l.panels) > 1
+	for _, pn := range l.panels {
+		shared = shared && pn.yLabel == l.panels[0].yLabel
+	}
+	l.sharedY = shared
+	l.build()
+	rows := (len(l.panels) + l.cols - 1) / l.cols
+	h := b.opt.Height * vg.Length(1+0.8*float64(rows-1))
+	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
+}
+
+const sharePeople = "Share of people (%)"
+
+// adoption: share of people holding each method, a panel per region.
+func (b *builder) adoption() *layout {
+	l := b.newLayout("Adoption of payment methods", "Share of people holding each payment method, by region")
+	for _, r := range b.regions {
+		pn := &panel{title: b.regionLabel(r), yLabel: sharePeople, percent: true}
+		for _, m := range b.methods {
+			if s, ok := b.methodSeries(r, "adoption", b.cfg.Methods[m].Name, m, 100); ok {
+				pn.series = append(pn.series, s)
+			}
+		}
+		if len(pn.series) > 0 {
+			l.panels = append(l.panels, pn)
+		}
+	}
+	l.legend = b.legendFor(l.panels...)
+	return l
+}
+
+// paymentShares: share of transactions by method, on all platforms and
+// on each.
+func (b *builder) paymentShares() *layout {
+	r, ok := b.focusRegion()
+	if !ok {
+		return nil
+	}
+	l := b.newLayout("Payment shares by method",
+		"Share of transactions paid with each method, on all platforms and on each platform, "+b.scope(r))
+	if keep(b.opt.Metrics, "tx_share") {
+		pn := &panel{title: "All platforms", yLabel: "Share of transactions (%)", percent: true}
+		for _, m := range b.methods {
+			if s, ok := b.methodSeries(r, "tx_share", b.cfg.Methods[m].Name, m, 100); ok {
+				pn.series = append(pn.series, s)
+			}
+		}
+		if len(pn.series) > 0 {
+			l.panels = append(l.panels, pn)
+		}
+	}
+	if keep(b.opt.Metrics, "payment_share") {
+		for _, p := range b.platforms {
+			pn := &panel{title: b.platformLabel(p), yLabel: "Share of transactions (%)", percent: true}
+			for _, m := range b.methods {
+				e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
+				if s, ok := b.methodSeries(r, "payment_share", e, m, 100); ok {
+					pn.series = append(pn.series, s)
+				}
+			}
+			if len(pn.series) > 0 {
+				l.panels = append(l.panels, pn)
+			}
+		}
+	}
+	l.legend = b.legendFor(l.panels...)
+	return l
+}
+
+// headlineChoice returns the platform and methods of the headline: the
+// platform of the first Accept event with the accepted method first, then
+// the methods it accepted just before; without an Accept event, the first
+// platform and the methods it accepts at the start.
+func headlineChoice(cfg *sim.Config) (platform int, methods []int, found bool) {
+	first := -1
+	for i, e := range cfg.Events {
+		if e.Kind == sim.Accept && e.Platform >= 0 && e.Platform < len(cfg.Platforms) &&
+			e.Method >= 0 && e.Method < len(cfg.Methods) &&
+			(first < 0 || e.Date.Before(cfg.Events[first].Date)) {
+			first = i
+		}
+	}
+	if first < 0 {
+		if len(cfg.Platforms) == 0 {
+			return 0, nil, false
+		}
+		for m, ok := range cfg.Platforms[0].Accepts {
+			if ok {
+				methods = append(methods, m)
+			}
+		}
+		return 0, methods, false
+	}
+	ev := cfg.Events[first]
+	p := ev.Platform
+	accepts := slices.Clone(cfg.Platforms[p].Accepts)
+	for _, e := range cfg.Events {
+		if e.Platform == p && e.Date.Before(ev.Date) && e.Method >= 0 && e.Method < len(accepts) {
+			switch e.Kind {
+			case sim.Accept:
+				accepts[e.Method] = true
+			case sim.StopAccepting:
+				accepts[e.Method] = false
+			}
+		}
+	}
+	methods = []int{ev.Method}
+	for m, ok := range accepts {
+		if ok && m != ev.Method {
+			methods = append(methods, m)
+		}
+	}
+	return p, methods, true
+}
+
+// headline: the methods' shares of payments on the platform that opened
+// up first.
+func (b *builder) headline() *layout {
+	r, ok := b.focusRegion()
+	if !ok {
+		return nil
+	}
+	p, methods, found := headlineChoice(b.cfg)
+	if len(b.cfg.Platforms) == 0 || !slices.Contains(b.platforms, p) {
+		return nil
+	}
+	firstMethod := -1
+	if len(methods) > 0 {
+		firstMethod = methods[0]
+	}
+	methods = slices.DeleteFunc(methods, func(m int) bool { return !slices.Contains(b.methods, m) })
+	if len(methods) == 0 {
+		methods = b.methods
+	}
+	pl := b.platformLabel(p)
+	title := "Payment shares on " + pl
+	if found && methods[0] == firstMethod {
+		title = b.methodLabel(firstMethod) + "'s share of payments on " + pl
+	}
+	l := b.newLayout(title, "Share of "+pl+"'s transactions paid with each method, "+b.scope(r))
+	pn := &panel{yLabel: "Share of transactions (%)", percent: true}
+	// Lines in declaration order, so colours and legend match the other
+	// figures.
+	sorted := slices.Sorted(slices.Values(methods))
+	for _, m := range sorted {
+		e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
+		if s, ok := b.methodSeries(r, "payment_share", e, m, 100); ok {
+			pn.series = append(pn.series, s)
+		}
+	}
+	if len(pn.series) > 0 {
+		l.panels = append(l.panels, pn)
+	}
+	l.legend = b.legendFor(l.panels...)
+	return l
+}
+
+// platformShares: GMV share by platform, a panel per region.
+func (b *builder) platformShares() *layout {
+	l := b.newLayout("Platform market shares", "Share of GMV (value of purchases) by platform, by region")
+	for _, r := range b.regions {
+		pn := &panel{title: b.regionLabel(r), yLabel: "Share of GMV (%)", percent: true}
+		for _, p := range b.platforms {
+			if s, ok := b.series(r, "gmv_share", b.cfg.Platforms[p].Name, b.platformLabel(p), b.platformColor[p], p, 100); ok {
+				pn.series = append(pn.series, s)
+			}
+		}
+		if len(pn.series) > 0 {
+			l.panels = append(l.panels, pn)
+		}
+	}
+	l.legend = b.legendFor(l.panels...)
+	return l
+}
+
+func scaled(v []float64, k float64) []float64 {
+	if v == nil {
+		return nil
+	}
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x * k
+	}
+	return out
+}
+
+// countUnit picks the unit of a count axis from its largest value.
+func countUnit(max float64) (scale float64, unit string) {
+	switch {
+	case max >= 1e6:
+		return 1e-6, " (millions)"
+	case max >= 1e3:
+		return 1e-3, " (thousands)"
+	}
+	return 1, ""
+}
+
+// lostSales: lost sales by platform and sign-ups at checkout by platform
+// and method, as people-weighted counts per step; sign-up series that
+// stay at zero are left out.
+func (b *builder) lostSales() *layout {
+	r, ok := b.focusRegion()
+	if !ok {
+		return nil
+	}
+	per := "per " + b.cfg.Step.String()
+	l := b.newLayout("Lost sales and sign-ups at checkout",
+		"Checkouts abandoned because no method the shopper holds is accepted, and sign-ups for an accepted method at checkout, "+per+", "+b.scope(r))
+	l.cols = 1
+	if keep(b.opt.Metrics, "lost_sales") {
+		pn := &panel{}
+		for _, p := range b.platforms {
+			if s, ok := b.series(r, "lost_sales", b.cfg.Platforms[p].Name, b.platformLabel(p), b.platformColor[p], p, 1); ok {
+				pn.series = append(pn.series, s)
+			}
+		}
+		if len(pn.series) > 0 {
+			pn.title = "Lost sales " + per + b.scaleCounts(pn) + ", by platform"
+			pn.legend = b.legendFor(pn)
+			l.panels = append(l.panels, pn)
+		}
+	}
+	if keep(b.opt.Metrics, "signups") {
+		pn := &panel{}
+		omitted := false
+		for _, p := range b.platforms {
+			for _, m := range b.methods {
+				e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
+				lbl := b.methodLabel(m) + " at " + b.platformLabel(p)
+				s, ok := b.series(r, "signups", e, lbl, b.methodColor[m], p, 1)
+				if !ok {
+					continue
+				}
+				if allZeroOrNaN(s.Mean) && allZeroOrNaN(s.Hi) && allZeroOrNaN(s.Baseline) {
+					omitted = true
+					continue
+				}
+				pn.series = append(pn.series, s)
+			}
+		}
+		if len(pn.series) > 0 {
+			pn.title = "Sign-ups at checkout " + per + b.scaleCounts(pn)
+			pn.legend = b.legendFor(pn)
+			l.panels = append(l.panels, pn)
+			if omitted {
+				l.notes = append(l.notes, "Sign-ups: colour shows the method, line pattern the platform; combinations with no sign-ups are not shown.")
+			}
+		}
+	}
+	return l
+}
+
+// scaleCounts expresses a count panel in thousands or millions and
+// returns the unit, such as " (millions)".
+func (b *builder) scaleCounts(pn *panel) string {
+	var top float64
+	for _, s := range pn.series {
+		top = math.Max(top, maxFinite(s.Mean, s.Hi, s.Baseline))
+	}
+	k, unit := countUnit(top)
+	for i := range pn.series {
+		s := &pn.series[i]
+		s.Mean, s.Lo, s.Hi, s.Baseline = scaled(s.Mean, k), scaled(s.Lo, k), scaled(s.Hi, k), scaled(s.Baseline, k)
+	}
+	return unit
+}
+
+// multihoming: share of people holding two or more methods, a line per
+// region and a thicker black one for the whole country.
+func (b *builder) multihoming() *layout {
+	l := b.newLayout("Multi-homing", "Share of people holding two or more payment methods, by region")
+	pn := &panel{yLabel: sharePeople, percent: true}
+	for _, r := range b.regions {
+		c, dash, w := black, 0, totalWidth
+		if i := b.regionIndex(r); i >= 0 {
+			c, dash, w = tolMuted[i%len(tolMuted)], 1+i, lineWidth
+		}
+		if s, ok := b.series(r, "multihoming", "2+", b.regionLabel(r), c, dash, 100); ok {
+			s.Width = w
+			pn.series = append(pn.series, s)
+		}
+	}
+	if len(pn.series) > 0 {
+		l.panels = append(l.panels, pn)
+	}
+	l.legend = b.legendFor(l.panels...)
+	return l
+}
+
+// snapRange widens a range of more than half a year to whole months, so
+// that a series starting on 2 January shows its year's label.
+func snapRange(xmin, xmax float64) (float64, float64) {
+	if xmax-xmin < 183*86400 {
+		return xmin, xmax
+	}
+	lo := time.Unix(int64(xmin), 0).UTC()
+	hi := time.Unix(int64(xmax), 0).UTC()
+	lo = time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if h := time.Date(hi.Year(), hi.Month(), 1, 0, 0, 0, 0, time.UTC); h.Before(hi) {
+		hi = h.AddDate(0, 1, 0)
+	}
+	return float64(lo.Unix()), float64(hi.Unix())
+}
+
+// hideEqual blanks the points of baseline that coincide with mean (within
+// a thousandth of the largest value), keeping the neighbours of points
+// that differ so the dotted line starts where the curves part: a baseline
+// drawn over an identical mean would only clutter it.
+func hideEqual(baseline, mean []float64) {
+	eps := 1e-3 * math.Max(maxFinite(baseline), maxFinite(mean))
+	same := make([]bool, len(baseline))
+	for i := range baseline {
+		same[i] = math.Abs(baseline[i]-mean[i]) <= eps
+	}
+	for i := range baseline {
+		prevDiffers := i > 0 && !same[i-1]
+		nextDiffers := i+1 < len(same) && !same[i+1]
+		if same[i] && !prevDiffers && !nextDiffers {
+			baseline[i] = math.NaN()
+		}
+	}
+}

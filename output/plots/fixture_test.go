@@ -1,0 +1,133 @@
+package plots
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// testConfig is a small world: 2 regions, 3 methods, 2 platforms and one
+// event, Taobao/Tmall accepting WeChat Pay, weekly for three years.
+func testConfig() *sim.Config {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	return &sim.Config{
+		Name:  "test",
+		Start: day(2023, time.January, 2),
+		Step:  sim.Week,
+		Steps: 156,
+		Regions: []sim.Region{
+			{Name: "east", Label: "Coastal cities", Population: 6e8},
+			{Name: "west", Label: "Inland and rural", Population: 5e8},
+		},
+		Methods: []sim.Method{
+			{Name: "alipay", Label: "Alipay", Color: "#0072B2"},
+			{Name: "wechat_pay", Label: "WeChat Pay"}, // palette: vermillion
+			{Name: "card", Label: "Bank card"},        // palette: bluish green
+		},
+		Platforms: []sim.Platform{
+			{Name: "taobao_tmall", Label: "Taobao/Tmall", Accepts: []bool{true, false, true}},
+			{Name: "jd", Label: "JD", Accepts: []bool{false, true, true}},
+		},
+		Events: []sim.Event{{
+			Kind: sim.Accept, Date: day(2024, time.September, 12),
+			Label: "Taobao/Tmall accepts WeChat Pay", Platform: 0, Method: 1,
+		}},
+	}
+}
+
+// logistic rises from 0 to 1 around step mid over about width steps.
+func logistic(n, mid, width float64) float64 { return 1 / (1 + math.Exp(-(n-mid)/width*4)) }
+
+// testResult fabricates smooth tallies shaped like the story: WeChat Pay
+// gains on Taobao/Tmall after the event, lost sales and sign-ups fall. Run
+// r > 0 adds a few percent of deterministic noise. JD has no purchases in
+// the west for steps 20-23, so its payment shares there are NaN.
+func testResult(cfg *sim.Config, run int) *sim.Result {
+	rng := rand.New(rand.NewPCG(uint64(run), 7))
+	noise := func() float64 {
+		if run == 0 {
+			return 1
+		}
+		return 1 + 0.06*(rng.Float64()-0.5)
+	}
+	event := 88.0 // the step of 2024-09-12
+	res := &sim.Result{Config: cfg, Run: run}
+	for n := range cfg.Steps {
+		fn := float64(n)
+		after := logistic(fn, event+12, 20) // 0 before the event, 1 a year later
+		var tally sim.Tally
+		for i, rg := range cfg.Regions {
+			pop := rg.Population
+			west := float64(i)
+			hold := []float64{
+				(0.82 - 0.25*west + 0.05*fn/156) * noise(),
+				(0.90 + 0.03*after + 0.02*west) * noise(),
+				(0.35 - 0.12*west + 0.04*fn/156) * noise(),
+			}
+			for m := range hold {
+				hold[m] = math.Min(hold[m], 0.99)
+			}
+			only := make([]float64, 3)
+			none := 1.0
+			for m := range hold {
+				none *= 1 - hold[m]
+				only[m] = hold[m]
+				for k := range hold {
+					if k != m {
+						only[m] *= 1 - hold[k]
+					}
+				}
+			}
+			multi := 1 - none - only[0] - only[1] - only[2]
+			t := sim.RegionTally{
+				Population:  pop,
+				Holders:     []float64{hold[0] * pop, hold[1] * pop, hold[2] * pop},
+				Only:        []float64{only[0] * pop, only[1] * pop, only[2] * pop},
+				MultiHomers: multi * pop,
+			}
+			shop := pop * 0.9 * noise()
+			tb := (0.62 - 0.12*west + 0.06*after*(1+west)) * noise()
+			wx := 0.3 * after * (1 + 0.4*west) * noise()
+			tx := [][]float64{
+				{shop * tb * (0.88 - wx), shop * tb * wx, shop * tb * 0.12},
+				{shop * (1 - tb) * 0.15, shop * (1 - tb) * 0.75, shop * (1 - tb) * 0.10},
+			}
+			if i == 1 && n >= 20 && n < 24 {
+				tx[1] = []float64{0, 0, 0}
+			}
+			basket := 120 - 40*west
+			val := make([][]float64, 2)
+			for p := range tx {
+				val[p] = make([]float64, 3)
+				for m := range tx[p] {
+					val[p][m] = tx[p][m] * basket * (1 + 0.1*float64(m))
+				}
+			}
+			lost := []float64{
+				pop * (0.03 + 0.02*west) * (1 - 0.9*after) * noise(),
+				pop * 0.008 * noise(),
+			}
+			signups := [][]float64{
+				{pop * 0.006 * (1 - 0.8*after) * noise(), 0, pop * 0.001},
+				{0, pop * 0.002 * noise(), 0},
+			}
+			t.Transactions, t.Value, t.Lost, t.Signups = tx, val, lost, signups
+			t.LostNoMethod = []float64{pop * 0.001, pop * 0.001}
+			tally.Regions = append(tally.Regions, t)
+		}
+		res.Steps = append(res.Steps, tally)
+	}
+	return res
+}
+
+// testTable returns the table of runs 0..runs-1.
+func testTable(cfg *sim.Config, runs int) *output.Table {
+	t := &output.Table{}
+	for r := range runs {
+		t.Rows = append(t.Rows, output.FromResult(testResult(cfg, r)).Rows...)
+	}
+	return t
+}

@@ -1,0 +1,602 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// panel is one plot of a figure.
+type panel struct {
+	title   string
+	yLabel  string // the panel's y axis label
+	drawY   string // the label drawn above this panel's axis in this Draw
+	percent bool   // y is a share in percent, drawn on a fixed 0-100 axis
+	series  []curve
+	legend  []legendEntry // drawn under the panel; for figures without a shared legend
+
+	plot *plot.Plot
+	xt   *dateTicks
+	yt   *percentTicks // nil on count axes
+	top  float64       // largest value of a count axis
+	legH vg.Length     // height taken by the panel's own legend
+}
+
+// event is a dated vertical marker.
+type event struct {
+	x     float64
+	date  time.Time
+	label string
+}
+
+// legendEntry is one line of a legend.
+type legendEntry struct {
+	label  string
+	thumbs []plot.Thumbnailer
+}
+
+// layout is a figure: a title and subtitle, a grid of panels with aligned
+// data areas, event markers, and legends outside every data area.
+type layout struct {
+	st              *style
+	title, subtitle string
+	cols            int
+	sharedY         bool // every panel has the same y label: draw it once, rotated, at the left, if it fits
+	panels          []*panel
+	legend          []legendEntry // shared, under the panels
+	events          []event
+	notes           []string
+	xmin, xmax      float64
+}
+
+const maxLabelRows = 2 // event label rows before numbering them
+
+// build makes the panels' plots.
+func (l *layout) build() {
+	st := l.st
+	for _, pn := range l.panels {
+		p := plot.New()
+		p.BackgroundColor = nil
+		st.styleAxes(p)
+		pn.xt = &dateTicks{style: st.tick}
+		p.X.Tick.Marker = pn.xt
+
+		grid := &plotter.Grid{Horizontal: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}}
+		p.Add(grid)
+		p.Add(&eventLines{l: l})
+		for _, s := range pn.series {
+			if s.Lo == nil {
+				continue
+			}
+			for _, r := range finiteRuns(len(s.X), s.Lo, s.Hi) {
+				b, err := NewBand(s.X[r[0]:r[1]], s.Lo[r[0]:r[1]], s.Hi[r[0]:r[1]])
+				if err != nil {
+					panic(err) // finiteRuns and stats make lo <= hi, finite
+				}
+				b.FillColor = withAlpha(s.Color, 0.18)
+				p.Add(b)
+			}
+		}
+		for _, s := range pn.series {
+			if s.Baseline != nil {
+				p.Add(st.baselineLine(s))
+			}
+		}
+		for _, s := range pn.series {
+			p.Add(st.meanLine(s))
+		}
+
+		p.X.Min, p.X.Max = l.xmin, l.xmax
+		pn.plot = p
+		if pn.percent {
+			p.Y.Min, p.Y.Max = 0, 100
+			pn.yt = &percentTicks{style: st.tick}
+			p.Y.Tick.Marker = pn.yt
+		} else {
+			for _, s := range pn.series {
+				pn.top = math.Max(pn.top, maxFinite(s.Mean, s.Hi, s.Baseline))
+			}
+			pn.setCountAxis(6, st)
+		}
+	}
+}
+
+// setCountAxis makes the y axis of a count panel run from 0 to a round
+// number, with at most n labelled ticks.
+func (pn *panel) setCountAxis(n int, st *style) {
+	ticks, top := niceTicks(pn.top, n)
+	pn.plot.Y.Min, pn.plot.Y.Max = 0, top
+	pn.plot.Y.Tick.Marker = ticks
+}
+
+func (st *style) meanLine(s curve) *gapLine {
+	w := s.Width
+	if w == 0 {
+		w = lineWidth
+	}
+	return &gapLine{X: s.X, Y: s.Mean, LineStyle: draw.LineStyle{
+		Color: s.Color, Width: st.pt(w), Dashes: st.dashes(s.Dashes),
+	}}
+}
+
+func (st *style) baselineLine(s curve) *gapLine {
+	return &gapLine{X: s.X, Y: s.Baseline, LineStyle: st.baselineStyle(s.Color)}
+}
+
+func (st *style) baselineStyle(c color.Color) draw.LineStyle {
+	return draw.LineStyle{Color: c, Width: st.pt(baselineWidth), Dashes: []vg.Length{st.pt(0.8), st.pt(1.6)}}
+}
+
+func (st *style) eventStyle() draw.LineStyle {
+	return draw.LineStyle{Color: eventGrey, Width: st.pt(0.7), Dashes: []vg.Length{st.pt(3), st.pt(2)}}
+}
+
+// eventLines draws the layout's events as vertical dashed lines across the
+// data area. It has no data range, so it never widens the axes.
+type eventLines struct{ l *layout }
+
+func (e *eventLines) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, _ := plt.Transforms(&c)
+	sty := e.l.st.eventStyle()
+	for _, ev := range e.l.events {
+		if x := trX(ev.x); c.ContainsX(x) {
+			c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
+		}
+	}
+}
+
+// Draw draws the figure on c. It is not safe for concurrent use.
+//
+// From the top: title, subtitle, the grid of panels, the shared legend,
+// and notes (the event key when events are numbered). Each panel has its
+// title, then a strip holding the y axis label (left-aligned above the
+// tick labels, horizontal so that it never constrains the panel's height)
+// and the event labels, then its data area, then its own legend if any.
+// When the grid has an empty cell and the shared legend fits in it as one
+// column, the legend goes there instead of under the grid.
+func (l *layout) Draw(c draw.Canvas) {
+	st := l.st
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	pad := st.pt(4)
+	inner := draw.Crop(c, pad, -pad, pad, -pad)
+	width := inner.Max.X - inner.Min.X
+	gap := st.pt(6)
+
+	// Title and subtitle, top left.
+	y := inner.Max.Y
+	y = drawLines(inner, st.title, wrap(st.title, l.title, width), inner.Min.X, y)
+	y -= st.pt(1)
+	y = drawLines(inner, st.subtitle, wrap(st.subtitle, l.subtitle, width), inner.Min.X, y)
+	area := inner
+	area.Max.Y = y - gap
+
+	rows := (len(l.panels) + l.cols - 1) / l.cols
+	tiles := draw.Tiles{Rows: rows, Cols: l.cols, PadX: st.pt(16), PadY: st.pt(9)}
+
+	// Notes at the bottom: the event key when labels do not fit.
+	numbered := l.eventsNumbered(area, tiles)
+	var notes []string
+	if numbered {
+		for i, ev := range l.events {
+			if l.inRange(ev) {
+				notes = append(notes, fmt.Sprintf("%d: %s (%s)", i+1, ev.label, ev.date.Format("2 Jan 2006")))
+			}
+		}
+	}
+	notes = append(notes, l.notes...)
+	var noteLines []string
+	for _, n := range notes {
+		noteLines = append(noteLines, wrap(st.event, n, width)...)
+	}
+	if len(noteLines) > 0 {
+		h := vg.Length(len(noteLines)) * lineHeight(st.event)
+		drawLines(inner, st.event, noteLines, inner.Min.X, inner.Min.Y+h)
+		area.Min.Y = inner.Min.Y + h + st.pt(3)
+	}
+
+	// Per-panel legends under each panel: the data areas of panels with
+	// taller legends are shorter; the x axes stay aligned.
+	tileW := (width - vg.Length(l.cols-1)*tiles.PadX) / vg.Length(l.cols)
+	for _, pn := range l.panels {
+		pn.legH = 0
+		if len(pn.legend) > 0 {
+			pn.legH = legendHeight(st, pn.legend, tileW, 0) + st.pt(3)
+		}
+	}
+
+	// The shared legend: in the grid's empty cell if it fits, else
+	// under the grid.
+	inCell := false
+	if len(l.legend) > 0 && len(l.panels) < rows*l.cols {
+		cell := tiles.At(area, l.cols-1, rows-1)
+		cols, _, colW := legendGrid(st, l.legend, cell.Max.X-cell.Min.X, 1)
+		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
+		inCell = cols == 1 && colW[0] <= (cell.Max.X-cell.Min.X)*0.9 && h <= (cell.Max.Y-cell.Min.Y)*0.8
+	}
+	if len(l.legend) > 0 && !inCell {
+		h := legendHeight(st, l.legend, width, 0)
+		lc := area
+		lc.Max.Y = lc.Min.Y + h
+		drawLegend(st, lc, l.legend, 0)
+		area.Min.Y += h + st.pt(4)
+	}
+
+	// A shared y label goes once, rotated, at the left when it is shorter
+	// than the grid's height (roughly); else above the axes of the left
+	// column, like every other y label.
+	rotated := ""
+	if l.sharedY && st.axisLabel.Width(l.panels[0].yLabel) < (area.Max.Y-area.Min.Y)*0.75 {
+		rotated = l.panels[0].yLabel
+		area.Min.X += lineHeight(st.axisLabel) + st.pt(3)
+		width = area.Max.X - area.Min.X
+	}
+	for i, pn := range l.panels {
+		pn.drawY = pn.yLabel
+		if l.sharedY && (rotated != "" || i%l.cols != 0) {
+			pn.drawY = ""
+		}
+	}
+	titleH := vg.Length(0)
+	for _, pn := range l.panels {
+		if pn.title != "" {
+			titleH = lineHeight(st.panelTitle) + st.pt(1)
+		}
+	}
+	strip, labels := l.placeEvents(area, tiles, titleH, numbered)
+
+	canvases := l.align(area, tiles, titleH+strip)
+	for i, pn := range l.panels {
+		pc := canvases[i/l.cols][i%l.cols]
+		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
+		pn.plot.Draw(plotC)
+		dc := pn.plot.DataCanvas(plotC)
+		if pn.title != "" {
+			ts := st.panelTitle
+			ts.YAlign = draw.YTop
+			pc.FillText(ts, vg.Point{X: pc.Min.X, Y: pc.Max.Y + ts.FontExtents().Descent}, pn.title)
+		}
+		if pn.drawY != "" {
+			ys := st.axisLabel
+			ys.XAlign, ys.YAlign = draw.XLeft, draw.YBottom
+			pc.FillText(ys, vg.Point{X: pc.Min.X, Y: dc.Max.Y + l.labelBase(0)}, pn.drawY)
+		}
+		l.drawEventLabels(pc, dc, pn.plot, pn.drawY, labels)
+		if len(pn.legend) > 0 {
+			lc := pc
+			lc.Max.Y = lc.Min.Y + pn.legH - st.pt(3)
+			lc.Min.X, lc.Max.X = dc.Min.X, dc.Max.X
+			drawLegend(st, lc, pn.legend, 0)
+		}
+	}
+	if rotated != "" {
+		// Centred on the data areas of the whole grid.
+		first, last := l.panels[0], l.panels[(rows-1)*l.cols]
+		top := first.plot.DataCanvas(draw.Crop(canvases[0][0], 0, 0, first.legH, -(titleH + strip))).Max.Y
+		bottom := last.plot.DataCanvas(draw.Crop(canvases[rows-1][0], 0, 0, last.legH, -(titleH + strip))).Min.Y
+		ys := st.axisLabel
+		ys.Rotation = math.Pi / 2
+		ys.XAlign, ys.YAlign = draw.XCenter, draw.YBottom
+		x := inner.Min.X + ys.Height(rotated) - ys.FontExtents().Descent
+		c.FillText(ys, vg.Point{X: x, Y: (top + bottom) / 2}, rotated)
+	}
+	if inCell {
+		cell := canvases[rows-1][l.cols-1]
+		cell = draw.Crop(cell, 0, 0, 0, -(titleH + strip))
+		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
+		mid := (cell.Min.Y + cell.Max.Y) / 2
+		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
+		drawLegend(st, cell, l.legend, 1)
+	}
+}
+
+// stripRowHeight is the height of one row of the strip above a panel.
+func (l *layout) stripRowHeight() vg.Length {
+	return max(lineHeight(l.st.event), lineHeight(l.st.axisLabel))
+}
+
+// labelBase is the offset of the text origin of strip row r above the
+// data area.
+func (l *layout) labelBase(r int) vg.Length {
+	return l.st.pt(1.5) + vg.Length(r)*l.stripRowHeight() + l.st.axisLabel.FontExtents().Descent
+}
+
+// align returns the panels' canvases, with evenly sized data areas once
+// top and bottom are cropped from each. Tick density depends on the size
+// of the data area, so it is set from a first pass.
+func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]draw.Canvas {
+	grid := make([][]*plot.Plot, tiles.Rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, l.cols)
+	}
+	for i, pn := range l.panels {
+		grid[i/l.cols][i%l.cols] = pn.plot
+		pn.xt.width = (area.Max.X - area.Min.X) / vg.Length(l.cols) * 0.8
+		if pn.yt != nil {
+			pn.yt.height = (area.Max.Y - area.Min.Y) / vg.Length(tiles.Rows) * 0.6
+		}
+	}
+	var cs [][]draw.Canvas
+	for range 2 {
+		cs = plot.Align(grid, tiles, area)
+		for i, pn := range l.panels {
+			pc := cs[i/l.cols][i%l.cols]
+			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top))
+			pn.xt.width = dc.Max.X - dc.Min.X
+			h := dc.Max.Y - dc.Min.Y
+			if pn.yt != nil {
+				pn.yt.height = h
+			} else {
+				// Labels at least 2 label heights apart.
+				n := int(h/(2*l.st.tick.Height("0"))) + 1
+				pn.setCountAxis(min(max(n, 2), 6), l.st)
+			}
+		}
+	}
+	return cs
+}
+
+func (l *layout) inRange(ev event) bool { return ev.x >= l.xmin && ev.x <= l.xmax }
+
+// eventLabel is a placed event label: its text and its row in the strip
+// above the data area (0 nearest, -1 not drawn).
+type eventLabel struct {
+	text string
+	row  int
+}
+
+// placeEvents assigns each event label a row so that labels in a row do
+// not overlap each other or a y axis label in any panel, and returns the
+// height of the strip.
+func (l *layout) placeEvents(area draw.Canvas, tiles draw.Tiles, titleH vg.Length, numbered bool) (vg.Length, []eventLabel) {
+	labels := make([]eventLabel, len(l.events))
+	for i, ev := range l.events {
+		labels[i].text = ev.label
+		if numbered {
+			labels[i].text = fmt.Sprint(i + 1)
+		}
+	}
+	rows, ok := l.assignRows(area, tiles, titleH, labels, true)
+	if !ok && !numbered {
+		return l.placeEvents(area, tiles, titleH, true)
+	}
+	if rows == 0 {
+		return 0, labels
+	}
+	return vg.Length(rows)*l.stripRowHeight() + l.st.pt(2), labels
+}
+
+// eventsNumbered reports whether the event labels must be replaced by
+// numbers (with a key) because written out they would not fit.
+func (l *layout) eventsNumbered(area draw.Canvas, tiles draw.Tiles) bool {
+	labels := make([]eventLabel, len(l.events))
+	for i, ev := range l.events {
+		labels[i].text = ev.label
+	}
+	_, ok := l.assignRows(area, tiles, 0, labels, false)
+	return !ok
+}
+
+// assignRows places labels greedily in the lowest row where they overlap
+// nothing in any panel, row 0 starting with the y axis labels if withY. It returns
+// the number of rows, and false when a label is wider than a panel or
+// text labels need more than maxLabelRows rows.
+func (l *layout) assignRows(area draw.Canvas, tiles draw.Tiles, top vg.Length, labels []eventLabel, withY bool) (int, bool) {
+	cs := l.align(area, tiles, top+2*l.stripRowHeight())
+	type span struct{ lo, hi vg.Length }
+	occupied := make([][][]span, len(l.panels)) // [panel][row]
+	rows := 0
+	gap := l.st.event.Width("  ")
+	for k, pn := range l.panels {
+		if withY && pn.drawY != "" {
+			pc := cs[k/l.cols][k%l.cols]
+			occupied[k] = [][]span{{{pc.Min.X, pc.Min.X + l.st.axisLabel.Width(pn.drawY) + gap/2}}}
+			rows = 1
+		}
+	}
+	numbers := true
+	for i := range labels {
+		labels[i].row = -1
+		if l.inRange(l.events[i]) && strings.IndexFunc(labels[i].text, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+			numbers = false
+		}
+	}
+	textRows := 0
+	for i, ev := range l.events {
+		if !l.inRange(ev) || labels[i].text == "" {
+			continue
+		}
+		w := l.st.event.Width(labels[i].text)
+		spans := make([]span, len(l.panels))
+		for k, pn := range l.panels {
+			pc := cs[k/l.cols][k%l.cols]
+			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top))
+			if w > pc.Max.X-pc.Min.X {
+				return 0, false
+			}
+			trX, _ := pn.plot.Transforms(&dc)
+			lo, hi := labelSpan(trX(ev.x), w, pc.Min.X, pc.Max.X)
+			spans[k] = span{lo - gap/2, hi + gap/2}
+		}
+		row := 0
+	search:
+		for ; ; row++ {
+			for k := range l.panels {
+				if row < len(occupied[k]) {
+					for _, o := range occupied[k][row] {
+						if spans[k].lo < o.hi && o.lo < spans[k].hi {
+							continue search
+						}
+					}
+				}
+			}
+			break
+		}
+		for k := range l.panels {
+			for len(occupied[k]) <= row {
+				occupied[k] = append(occupied[k], nil)
+			}
+			occupied[k][row] = append(occupied[k][row], spans[k])
+		}
+		labels[i].row = row
+		rows = max(rows, row+1)
+		textRows = max(textRows, row+1)
+	}
+	return rows, numbers || textRows <= maxLabelRows
+}
+
+// labelSpan centres a label of width w on x, kept inside [min, max].
+func labelSpan(x, w, min, max vg.Length) (vg.Length, vg.Length) {
+	lo := x - w/2
+	if lo+w > max {
+		lo = max - w
+	}
+	if lo < min {
+		lo = min
+	}
+	return lo, lo + w
+}
+
+// drawEventLabels writes the event labels in the strip above the data
+// area dc of a panel whose canvas is pc, with a dashed connector from the
+// data area up to each label.
+func (l *layout) drawEventLabels(pc, dc draw.Canvas, p *plot.Plot, yLabel string, labels []eventLabel) {
+	trX, _ := p.Transforms(&dc)
+	sty := l.st.event
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+	for i, ev := range l.events {
+		if !l.inRange(ev) || labels[i].row < 0 {
+			continue
+		}
+		x := trX(ev.x)
+		w := sty.Width(labels[i].text)
+		lo, _ := labelSpan(x, w, pc.Min.X, pc.Max.X)
+		base := dc.Max.Y + l.labelBase(labels[i].row)
+		if labels[i].row > 0 && (yLabel == "" || x > pc.Min.X+l.st.axisLabel.Width(yLabel)+sty.Width(" ")) {
+			pc.StrokeLine2(l.st.eventStyle(), x, dc.Max.Y, x, base-sty.FontExtents().Descent)
+		}
+		pc.FillText(sty, vg.Point{X: lo, Y: base}, labels[i].text)
+	}
+}
+
+// drawLines writes lines top-down from y, left-aligned at x, and returns
+// the y under the last line.
+func drawLines(c draw.Canvas, sty text.Style, lines []string, x, y vg.Length) vg.Length {
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
+	descent := sty.FontExtents().Descent
+	for _, line := range lines {
+		c.FillText(sty, vg.Point{X: x, Y: y + descent}, line)
+		y -= lineHeight(sty)
+	}
+	return y
+}
+
+// wrap breaks s into lines no wider than width, at spaces.
+func wrap(sty text.Style, s string, width vg.Length) []string {
+	if s == "" {
+		return nil
+	}
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		try := w
+		if line != "" {
+			try = line + " " + w
+		}
+		if line != "" && sty.Width(try) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line = try
+	}
+	return append(lines, line)
+}
+
+// legendGrid lays entries out in balanced columns that fit width, at
+// most maxCols of them unless maxCols is 0.
+func legendGrid(st *style, entries []legendEntry, width vg.Length, maxCols int) (cols, rows int, colW []vg.Length) {
+	n := len(entries)
+	if n == 0 {
+		return 0, 0, nil
+	}
+	entryW := func(e legendEntry) vg.Length {
+		return st.pt(thumbWidth) + st.pt(4) + st.legend.Width(e.label)
+	}
+	colGap := st.pt(12)
+	start := n
+	if maxCols > 0 {
+		start = min(n, maxCols)
+	}
+	for try := start; try > 1; try-- {
+		rows = (n + try - 1) / try
+		cols = (n + rows - 1) / rows
+		colW = make([]vg.Length, cols)
+		for i, e := range entries {
+			c := i % cols
+			colW[c] = max(colW[c], entryW(e))
+		}
+		total := vg.Length(cols-1) * colGap
+		for _, w := range colW {
+			total += w
+		}
+		if total <= width {
+			return cols, rows, colW
+		}
+	}
+	var w vg.Length
+	for _, e := range entries {
+		w = max(w, entryW(e))
+	}
+	return 1, n, []vg.Length{w}
+}
+
+func legendRowHeight(st *style) vg.Length { return lineHeight(st.legend) * 1.25 }
+
+func legendHeight(st *style, entries []legendEntry, width vg.Length, maxCols int) vg.Length {
+	_, rows, _ := legendGrid(st, entries, width, maxCols)
+	return vg.Length(rows) * legendRowHeight(st)
+}
+
+// drawLegend draws entries in rows, centred in c.
+func drawLegend(st *style, c draw.Canvas, entries []legendEntry, maxCols int) {
+	width := c.Max.X - c.Min.X
+	cols, _, colW := legendGrid(st, entries, width, maxCols)
+	if cols == 0 {
+		return
+	}
+	colGap := st.pt(12)
+	total := vg.Length(cols-1) * colGap
+	for _, w := range colW {
+		total += w
+	}
+	x0 := c.Min.X + (width-total)/2
+	rh := legendRowHeight(st)
+	sty := st.legend
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+	th := lineHeight(st.legend)
+	for i, e := range entries {
+		col, row := i%cols, i/cols
+		x := x0
+		for k := range col {
+			x += colW[k] + colGap
+		}
+		yc := c.Max.Y - (vg.Length(row)+0.5)*rh
+		icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: x, Y: yc - th/2},
+			Max: vg.Point{X: x + st.pt(thumbWidth), Y: yc + th/2},
+		}}
+		for _, t := range e.thumbs {
+			t.Thumbnail(&icon)
+		}
+		c.FillText(sty, vg.Point{X: x + st.pt(thumbWidth) + st.pt(4), Y: yc}, e.label)
+	}
+}

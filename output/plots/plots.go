@@ -1,0 +1,310 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// Defaults of Options' zero fields.
+const (
+	DefaultWidth      = 16 * vg.Centimeter
+	DefaultHeight     = 11 * vg.Centimeter
+	DefaultPrintWidth = 8.5 * vg.Centimeter
+	DefaultDPI        = 300
+)
+
+// Formats lists the file formats Save writes.
+var Formats = []string{"png", "svg", "pdf"}
+
+// Options choose what Figures draws and how Save writes it. The zero value
+// draws everything at the default sizes as PNG.
+type Options struct {
+	// Formats are the file formats to write, among Formats; nil means
+	// png.
+	Formats []string
+	// Width and Height are the size of a one-row figure; zero means
+	// DefaultWidth and DefaultHeight. A figure with more rows of panels
+	// is taller by 0.8*Height per extra row.
+	Width, Height vg.Length
+	// PrintWidth is the width at which the figures will be printed; zero
+	// means DefaultPrintWidth, one journal column. Every font, line and
+	// gap scales with Width/PrintWidth so that printed at PrintWidth no
+	// text is smaller than 8 pt and lines are at least 0.7 pt wide.
+	PrintWidth vg.Length
+	// DPI is the resolution of PNG files; zero means DefaultDPI.
+	DPI int
+	// Regions, Metrics, Methods and Platforms keep only the named
+	// entities (by Name, as in the table; output.AllRegions for the
+	// whole country); empty keeps all. A figure is drawn when one of its
+	// metrics is kept; regions select panels and lines.
+	Regions, Metrics, Methods, Platforms []string
+	// Baseline, if not nil, is a counterfactual table of the same
+	// scenario (for example without the acceptance events): every series
+	// also found in it is drawn again from it, dotted in the same colour.
+	Baseline *output.Table
+	// BaselineName names the counterfactual in legends; empty means
+	// "counterfactual".
+	BaselineName string
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.Formats) == 0 {
+		o.Formats = []string{"png"}
+	}
+	if o.Width == 0 {
+		o.Width = DefaultWidth
+	}
+	if o.Height == 0 {
+		o.Height = DefaultHeight
+	}
+	if o.PrintWidth == 0 {
+		o.PrintWidth = DefaultPrintWidth
+	}
+	if o.DPI == 0 {
+		o.DPI = DefaultDPI
+	}
+	if o.BaselineName == "" {
+		o.BaselineName = "counterfactual"
+	}
+	return o
+}
+
+func (o Options) check() error {
+	var errs []error
+	for _, f := range o.Formats {
+		if !slices.Contains(Formats, f) {
+			errs = append(errs, fmt.Errorf("format %q (valid: %s)", f, strings.Join(Formats, ", ")))
+		}
+	}
+	if o.Width < 0 || o.Height < 0 || o.PrintWidth < 0 {
+		errs = append(errs, fmt.Errorf("negative size"))
+	}
+	if o.DPI < 0 {
+		errs = append(errs, fmt.Errorf("dpi must be positive, got %d", o.DPI))
+	}
+	return errors.Join(errs...)
+}
+
+// Figure is one drawn figure, ready to be written in any format.
+type Figure struct {
+	// Name is the file name without extension, such as "adoption".
+	Name string
+	// Title is the figure's title as drawn.
+	Title string
+	// Width and Height are the figure's size.
+	Width, Height vg.Length
+	// Draw draws the figure on a canvas of Width by Height.
+	Draw func(c draw.Canvas)
+}
+
+// WriterTo returns the figure rendered in format ("png", "svg" or "pdf";
+// dpi is used by png only).
+func (f Figure) WriterTo(format string, dpi int) (io.WriterTo, error) {
+	var (
+		c  vg.CanvasSizer
+		wt io.WriterTo
+	)
+	switch format {
+	case "png":
+		if dpi <= 0 {
+			dpi = DefaultDPI
+		}
+		img := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(dpi))
+		c, wt = img, vgimg.PngCanvas{Canvas: img}
+	case "svg":
+		svg := vgsvg.NewWith(vgsvg.UseWH(f.Width, f.Height), vgsvg.EmbedFonts(true))
+		c, wt = svg, svg
+	case "pdf":
+		pdf := vgpdf.New(f.Width, f.Height)
+		c, wt = pdf, pdf
+	default:
+		return nil, fmt.Errorf("format %q (valid: %s)", format, strings.Join(Formats, ", "))
+	}
+	f.Draw(draw.New(c))
+	return wt, nil
+}
+
+// File is a figure rendered in one format.
+type File struct {
+	// Name is the file's name: <figure>.<format>, such as "adoption.png".
+	Name string
+	// Data is the file's content.
+	Data []byte
+}
+
+// Render renders every figure in every format of opt (only opt.Formats
+// and opt.DPI matter: Figures fixed the sizes) and returns the files in
+// the order of figs, then of opt.Formats. Figures are drawn concurrently,
+// one goroutine per figure up to workers (0 means GOMAXPROCS); each
+// writes into its own slots, so the result does not depend on workers.
+func Render(figs []Figure, opt Options, workers int) ([]File, error) {
+	opt = opt.withDefaults()
+	if err := opt.check(); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	nf := len(opt.Formats)
+	files := make([]File, len(figs)*nf)
+	errs := make([]error, len(figs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(figs)) {
+		wg.Go(func() {
+			// A Figure's Draw is not safe for concurrent use: each figure
+			// is drawn by one goroutine, in every format in turn.
+			for i := range next {
+				for j, format := range opt.Formats {
+					name := figs[i].Name + "." + format
+					wt, err := figs[i].WriterTo(format, opt.DPI)
+					var buf bytes.Buffer
+					if err == nil {
+						_, err = wt.WriteTo(&buf)
+					}
+					if err != nil {
+						errs[i] = fmt.Errorf("plots: %s: %w", name, err)
+						break
+					}
+					files[i*nf+j] = File{Name: name, Data: buf.Bytes()}
+				}
+			}
+		})
+	}
+	for i := range figs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// Save writes every figure in every format of opt to dir/<name>.<format>,
+// creating dir if needed, and returns the paths written. Only opt.Formats
+// and opt.DPI matter here: Figures fixed the sizes. Figures are rendered
+// as by Render, then each file is written to a temporary file in dir and
+// renamed into place, so a reader never sees a partial figure.
+func Save(dir string, figs []Figure, opt Options) ([]string, error) {
+	files, err := Render(figs, opt, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	var paths []string
+	for _, f := range files {
+		path := filepath.Join(dir, f.Name)
+		if err := writeAtomic(path, bytes.NewReader(f.Data)); err != nil {
+			return paths, fmt.Errorf("plots: %w", err)
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// Names returns the names of the figures Figures draws, in its order.
+func Names() []string {
+	names := make([]string, len(figureSpecs))
+	for i, s := range figureSpecs {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Metrics returns the metrics the figures draw (names of sim.Metrics),
+// in the order of Names; the others are never drawn.
+func Metrics() []string {
+	var ms []string
+	for _, s := range figureSpecs {
+		for _, m := range s.metrics {
+			if !slices.Contains(ms, m) {
+				ms = append(ms, m)
+			}
+		}
+	}
+	return ms
+}
+
+// writeAtomic writes wt to a temporary file beside path and renames it to
+// path; on error it removes the temporary file.
+func writeAtomic(path string, wt io.WriterTo) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = wt.WriteTo(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Figures returns the figures of a run's table: adoption,
+// payment-shares, headline, platform-shares, lost-sales and multihoming,
+// in that order, leaving out those whose metrics opt filters out or the
+// table lacks. cfg is the scenario that produced t; scenarioName is shown
+// in every subtitle. With several runs in t (distinct Run values), each
+// curve is their mean, over a shaded 5-95% band.
+func Figures(t *output.Table, cfg *sim.Config, scenarioName string, opt Options) ([]Figure, error) {
+	if t == nil || cfg == nil {
+		return nil, errors.New("plots: nil table or config")
+	}
+	opt = opt.withDefaults()
+	if err := opt.check(); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	if len(t.Rows) == 0 {
+		return nil, errors.New("plots: empty table")
+	}
+	b, err := newBuilder(t, cfg, scenarioName, opt)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	var figs []Figure
+	for _, spec := range figureSpecs {
+		if !b.wantAny(spec.metrics...) {
+			continue
+		}
+		l := spec.build(b)
+		if l == nil || len(l.panels) == 0 {
+			continue
+		}
+		figs = append(figs, b.figure(spec.name, l))
+	}
+	if len(figs) == 0 {
+		return nil, errors.New("plots: no figure has data after filtering")
+	}
+	return figs, nil
+}

@@ -1,0 +1,150 @@
+package plots
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+)
+
+// dateTicks marks calendar dates on an axis of Unix seconds: years,
+// half-years, quarters or months, whichever is the finest whose labels fit
+// side by side in width with a gap of one em. Year steps are labelled
+// "2024"; finer steps "Jan 2024" at the first label and every January and
+// "Apr", "Jul", ... in between.
+type dateTicks struct {
+	width vg.Length  // length of the axis
+	style text.Style // tick label style
+}
+
+// tickSteps are the candidate label steps in months, with the minor tick
+// step that goes with each.
+var tickSteps = []struct{ major, minor int }{
+	{1, 0}, {3, 1}, {6, 3}, {12, 3}, {24, 12}, {60, 12}, {120, 60},
+}
+
+func (t *dateTicks) Ticks(min, max float64) []plot.Tick {
+	if !(max > min) {
+		return nil
+	}
+	lo := time.Unix(int64(math.Ceil(min)), 0).UTC()
+	hi := time.Unix(int64(math.Floor(max)), 0).UTC()
+	span := max - min
+	gap := t.style.Width("M")
+	for k, s := range tickSteps {
+		ticks := monthTicks(lo, hi, s.major, true)
+		var widest vg.Length
+		for _, tk := range ticks {
+			widest = vg.Length(math.Max(float64(widest), float64(t.style.Width(tk.Label))))
+		}
+		spacing := t.width * vg.Length(float64(s.major)*30.4*86400/span)
+		if k < len(tickSteps)-1 && widest+gap > spacing {
+			continue
+		}
+		if s.minor > 0 {
+			for _, m := range monthTicks(lo, hi, s.minor, false) {
+				if !hasTick(ticks, m.Value) {
+					ticks = append(ticks, m)
+				}
+			}
+		}
+		return ticks
+	}
+	return nil
+}
+
+func hasTick(ts []plot.Tick, v float64) bool {
+	for _, t := range ts {
+		if t.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// monthTicks returns a tick at the first day of every month in [lo, hi]
+// whose index (year*12 + month-1) is a multiple of step, labelled when
+// label is true.
+func monthTicks(lo, hi time.Time, step int, label bool) []plot.Tick {
+	var ts []plot.Tick
+	d := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if d.Before(lo) {
+		d = d.AddDate(0, 1, 0)
+	}
+	first := true
+	for ; !d.After(hi); d = d.AddDate(0, 1, 0) {
+		if (d.Year()*12+int(d.Month())-1)%step != 0 {
+			continue
+		}
+		t := plot.Tick{Value: float64(d.Unix())}
+		if label {
+			switch {
+			case step >= 12:
+				t.Label = d.Format("2006")
+			case first || d.Month() == time.January:
+				t.Label = d.Format("Jan 2006")
+			default:
+				t.Label = d.Format("Jan")
+			}
+			first = false
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// percentTicks marks 0, 25, 50, 75 and 100 on an axis of percentages,
+// or only 0, 50 and 100 with minor ticks between when the axis is too short
+// for five labels to breathe.
+type percentTicks struct {
+	height vg.Length  // length of the axis
+	style  text.Style // tick label style
+}
+
+func (t *percentTicks) Ticks(min, max float64) []plot.Tick {
+	ts := []plot.Tick{
+		{Value: 0, Label: "0"}, {Value: 25, Label: "25"}, {Value: 50, Label: "50"},
+		{Value: 75, Label: "75"}, {Value: 100, Label: "100"},
+	}
+	if t.height < 4*1.8*t.style.Height("0") {
+		ts[1].Label, ts[3].Label = "", ""
+	}
+	return ts
+}
+
+// niceTicks returns labelled ticks from 0 to the first tick at or above
+// max, at most n of them (n >= 2), at a step of 1, 2, 2.5 or 5 times a
+// power of ten, and that top tick.
+func niceTicks(max float64, n int) (plot.ConstantTicks, float64) {
+	if !(max > 0) {
+		max = 1
+	}
+	n = maxInt(n, 2)
+	mag := math.Pow(10, math.Floor(math.Log10(max/float64(n-1))))
+	var step float64
+search:
+	for ; ; mag *= 10 {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			step = m * mag
+			if math.Ceil(max/step-1e-9) <= float64(n-1) {
+				break search
+			}
+		}
+	}
+	top := math.Ceil(max/step-1e-9) * step
+	var ts plot.ConstantTicks
+	for i := 0; float64(i)*step <= top+step/2; i++ {
+		v := float64(i) * step
+		ts = append(ts, plot.Tick{Value: v, Label: formatNumber(v)})
+	}
+	return ts, top
+}
+
+func maxInt(a, b int) int { return max(a, b) }
+
+func formatNumber(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+}

@@ -1,0 +1,392 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+// Event keys: all of them, and those each type uses.
+var (
+	eventKeys  = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label"}
+	kindKeys   = map[sim.EventKind][]string{sim.Accept: {"date", "type", "platform", "method", "rollout", "label"}, sim.StopAccepting: {"date", "type", "platform", "method", "rollout", "label"}, sim.Promotion: {"date", "type", "platform", "method", "shift", "until", "duration", "label"}, sim.SetParam: {"date", "type", "param", "value", "label"}}
+	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam}
+)
+
+// pending is an event read from the file, with what is needed to report
+// mistakes found once all events are known.
+type pending struct {
+	ev   sim.Event
+	node *yaml.Node // the event's mapping
+	path string
+	ok   bool // every field read without mistake
+}
+
+func (b *builder) events(n *yaml.Node) {
+	items, ok := b.sequence(n, "events")
+	if !ok {
+		return
+	}
+	var list []pending
+	for i, it := range items {
+		path := index("events", i)
+		m := b.mapping(it, path, eventKeys)
+		if m == nil {
+			continue
+		}
+		list = append(list, b.event(m, path))
+	}
+	// Events are kept sorted by date, in file order on the same date.
+	sort.SliceStable(list, func(i, j int) bool { return list[i].ev.Date.Before(list[j].ev.Date) })
+	b.replay(list)
+	b.cfg.Events = nil // no events is a nil slice, however written
+	for i := range list {
+		b.cfg.Events = append(b.cfg.Events, list[i].ev)
+	}
+}
+
+// event reads one event.
+func (b *builder) event(m *mapping, path string) pending {
+	p := pending{node: m.node, path: path, ev: sim.Event{Platform: -1, Method: -1}}
+	ok := b.require(m, "date", "type")
+	e := &p.ev
+	if v := m.get("date"); v != nil {
+		var dok bool
+		if e.Date, dok = b.date(v, field(path, "date")); dok && b.horizonOK {
+			switch {
+			case e.Date.Before(b.start):
+				b.fail(v, field(path, "date"), "must be on or after start (%s), got %s", b.start.Format(dateLayout), v.Value)
+				dok = false
+			case !e.Date.Before(b.end):
+				b.fail(v, field(path, "date"), "must be before the end of the horizon (%s), got %s", b.end.Format(dateLayout), v.Value)
+				dok = false
+			}
+		}
+		ok = ok && dok
+	}
+	kindOK := false
+	if v := m.get("type"); v != nil {
+		if s, sok := b.str(v, field(path, "type")); sok {
+			for _, k := range eventTypes {
+				if k.String() == s {
+					e.Kind, kindOK = k, true
+				}
+			}
+			if !kindOK {
+				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, got %q", s)
+			}
+		}
+	}
+	if !kindOK {
+		return p
+	}
+	valid := kindKeys[e.Kind]
+	for _, key := range m.order {
+		if !contains(valid, key) {
+			b.fail(m.keyNode(key), field(path, key), "not used by %s events; valid keys: %s", e.Kind, strings.Join(valid, ", "))
+			ok = false
+		}
+	}
+	switch e.Kind {
+	case sim.Accept, sim.StopAccepting:
+		ok = b.require(m, "platform", "method") && ok
+		ok = b.eventPlatform(m, path, e) && ok
+		ok = b.eventMethod(m, path, e) && ok
+		if v := m.get("rollout"); v != nil {
+			u, dok := b.duration(v, field(path, "rollout"), true)
+			e.RolloutDays = u.days()
+			ok = ok && dok
+		}
+	case sim.Promotion:
+		ok = b.require(m, "method", "shift") && ok
+		ok = b.eventPlatform(m, path, e) && ok
+		ok = b.eventMethod(m, path, e) && ok
+		if v := m.get("shift"); v != nil {
+			var sok bool
+			e.Shift, sok = b.number(v, field(path, "shift"))
+			ok = ok && sok
+		}
+		ok = b.promotionEnd(m, path, e) && ok
+	case sim.SetParam:
+		ok = b.require(m, "param", "value") && ok
+		ok = b.setParam(m, path, e) && ok
+	}
+	if v := m.get("label"); v != nil {
+		s, lok := b.label(v, field(path, "label"))
+		e.Label = s
+		ok = ok && lok
+	} else if ok {
+		e.Label = b.defaultLabel(e)
+	}
+	p.ok = ok
+	return p
+}
+
+// eventPlatform reads an event's platform, if any (-1 if absent).
+func (b *builder) eventPlatform(m *mapping, path string, e *sim.Event) bool {
+	v := m.get("platform")
+	if v == nil {
+		return true
+	}
+	name, ok := b.str(v, field(path, "platform"))
+	if !ok {
+		return false
+	}
+	e.Platform, ok = b.platformRef(v, field(path, "platform"), name)
+	return ok
+}
+
+// eventMethod reads an event's method.
+func (b *builder) eventMethod(m *mapping, path string, e *sim.Event) bool {
+	v := m.get("method")
+	if v == nil {
+		return false
+	}
+	name, ok := b.str(v, field(path, "method"))
+	if !ok {
+		return false
+	}
+	e.Method, ok = b.methodRef(v, field(path, "method"), name)
+	return ok
+}
+
+// promotionEnd reads until or duration, exactly one.
+func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
+	untilN, durN := m.get("until"), m.get("duration")
+	switch {
+	case untilN != nil && durN != nil:
+		b.fail(m.keyNode("duration"), field(path, "duration"), "give either until or duration, not both")
+		return false
+	case untilN != nil:
+		t, ok := b.date(untilN, field(path, "until"))
+		if !ok {
+			return false
+		}
+		if !e.Date.IsZero() && !t.After(e.Date) {
+			b.fail(untilN, field(path, "until"), "must be after the promotion's date (%s), got %s", e.Date.Format(dateLayout), untilN.Value)
+			return false
+		}
+		e.Until = t
+	case durN != nil:
+		u, ok := b.duration(durN, field(path, "duration"), false)
+		if !ok || e.Date.IsZero() {
+			return false
+		}
+		e.Until = e.Date.AddDate(0, 0, u.days())
+		if e.Until.After(maxDate) {
+			b.fail(durN, field(path, "duration"), "the promotion would end on %s, after %s", e.Until.Format(dateLayout), maxDate.Format(dateLayout))
+			return false
+		}
+	default:
+		b.fail(m.node, field(path, "until"), "missing required key: give until (a date) or duration (like 4w)")
+		return false
+	}
+	return true
+}
+
+// paramSpec describes one settable parameter field.
+type paramSpec struct {
+	section, key string // e.g. "methods", "q"
+	kind         sim.ParamKind
+	bnd          bounds
+	words        string // for default labels
+}
+
+var paramSpecs = []paramSpec{
+	{"behaviour", "beta", sim.BehaviourBeta, unitRange, "beta"},
+	{"behaviour", "kappa", sim.BehaviourKappa, nonNegative, "kappa"},
+	{"behaviour", "psi", sim.BehaviourPsi, unitRange, "psi"},
+	{"behaviour", "gamma", sim.BehaviourGamma, anyFinite, "gamma"},
+	{"behaviour", "delta", sim.BehaviourDelta, anyFinite, "delta"},
+	{"methods", "appeal", sim.MethodAppeal, anyFinite, "appeal"},
+	{"methods", "p", sim.MethodP, nonNegative, "p"},
+	{"methods", "q", sim.MethodQ, nonNegative, "q"},
+	{"methods", "churn", sim.MethodChurn, nonNegative, "churn"},
+	{"platforms", "appeal", sim.PlatformAppeal, anyFinite, "appeal"},
+	{"platforms", "loyalty", sim.PlatformLoyalty, anyFinite, "loyalty"},
+	{"regions", "shopping_rate", sim.RegionShoppingRate, nonNegative, "shopping rate"},
+	{"regions", "basket", sim.RegionBasket, positive, "basket"},
+}
+
+const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, " +
+	"methods.<method>.appeal, methods.<method>.p, methods.<method>.q, methods.<method>.churn, " +
+	"platforms.<platform>.appeal, platforms.<platform>.loyalty, " +
+	"regions.<region>.shopping_rate, regions.<region>.basket"
+
+func specOf(kind sim.ParamKind) (paramSpec, bool) {
+	for _, s := range paramSpecs {
+		if s.kind == kind {
+			return s, true
+		}
+	}
+	return paramSpec{}, false
+}
+
+// setParam reads a set event's param and value.
+func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
+	pn := m.get("param")
+	if pn == nil {
+		return false
+	}
+	s, ok := b.str(pn, field(path, "param"))
+	if !ok {
+		return false
+	}
+	parts := strings.Split(s, ".")
+	var spec paramSpec
+	found := false
+	for _, ps := range paramSpecs {
+		want := 3
+		if ps.section == "behaviour" {
+			want = 2
+		}
+		if len(parts) == want && parts[0] == ps.section && parts[want-1] == ps.key {
+			spec, found = ps, true
+		}
+	}
+	if !found {
+		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s", s, paramForms)
+		return false
+	}
+	e.Param.Kind = spec.kind
+	pp := field(path, "param")
+	switch spec.section {
+	case "methods":
+		e.Param.Index, ok = b.methodRef(pn, pp, parts[1])
+	case "platforms":
+		e.Param.Index, ok = b.platformRef(pn, pp, parts[1])
+	case "regions":
+		e.Param.Index, ok = b.regionRef(pn, pp, parts[1])
+	}
+	vn := m.get("value")
+	if vn == nil {
+		return false
+	}
+	x, xok := b.number(vn, field(path, "value"))
+	if xok && !spec.bnd.holds(x) {
+		b.fail(vn, field(path, "value"), "%s must be %s, got %s", s, spec.bnd, vn.Value)
+		xok = false
+	}
+	e.Value = x
+	return ok && xok
+}
+
+// paramName returns the parameter p as written in files, such as
+// methods.alipay.q.
+func paramName(c *sim.Config, p sim.Param) (string, error) {
+	spec, ok := specOf(p.Kind)
+	if !ok {
+		return "", fmt.Errorf("unknown parameter kind %d", int(p.Kind))
+	}
+	var name string
+	switch spec.section {
+	case "behaviour":
+		return "behaviour." + spec.key, nil
+	case "methods":
+		if p.Index < 0 || p.Index >= len(c.Methods) {
+			return "", fmt.Errorf("parameter %s: method %d out of range", spec.key, p.Index)
+		}
+		name = c.Methods[p.Index].Name
+	case "platforms":
+		if p.Index < 0 || p.Index >= len(c.Platforms) {
+			return "", fmt.Errorf("parameter %s: platform %d out of range", spec.key, p.Index)
+		}
+		name = c.Platforms[p.Index].Name
+	case "regions":
+		if p.Index < 0 || p.Index >= len(c.Regions) {
+			return "", fmt.Errorf("parameter %s: region %d out of range", spec.key, p.Index)
+		}
+		name = c.Regions[p.Index].Name
+	}
+	return spec.section + "." + name + "." + spec.key, nil
+}
+
+// defaultLabel is the label of an event without one, such as "Taobao/Tmall
+// accepts WeChat Pay" or "kappa = 1.5".
+func (b *builder) defaultLabel(e *sim.Event) string {
+	c := b.cfg
+	method := func() string { return c.Methods[e.Method].Label }
+	switch e.Kind {
+	case sim.Accept:
+		return c.Platforms[e.Platform].Label + " accepts " + method()
+	case sim.StopAccepting:
+		return c.Platforms[e.Platform].Label + " stops accepting " + method()
+	case sim.Promotion:
+		if e.Platform >= 0 {
+			return method() + " promotion on " + c.Platforms[e.Platform].Label
+		}
+		return method() + " promotion"
+	}
+	spec, _ := specOf(e.Param.Kind)
+	v := " = " + fmtNum(e.Value)
+	switch spec.section {
+	case "methods":
+		return c.Methods[e.Param.Index].Label + " " + spec.words + v
+	case "platforms":
+		return c.Platforms[e.Param.Index].Label + " " + spec.words + v
+	case "regions":
+		return c.Regions[e.Param.Index].Label + " " + spec.words + v
+	}
+	return spec.words + v
+}
+
+// replay plays the acceptance events in date order from the platforms'
+// accepts lists and reports accepting what is already accepted, stopping
+// what is not, overlapping rollouts on one platform and method, and more
+// than maxPartial pairs in rollout at once.
+func (b *builder) replay(list []pending) {
+	type pair struct{ p, m int }
+	type last struct {
+		end  time.Time
+		line int
+	}
+	state := map[pair]bool{}
+	from := map[pair]string{}
+	prev := map[pair]last{}
+	var active []time.Time // ends of the rollouts under way
+	for i := range list {
+		pe := &list[i]
+		e := &pe.ev
+		if !pe.ok || (e.Kind != sim.Accept && e.Kind != sim.StopAccepting) {
+			continue
+		}
+		if e.Platform < 0 || e.Platform >= len(b.acceptsOK) || !b.acceptsOK[e.Platform] {
+			continue
+		}
+		k := pair{e.Platform, e.Method}
+		if _, seen := state[k]; !seen {
+			state[k] = b.cfg.Platforms[k.p].Accepts[k.m]
+			from[k] = "its accepts list"
+		}
+		pl, me := b.cfg.Platforms[k.p].Label, b.cfg.Methods[k.m].Label
+		end := e.Date.AddDate(0, 0, e.RolloutDays)
+		if l, ok := prev[k]; ok && e.Date.Before(l.end) {
+			b.fail(pe.node, pe.path, "overlaps the rollout of the event at line %d on the same platform and method, which runs until %s", l.line, l.end.Format(dateLayout))
+		} else if e.Kind == sim.Accept && state[k] {
+			b.fail(pe.node, pe.path, "%s already accepts %s on %s (from %s); use accept only for a method the platform does not accept", pl, me, e.Date.Format(dateLayout), from[k])
+		} else if e.Kind == sim.StopAccepting && !state[k] {
+			b.fail(pe.node, pe.path, "%s does not accept %s on %s (from %s), so it cannot stop", pl, me, e.Date.Format(dateLayout), from[k])
+		}
+		state[k] = e.Kind == sim.Accept
+		from[k] = fmt.Sprintf("the event at line %d", pe.node.Line)
+		prev[k] = last{end, pe.node.Line}
+		if e.RolloutDays == 0 {
+			continue
+		}
+		kept := active[:0]
+		for _, t := range active {
+			if t.After(e.Date) {
+				kept = append(kept, t)
+			}
+		}
+		active = append(kept, end)
+		if len(active) > maxPartial {
+			b.fail(pe.node, pe.path, "%d platform/method pairs would be in rollout at once on %s; at most %d are allowed, because the engine enumerates all 2^k acceptance combinations of k pairs in rollout", len(active), e.Date.Format(dateLayout), maxPartial)
+		}
+	}
+}

@@ -1,0 +1,715 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+// Keys of each mapping of a scenario file, in the order Marshal writes
+// them and messages list them.
+var (
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
+	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn"}
+	adoptionKeys  = []string{"p", "q"}
+	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
+	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments"}
+	segmentKeys   = []string{"name", "share", "shopping_rate", "basket", "holdings"}
+	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "delta", "loyalty"}
+)
+
+// Default values of optional keys.
+const (
+	defaultSeed     = 1
+	defaultCurrency = "CNY"
+	defaultStep     = sim.Week
+	defaultSegment  = "all"
+)
+
+// defaultBehaviour holds the defaults of the behaviour block.
+var defaultBehaviour = sim.Behaviour{Beta: 0.5, Kappa: 3.0, Psi: 0.2, Gamma: 1.0, Delta: 0.5}
+
+// defaultLoyalty is the default of behaviour.loyalty.
+const defaultLoyalty = 0.5
+
+// palette is the Okabe-Ito colour-blind-safe palette in the order entities
+// without a color draw from it (methods and platforms separately, by
+// declaration order), the same order the plots use.
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
+
+// Parse reads a scenario from data, the contents of file (used in error
+// messages and kept in Scenario.File). It checks everything, resolves
+// every default and allocates the agents. If the scenario has mistakes,
+// Parse returns them all, in file order, joined with errors.Join; each is a
+// *FieldError, which errors.As finds. Parse never panics.
+func Parse(data []byte, file string) (*Scenario, error) {
+	d := &decoder{file: file}
+	root := d.parseYAML(data)
+	if root == nil {
+		return nil, d.joined()
+	}
+	b := &builder{decoder: d, sc: &Scenario{File: file, Source: bytes.Clone(data)}}
+	if b.sc.Source == nil {
+		b.sc.Source = []byte{}
+	}
+	b.scenario(root)
+	if len(d.errs) > 0 {
+		return nil, d.joined()
+	}
+	return b.sc, nil
+}
+
+// joined returns the mistakes sorted by place, joined.
+func (d *decoder) joined() error {
+	d.sortErrs()
+	errs := make([]error, len(d.errs))
+	for i, e := range d.errs {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+// parseYAML parses data as exactly one YAML document and returns its root
+// node, or nil after recording why it cannot.
+func (d *decoder) parseYAML(data []byte) (root *yaml.Node) {
+	defer func() {
+		// The YAML library reports errors by panicking internally and
+		// recovering; this guards against any panic that escapes it, so
+		// that no input can crash the caller.
+		if r := recover(); r != nil {
+			d.fail(nil, "", "invalid YAML: the YAML parser failed (%v)", r)
+			root = nil
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errs = append(d.errs, &FieldError{File: d.file, Line: 1, Column: 1,
+				Msg: "empty file: a scenario needs at least name, start, end or duration, methods, platforms and regions"})
+			return nil
+		}
+		d.syntaxError(err)
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		d.fail(&extra, "", "a second YAML document: a scenario file holds exactly one document (remove the --- separator)")
+		return nil
+	case !errors.Is(err, io.EOF):
+		d.syntaxError(err)
+		return nil
+	}
+	d.checkAliases(&doc, 0)
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		d.errs = append(d.errs, &FieldError{File: d.file, Line: 1, Column: 1, Msg: "empty scenario"})
+		return nil
+	}
+	root = doc.Content[0]
+	if isNull(root) {
+		d.fail(root, "", "empty scenario: a scenario is a mapping starting with name:")
+		return nil
+	}
+	return root
+}
+
+// syntaxError records a YAML syntax error with the line the library
+// reports (it reports no column).
+func (d *decoder) syntaxError(err error) {
+	e := &FieldError{File: d.file, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
+			e.Line = line
+		}
+		e.Msg = "invalid YAML: " + m[2]
+	}
+	d.errs = append(d.errs, e)
+}
+
+// builder turns the node tree into a Scenario, section by section, in the
+// order of their dependencies (methods before the regions and platforms
+// that name them, everything before events).
+type builder struct {
+	*decoder
+	sc  *Scenario
+	cfg *sim.Config
+
+	start, end  time.Time // horizon as written (end exclusive)
+	horizonOK   bool
+	methodIdx   map[string]int
+	regionIdx   map[string]int
+	platformIdx map[string]int
+	// methodsOK, regionsOK and platformsOK say that the section is a
+	// readable list, so that names missing from it are real mistakes.
+	methodsOK, regionsOK, platformsOK bool
+	// acceptsOK says, per platform, that its accepts list was read.
+	acceptsOK []bool
+	nSegments int // total segments
+}
+
+func (b *builder) scenario(root *yaml.Node) {
+	b.cfg = &b.sc.Config
+	m := b.mapping(root, "", topKeys)
+	if m == nil {
+		return
+	}
+	b.require(m, "name", "start", "methods", "platforms", "regions")
+	if n := m.get("name"); n != nil {
+		b.cfg.Name, _ = b.ident(n, "name")
+	}
+	if n := m.get("description"); n != nil {
+		b.sc.Description, _ = b.str(n, "description")
+	}
+	b.sc.Currency = defaultCurrency
+	if n := m.get("currency"); n != nil {
+		if s, ok := b.label(n, "currency"); ok {
+			b.sc.Currency = s
+		}
+	}
+	b.sc.Seed = defaultSeed
+	if n := m.get("seed"); n != nil {
+		b.sc.Seed, _ = b.seed(n, "seed")
+	}
+	b.horizon(m)
+	if n := m.get("methods"); n != nil {
+		b.methods(n)
+	}
+	if n := m.get("regions"); n != nil {
+		b.regions(n)
+	}
+	b.cfg.Behaviour = defaultBehaviour
+	b.sc.loyalty = defaultLoyalty
+	if n := m.get("behaviour"); n != nil {
+		b.behaviour(n)
+	}
+	if n := m.get("platforms"); n != nil {
+		b.platforms(n)
+	}
+	b.agents(m)
+	if n := m.get("events"); n != nil {
+		b.events(n)
+	}
+}
+
+// horizon reads start, step and end or duration, and sets Start, Step and
+// Steps.
+func (b *builder) horizon(m *mapping) {
+	b.cfg.Step = defaultStep
+	stepOK := true
+	if n := m.get("step"); n != nil {
+		if s, ok := b.str(n, "step"); ok {
+			switch s {
+			case "day":
+				b.cfg.Step = sim.Day
+			case "week":
+				b.cfg.Step = sim.Week
+			case "month":
+				b.cfg.Step = sim.Month
+			default:
+				b.fail(n, "step", "must be one of day, week, month, got %q", s)
+				stepOK = false
+			}
+		} else {
+			stepOK = false
+		}
+	}
+	startN := m.get("start")
+	startOK := false
+	if startN != nil {
+		b.start, startOK = b.date(startN, "start")
+		b.cfg.Start = b.start
+	}
+	endN, durN := m.get("end"), m.get("duration")
+	var at *yaml.Node // the node that fixes the end
+	var path string
+	switch {
+	case endN != nil && durN != nil:
+		b.fail(m.keyNode("duration"), "duration", "give either end or duration, not both")
+		return
+	case endN != nil:
+		at, path = endN, "end"
+		var ok bool
+		if b.end, ok = b.date(endN, "end"); !ok || !startOK {
+			return
+		}
+		if !b.end.After(b.start) {
+			b.fail(endN, "end", "must be after start (%s), got %s", b.start.Format(dateLayout), endN.Value)
+			return
+		}
+	case durN != nil:
+		at, path = durN, "duration"
+		u, ok := b.duration(durN, "duration", false)
+		if !ok || !startOK {
+			return
+		}
+		b.end = u.after(b.start)
+		if b.end.After(maxDate) {
+			b.fail(durN, "duration", "the horizon would end on %s, after %s", b.end.Format(dateLayout), maxDate.Format(dateLayout))
+			return
+		}
+	default:
+		if _, present := m.entries["end"]; present {
+			b.fail(m.entries["end"].val, "end", "missing value")
+		} else if _, present := m.entries["duration"]; present {
+			b.fail(m.entries["duration"].val, "duration", "missing value")
+		} else {
+			b.fail(m.node, "end", "missing required key: give end (a date) or duration (like 5y)")
+		}
+		return
+	}
+	if !stepOK {
+		return
+	}
+	steps := countSteps(b.cfg.Step, b.start, b.end)
+	if steps > MaxSteps {
+		b.fail(at, path, "the horizon has %d steps of a %s; at most %d are allowed", steps, b.cfg.Step, MaxSteps)
+		return
+	}
+	if last := b.cfg.Step.Add(b.start, steps); last.After(maxDate) {
+		// The resolved end (the day after the last step) must be a valid
+		// date too, so that Marshal's output parses.
+		b.fail(at, path, "the last step would end on %s, after %s", last.Format(dateLayout), maxDate.Format(dateLayout))
+		return
+	}
+	b.cfg.Steps = steps
+	b.horizonOK = true
+}
+
+// countSteps returns the number of steps of unit u from start whose first
+// day is before end (end after start).
+func countSteps(u sim.StepUnit, start, end time.Time) int {
+	days := int((end.Unix() - start.Unix()) / 86400)
+	switch u {
+	case sim.Day:
+		return days
+	case sim.Week:
+		return (days + 6) / 7
+	}
+	// Months: the smallest k with u.Add(start, k) on or after end. Month
+	// starts increase with k, so search between 0 and one month past the
+	// calendar difference.
+	hi := (end.Year()-start.Year())*12 + int(end.Month()) - int(start.Month()) + 1
+	lo := 0
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if u.Add(start, mid).Before(end) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// names lists the keys of an index map in declaration order.
+func names(idx map[string]int) string {
+	list := make([]string, 0, len(idx))
+	for name := range idx {
+		list = append(list, name)
+	}
+	sort.Slice(list, func(a, b int) bool { return idx[list[a]] < idx[list[b]] })
+	if len(list) == 0 {
+		return "(none)"
+	}
+	return strings.Join(list, ", ")
+}
+
+// entityName reads the name of the i-th method, platform or region and
+// records it in idx, reporting duplicates.
+func (b *builder) entityName(m *mapping, path, kind string, idx map[string]int, i int, lines map[string]int) string {
+	n := m.get("name")
+	if n == nil {
+		return ""
+	}
+	name, ok := b.ident(n, field(path, "name"))
+	if !ok {
+		return ""
+	}
+	if line, dup := lines[name]; dup {
+		b.fail(n, field(path, "name"), "duplicate %s name %q (first at line %d)", kind, name, line)
+		return name
+	}
+	lines[name] = n.Line
+	idx[name] = i
+	return name
+}
+
+func (b *builder) methods(n *yaml.Node) {
+	b.methodIdx = map[string]int{}
+	items, ok := b.sequence(n, "methods")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		b.fail(n, "methods", "must list at least one payment method")
+		return
+	}
+	if len(items) > maxMethods {
+		b.fail(items[maxMethods], "methods", "at most %d methods are allowed (an agent's wallets are packed in one byte), got %d", maxMethods, len(items))
+	}
+	b.methodsOK = true
+	lines := map[string]int{}
+	for i, it := range items {
+		path := index("methods", i)
+		meth := sim.Method{Color: palette[i%len(palette)]}
+		if m := b.mapping(it, path, methodKeys); m != nil {
+			b.require(m, "name")
+			meth.Name = b.entityName(m, path, "method", b.methodIdx, i, lines)
+			meth.Label = meth.Name
+			if v := m.get("label"); v != nil {
+				if s, ok := b.label(v, field(path, "label")); ok {
+					meth.Label = s
+				}
+			}
+			if v := m.get("color"); v != nil {
+				if s, ok := b.color(v, field(path, "color")); ok {
+					meth.Color = s
+				}
+			}
+			if v := m.get("appeal"); v != nil {
+				meth.Appeal, _ = b.number(v, field(path, "appeal"))
+			}
+			if v := m.get("adoption"); v != nil {
+				ap := field(path, "adoption")
+				if am := b.mapping(v, ap, adoptionKeys); am != nil {
+					if x := am.get("p"); x != nil {
+						meth.P, _ = b.bounded(x, field(ap, "p"), nonNegative)
+					}
+					if x := am.get("q"); x != nil {
+						meth.Q, _ = b.bounded(x, field(ap, "q"), nonNegative)
+					}
+				}
+			}
+			if v := m.get("churn"); v != nil {
+				meth.Churn, _ = b.bounded(v, field(path, "churn"), nonNegative)
+			}
+		}
+		b.cfg.Methods = append(b.cfg.Methods, meth)
+	}
+}
+
+// methodRef resolves a method name used at node n; it reports unknown
+// names with the valid ones, unless the methods section is unreadable.
+func (b *builder) methodRef(n *yaml.Node, path, name string) (int, bool) {
+	return b.ref(n, path, name, "method", b.methodIdx, b.methodsOK)
+}
+
+func (b *builder) regionRef(n *yaml.Node, path, name string) (int, bool) {
+	return b.ref(n, path, name, "region", b.regionIdx, b.regionsOK)
+}
+
+func (b *builder) platformRef(n *yaml.Node, path, name string) (int, bool) {
+	return b.ref(n, path, name, "platform", b.platformIdx, b.platformsOK)
+}
+
+func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int, sectionOK bool) (int, bool) {
+	if i, ok := idx[name]; ok {
+		return i, true
+	}
+	if sectionOK {
+		b.fail(n, path, "unknown %s %q; valid %ss: %s", kind, name, kind, names(idx))
+	}
+	return -1, false
+}
+
+// perMethod reads a mapping from method names to numbers in bnd into
+// dst, one entry per method.
+func (b *builder) perMethod(n *yaml.Node, path string, bnd bounds, dst []float64) {
+	m := b.mapping(n, path, nil)
+	if m == nil {
+		return
+	}
+	for _, key := range m.order {
+		e := m.entries[key]
+		kp := field(path, key)
+		i, ok := b.methodRef(e.key, kp, key)
+		if isNull(e.val) {
+			b.fail(e.val, kp, "missing value")
+			continue
+		}
+		x, xok := b.bounded(e.val, kp, bnd)
+		if ok && xok && i < len(dst) {
+			dst[i] = x
+		}
+	}
+}
+
+func (b *builder) regions(n *yaml.Node) {
+	b.regionIdx = map[string]int{}
+	items, ok := b.sequence(n, "regions")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		b.fail(n, "regions", "must list at least one region")
+		return
+	}
+	b.regionsOK = true
+	nm := len(b.cfg.Methods)
+	lines := map[string]int{}
+	for i, it := range items {
+		path := index("regions", i)
+		reg := sim.Region{}
+		m := b.mapping(it, path, regionKeys)
+		if m == nil {
+			b.cfg.Regions = append(b.cfg.Regions, reg)
+			continue
+		}
+		b.require(m, "name", "population", "shopping_rate", "basket")
+		reg.Name = b.entityName(m, path, "region", b.regionIdx, i, lines)
+		reg.Label = reg.Name
+		if v := m.get("label"); v != nil {
+			if s, ok := b.label(v, field(path, "label")); ok {
+				reg.Label = s
+			}
+		}
+		if v := m.get("population"); v != nil {
+			reg.Population, _ = b.bounded(v, field(path, "population"), positive)
+		}
+		base := sim.Segment{Name: defaultSegment, Share: 1, Holdings: make([]float64, nm)}
+		if v := m.get("shopping_rate"); v != nil {
+			base.ShoppingRate, _ = b.bounded(v, field(path, "shopping_rate"), nonNegative)
+		}
+		if v := m.get("basket"); v != nil {
+			base.Basket, _ = b.bounded(v, field(path, "basket"), positive)
+		}
+		if v := m.get("holdings"); v != nil {
+			b.perMethod(v, field(path, "holdings"), unitRange, base.Holdings)
+		}
+		if v := m.get("segments"); v != nil {
+			reg.Segments = b.segments(v, field(path, "segments"), base)
+		} else {
+			reg.Segments = []sim.Segment{base}
+		}
+		b.nSegments += len(reg.Segments)
+		b.cfg.Regions = append(b.cfg.Regions, reg)
+	}
+}
+
+// segments reads a region's segments; each inherits base's values.
+func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Segment {
+	items, ok := b.sequence(n, path)
+	if !ok {
+		return []sim.Segment{base}
+	}
+	if len(items) == 0 {
+		b.fail(n, path, "must list at least one segment, or be left out for a single segment")
+		return []sim.Segment{base}
+	}
+	var segs []sim.Segment
+	lines := map[string]int{}
+	sum, sumOK := 0.0, true
+	for i, it := range items {
+		sp := index(path, i)
+		sg := base
+		sg.Holdings = append([]float64(nil), base.Holdings...)
+		sg.Name, sg.Share = "", 0
+		if m := b.mapping(it, sp, segmentKeys); m != nil {
+			b.require(m, "name", "share")
+			if v := m.get("name"); v != nil {
+				if name, ok := b.ident(v, field(sp, "name")); ok {
+					if line, dup := lines[name]; dup {
+						b.fail(v, field(sp, "name"), "duplicate segment name %q (first at line %d)", name, line)
+					} else {
+						lines[name] = v.Line
+					}
+					sg.Name = name
+				}
+			}
+			if v := m.get("share"); v != nil {
+				var ok bool
+				if sg.Share, ok = b.bounded(v, field(sp, "share"), shareRange); !ok {
+					sumOK = false
+				}
+			} else {
+				sumOK = false
+			}
+			if v := m.get("shopping_rate"); v != nil {
+				sg.ShoppingRate, _ = b.bounded(v, field(sp, "shopping_rate"), nonNegative)
+			}
+			if v := m.get("basket"); v != nil {
+				sg.Basket, _ = b.bounded(v, field(sp, "basket"), positive)
+			}
+			if v := m.get("holdings"); v != nil {
+				b.perMethod(v, field(sp, "holdings"), unitRange, sg.Holdings)
+			}
+		} else {
+			sumOK = false
+		}
+		sum += sg.Share
+		segs = append(segs, sg)
+	}
+	if sumOK && math.Abs(sum-1) > shareTolerance {
+		b.fail(n, path, "segment shares must sum to 1 (within %g), got %s", shareTolerance, fmtNum(sum))
+	}
+	return segs
+}
+
+func (b *builder) behaviour(n *yaml.Node) {
+	m := b.mapping(n, "behaviour", behaviourKeys)
+	if m == nil {
+		return
+	}
+	bh := &b.cfg.Behaviour
+	read := func(key string, dst *float64, bnd bounds) {
+		if v := m.get(key); v != nil {
+			if x, ok := b.bounded(v, field("behaviour", key), bnd); ok {
+				*dst = x
+			}
+		}
+	}
+	read("beta", &bh.Beta, unitRange)
+	read("kappa", &bh.Kappa, nonNegative)
+	read("psi", &bh.Psi, unitRange)
+	read("gamma", &bh.Gamma, anyFinite)
+	read("delta", &bh.Delta, anyFinite)
+	read("loyalty", &b.sc.loyalty, anyFinite)
+}
+
+func (b *builder) platforms(n *yaml.Node) {
+	b.platformIdx = map[string]int{}
+	items, ok := b.sequence(n, "platforms")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		b.fail(n, "platforms", "must list at least one platform")
+		return
+	}
+	if len(items) > maxPlatforms {
+		b.fail(items[maxPlatforms], "platforms", "at most %d platforms are allowed, got %d", maxPlatforms, len(items))
+	}
+	b.platformsOK = true
+	nm, nr := len(b.cfg.Methods), len(b.cfg.Regions)
+	lines := map[string]int{}
+	b.acceptsOK = make([]bool, len(items))
+	for i, it := range items {
+		path := index("platforms", i)
+		pl := sim.Platform{
+			Color:        palette[i%len(palette)],
+			Loyalty:      b.sc.loyalty,
+			RegionAppeal: make([]float64, nr),
+			MethodAppeal: make([]float64, nm),
+			Accepts:      make([]bool, nm),
+		}
+		if m := b.mapping(it, path, platformKeys); m != nil {
+			b.require(m, "name", "accepts")
+			pl.Name = b.entityName(m, path, "platform", b.platformIdx, i, lines)
+			pl.Label = pl.Name
+			if v := m.get("label"); v != nil {
+				if s, ok := b.label(v, field(path, "label")); ok {
+					pl.Label = s
+				}
+			}
+			if v := m.get("color"); v != nil {
+				if s, ok := b.color(v, field(path, "color")); ok {
+					pl.Color = s
+				}
+			}
+			if v := m.get("appeal"); v != nil {
+				pl.Appeal, _ = b.number(v, field(path, "appeal"))
+			}
+			if v := m.get("loyalty"); v != nil {
+				pl.Loyalty, _ = b.number(v, field(path, "loyalty"))
+			}
+			if v := m.get("accepts"); v != nil {
+				b.acceptsOK[i] = b.accepts(v, field(path, "accepts"), pl.Accepts)
+			}
+			if v := m.get("region_appeal"); v != nil {
+				b.regionAppeal(v, field(path, "region_appeal"), pl.RegionAppeal)
+			}
+			if v := m.get("method_appeal"); v != nil {
+				b.perMethod(v, field(path, "method_appeal"), anyFinite, pl.MethodAppeal)
+			}
+		}
+		b.cfg.Platforms = append(b.cfg.Platforms, pl)
+	}
+}
+
+// accepts reads a list of method names into dst.
+func (b *builder) accepts(n *yaml.Node, path string, dst []bool) bool {
+	items, ok := b.sequence(n, path)
+	if !ok {
+		return false
+	}
+	all := true
+	seen := map[string]int{}
+	for j, it := range items {
+		ip := index(path, j)
+		name, ok := b.str(it, ip)
+		if !ok {
+			all = false
+			continue
+		}
+		if line, dup := seen[name]; dup {
+			b.fail(it, ip, "method %q is listed twice (first at line %d)", name, line)
+			continue
+		}
+		seen[name] = it.Line
+		if i, ok := b.methodRef(it, ip, name); ok && i < len(dst) {
+			dst[i] = true
+		} else {
+			all = false
+		}
+	}
+	return all
+}
+
+// regionAppeal reads a mapping from region names to utility offsets.
+func (b *builder) regionAppeal(n *yaml.Node, path string, dst []float64) {
+	m := b.mapping(n, path, nil)
+	if m == nil {
+		return
+	}
+	for _, key := range m.order {
+		e := m.entries[key]
+		kp := field(path, key)
+		i, ok := b.regionRef(e.key, kp, key)
+		if isNull(e.val) {
+			b.fail(e.val, kp, "missing value")
+			continue
+		}
+		x, xok := b.number(e.val, kp)
+		if ok && xok && i < len(dst) {
+			dst[i] = x
+		}
+	}
+}
+
+// agents reads the total number of agents and allocates them.
+func (b *builder) agents(m *mapping) {
+	n := int64(DefaultAgents)
+	at := m.node
+	if v := m.get("agents"); v != nil {
+		var ok bool
+		if n, ok = b.integer(v, "agents", 1, MaxAgents); !ok {
+			return
+		}
+		at = v
+	}
+	if !b.regionsOK {
+		return
+	}
+	if n < int64(b.nSegments) {
+		b.fail(at, "agents", "must be at least the number of segments (%d): every segment needs an agent, got %d", b.nSegments, n)
+		return
+	}
+	if len(b.errs) > 0 {
+		return // populations and shares may be unusable
+	}
+	allocate(b.cfg.Regions, int(n))
+	b.sc.Agents = int(n)
+}

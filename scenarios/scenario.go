@@ -1,0 +1,311 @@
+package scenarios
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+// Default is the name of the built-in scenario used when none is given:
+// Taobao/Tmall opening to WeChat Pay in September 2024.
+const Default = "taobao-wechat-pay"
+
+// MaxSteps is the longest horizon a scenario may have, in steps.
+const MaxSteps = 100000
+
+// MaxAgents is the largest number of simulated agents a scenario may ask
+// for (the engine indexes agents with 32-bit integers).
+const MaxAgents = math.MaxInt32
+
+// DefaultAgents is the number of agents of a scenario without an agents
+// key.
+const DefaultAgents = 200000
+
+// FieldError is one located mistake in a scenario file.
+type FieldError struct {
+	// File is the path the scenario was read from, as given to Parse.
+	File string
+	// Line and Column locate the offending YAML node, counting from 1.
+	// Column is 0 when the YAML library does not report one (syntax
+	// errors); Line is 0 when it reports neither.
+	Line, Column int
+	// Field is the path of the offending key, with the file's keys and
+	// list indices in brackets, for example regions[2].population or
+	// events[0].platform; it is empty for mistakes of the file as a whole.
+	Field string
+	// Msg says what is wrong and what would be valid.
+	Msg string
+}
+
+// Error returns the mistake as file:line:column: field: message, for
+// example "flagship.yaml:14:5: regions[2].population: must be positive,
+// got 0". Parts that are unknown (no file, no column, no field) are left
+// out.
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(":")
+	}
+	if e.Line > 0 {
+		b.WriteString(strconv.Itoa(e.Line))
+		b.WriteString(":")
+		if e.Column > 0 {
+			b.WriteString(strconv.Itoa(e.Column))
+			b.WriteString(":")
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Scenario is a parsed and resolved scenario file.
+type Scenario struct {
+	// Config is the engine input, with every default resolved and the
+	// agents allocated to segments.
+	Config sim.Config
+	// Description is the file's free text description.
+	Description string
+	// Seed is the random seed of the run.
+	Seed uint64
+	// Agents is the total number of simulated agents, the sum over all
+	// segments of Config.
+	Agents int
+	// Currency is the label of the value unit (baskets, GMV), "CNY" by
+	// default.
+	Currency string
+	// File is the path the scenario was read from, or "builtin:<name>".
+	File string
+	// Source holds the exact bytes read; the CLI hashes them to record
+	// what a run was made from.
+	Source []byte
+
+	// loyalty is the file's behaviour.loyalty, the default loyalty of
+	// platforms; Marshal writes it back.
+	loyalty float64
+}
+
+// SetSeed sets the random seed of the run.
+func (s *Scenario) SetSeed(seed uint64) { s.Seed = seed }
+
+// SetAgents reallocates n agents over all segments of all regions in
+// proportion to the people each stands for (region population times
+// segment share). The allocation uses largest remainders, ties going to
+// the segment declared first, so it is deterministic; a segment whose
+// share would round to no agent gets one, taken from the others. It
+// returns an error if n is not positive, is larger than MaxAgents, or is
+// smaller than the number of segments (every segment needs an agent).
+func (s *Scenario) SetAgents(n int) error {
+	segs := 0
+	for _, r := range s.Config.Regions {
+		segs += len(r.Segments)
+	}
+	switch {
+	case n <= 0:
+		return fmt.Errorf("agents must be positive, got %d", n)
+	case n > MaxAgents:
+		return fmt.Errorf("agents must be at most %d, got %d", MaxAgents, n)
+	case n < segs:
+		return fmt.Errorf("agents must be at least the number of segments (%d), got %d", segs, n)
+	}
+	allocate(s.Config.Regions, n)
+	s.Agents = n
+	return nil
+}
+
+// allocate spreads n agents over the segments of regions, in place. It
+// assumes n is at least the number of segments and every population and
+// share positive and finite.
+func allocate(regions []sim.Region, n int) {
+	maxPop := 0.0
+	for _, r := range regions {
+		maxPop = math.Max(maxPop, r.Population)
+	}
+	var weights []float64
+	for _, r := range regions {
+		for _, sg := range r.Segments {
+			// Dividing by the largest population keeps every weight in
+			// (0,1] whatever the populations' magnitude.
+			weights = append(weights, r.Population/maxPop*sg.Share)
+		}
+	}
+	counts := apportion(weights, n)
+	i := 0
+	for r := range regions {
+		for g := range regions[r].Segments {
+			regions[r].Segments[g].Agents = counts[i]
+			i++
+		}
+	}
+}
+
+// apportion divides n among len(w) parties in proportion to the weights w
+// by largest remainders, giving each party at least one. Parties whose
+// quota is below one get exactly one and are set aside, and the rest is
+// apportioned among the others, until every remaining quota is at least
+// one. Ties in remainders go to the lower index.
+func apportion(w []float64, n int) []int {
+	k := len(w)
+	out := make([]int, k)
+	if k == 0 {
+		return out
+	}
+	fixed := make([]bool, k)
+	var left int
+	var quota []float64
+	for {
+		left = n
+		total := 0.0
+		for i := range w {
+			if fixed[i] {
+				left--
+			} else if w[i] > 0 {
+				total += w[i]
+			}
+		}
+		quota = make([]float64, k)
+		changed := false
+		for i := range w {
+			if fixed[i] {
+				continue
+			}
+			if total > 0 && w[i] > 0 {
+				quota[i] = float64(left) * w[i] / total
+			}
+			if quota[i] < 1 {
+				fixed[i], changed = true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	type rem struct {
+		i int
+		r float64
+	}
+	var rems []rem
+	sum := 0
+	for i := range w {
+		if fixed[i] {
+			out[i] = 1
+			continue
+		}
+		f := math.Floor(quota[i])
+		out[i] = int(f)
+		sum += out[i]
+		rems = append(rems, rem{i, quota[i] - f})
+	}
+	if len(rems) == 0 {
+		// Every party was set aside; rounding can leave agents over.
+		out[0] += left
+		return out
+	}
+	// Stable order: larger remainder first, then lower index.
+	for a := 1; a < len(rems); a++ {
+		for b := a; b > 0 && rems[b].r > rems[b-1].r; b-- {
+			rems[b], rems[b-1] = rems[b-1], rems[b]
+		}
+	}
+	for j := 0; sum < left; j = (j + 1) % len(rems) {
+		out[rems[j].i]++
+		sum++
+	}
+	// Floating-point quotas can overshoot by a unit; take it back from
+	// the smallest remainders, never below one agent.
+	for changed := true; sum > left && changed; {
+		changed = false
+		for j := len(rems) - 1; j >= 0 && sum > left; j-- {
+			if out[rems[j].i] > 1 {
+				out[rems[j].i]--
+				sum--
+				changed = true
+			}
+		}
+	}
+	return out
+}
+
+//go:embed *.yaml
+var builtinFS embed.FS
+
+// Builtin names and describes a built-in scenario.
+type Builtin struct {
+	// Name is what Load and Template accept.
+	Name string
+	// Description is a one-line summary.
+	Description string
+}
+
+var builtins = []Builtin{
+	{Default, "Taobao/Tmall start accepting WeChat Pay on 2024-09-12 (rolled out over 14 days); mainland China 2023-2027"},
+	{"walled-gardens", "the counterfactual: the same world in which no platform changes what it accepts"},
+	{"full-interop", "every platform accepts every payment method from the start"},
+	{"jd-alipay", "the flagship plus JD accepting Alipay from 2024-10-29 (rolled out over 7 days)"},
+}
+
+// Builtins returns the built-in scenarios, the flagship (Default) first,
+// in a fixed order.
+func Builtins() []Builtin { return append([]Builtin(nil), builtins...) }
+
+func builtinNames() string {
+	names := make([]string, len(builtins))
+	for i, b := range builtins {
+		names[i] = b.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func isBuiltin(name string) bool {
+	for _, b := range builtins {
+		if b.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Template returns the commented source text of the built-in scenario
+// from, for users to copy and edit (interopsim init NAME --from X).
+func Template(from string) ([]byte, error) {
+	if !isBuiltin(from) {
+		return nil, fmt.Errorf("unknown built-in scenario %q (built-ins: %s)", from, builtinNames())
+	}
+	return builtinFS.ReadFile(from + ".yaml")
+}
+
+// Load reads and parses a scenario: a built-in if nameOrPath is the name
+// of one, else the file at that path. If it names neither, the error lists
+// the built-ins; errors reading the file are wrapped, so errors.Is(err,
+// fs.ErrNotExist) works. Mistakes in the file are returned as by Parse.
+func Load(nameOrPath string) (*Scenario, error) {
+	if isBuiltin(nameOrPath) {
+		data, err := builtinFS.ReadFile(nameOrPath + ".yaml")
+		if err != nil {
+			return nil, fmt.Errorf("load built-in scenario %s: %w", nameOrPath, err)
+		}
+		return Parse(data, "builtin:"+nameOrPath)
+	}
+	data, err := os.ReadFile(nameOrPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("scenario %q is neither a built-in (%s) nor a readable file: %w", nameOrPath, builtinNames(), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load scenario %s: %w", nameOrPath, err)
+	}
+	return Parse(data, nameOrPath)
+}
