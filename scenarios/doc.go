@@ -64,7 +64,8 @@
 //	  adoption   {p, q}: Bass innovation and imitation rates, >= 0, default 0
 //	  churn      rate at which holders drop it, >= 0, default 0
 //	platforms    1 to 15 platforms:
-//	  name, label, color    as for methods (the palette restarts for platforms)
+//	  name, label, color    as for methods (platforms take the palette's
+//	             colours after the methods')
 //	  appeal     utility of shopping there, default 0
 //	  loyalty    utility of returning to it, default behaviour.loyalty
 //	  accepts    required list of method names accepted at start (may be [])

@@ -43,8 +43,9 @@ var defaultBehaviour = sim.Behaviour{Beta: 0.5, Kappa: 3.0, Psi: 0.2, Gamma: 1.0
 const defaultLoyalty = 0.5
 
 // palette is the Okabe-Ito colour-blind-safe palette in the order entities
-// without a color draw from it (methods and platforms separately, by
-// declaration order), the same order the plots use.
+// without a color draw from it: methods in declaration order, then
+// platforms after them, so that no method shares a platform's colour while
+// there are at most eight of them.
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
 
 // Parse reads a scenario from data, the contents of file (used in error
@@ -599,7 +600,7 @@ func (b *builder) platforms(n *yaml.Node) {
 	for i, it := range items {
 		path := index("platforms", i)
 		pl := sim.Platform{
-			Color:        palette[i%len(palette)],
+			Color:        palette[(nm+i)%len(palette)],
 			Loyalty:      b.sc.loyalty,
 			RegionAppeal: make([]float64, nr),
 			MethodAppeal: make([]float64, nm),

@@ -179,7 +179,7 @@ func TestDefaults(t *testing.T) {
 			{Name: "wechat_pay", Label: "wechat_pay", Color: "#D55E00"},
 		},
 		Platforms: []sim.Platform{{
-			Name: "taobao", Label: "taobao", Color: "#0072B2", Loyalty: 0.5,
+			Name: "taobao", Label: "taobao", Color: "#009E73", Loyalty: 0.5,
 			RegionAppeal: []float64{0}, MethodAppeal: []float64{0, 0}, Accepts: []bool{true, false},
 		}},
 		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 3, Psi: 0.2, Gamma: 1, Delta: 0.5},
@@ -224,9 +224,9 @@ func TestSegmentsScenario(t *testing.T) {
 			{Name: "cash_on_delivery", Label: "Cash on delivery", Color: "#ABCDEF"},
 		},
 		Platforms: []sim.Platform{
-			{Name: "shop", Label: "shop", Color: "#0072B2", Loyalty: 0.75, RegionAppeal: []float64{0, -0.2},
+			{Name: "shop", Label: "shop", Color: "#CC79A7", Loyalty: 0.75, RegionAppeal: []float64{0, -0.2},
 				MethodAppeal: []float64{0.1, 0, 0}, Accepts: []bool{true, true, false}},
-			{Name: "market", Label: "The Market", Color: "#D55E00", Appeal: -0.5, Loyalty: 1.25, RegionAppeal: []float64{0, 0},
+			{Name: "market", Label: "The Market", Color: "#E69F00", Appeal: -0.5, Loyalty: 1.25, RegionAppeal: []float64{0, 0},
 				MethodAppeal: []float64{0, 0, 0}, Accepts: []bool{false, false, false}},
 		},
 		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 2, Psi: 0.2, Gamma: 1, Delta: 0.5},
