@@ -15,7 +15,7 @@ import (
 func runBuiltin(t *testing.T, name, agents string) *output.Table {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
-	code, stdout, stderr := cli(t, "run", name, "--agents", agents, "--out", dir, "--quiet")
+	code, stdout, stderr := cli(t, "run", name, "--agents", agents, "--out", dir, "--quiet", "--no-plots")
 	if code != exitOK {
 		t.Fatalf("run %s: exit %d\n%s%s", name, code, stdout, stderr)
 	}

@@ -168,10 +168,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		removeDir()
 		return err
 	}
-	var plotStart time.Time
-	var plotWall time.Duration
+	var plotWall time.Duration // drawing the figures, reported apart from the run's wall time
 	if !opts.NoPlots {
-		plotStart = time.Now()
+		plotStart := time.Now()
 		figs, err := figureFiles(table, &sc.Config, opts.Formats.list(), opts.Workers.n)
 		if err != nil {
 			removeDir()

@@ -16,11 +16,12 @@ import (
 const tiny = "testdata/tiny.yaml"
 
 // runTiny runs the tiny scenario into a new directory with extra
-// arguments and returns the directory; the run must succeed.
+// arguments and without figures, and returns the directory; the run must
+// succeed.
 func runTiny(t *testing.T, extra ...string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := cli(t, append([]string{"run", tiny, "--out", dir}, extra...)...)
+	code, stdout, stderr := cli(t, append([]string{"run", tiny, "--out", dir, "--no-plots"}, extra...)...)
 	if code != exitOK {
 		t.Fatalf("run %v: got exit %d, want 0:\n%s%s", extra, code, stdout, stderr)
 	}
@@ -89,7 +90,7 @@ func TestRun(t *testing.T) {
 
 	// scenario.yaml reproduces the run byte for byte.
 	again := filepath.Join(t.TempDir(), "again")
-	if code, _, stderr := cli(t, "run", filepath.Join(dir, output.ScenarioFile), "--out", again, "--quiet"); code != exitOK {
+	if code, _, stderr := cli(t, "run", filepath.Join(dir, output.ScenarioFile), "--out", again, "--quiet", "--no-plots"); code != exitOK {
 		t.Fatalf("run scenario.yaml: got exit %d: %s", code, stderr)
 	}
 	if !bytes.Equal(readFile(t, filepath.Join(again, output.MetricsFile)), readFile(t, path)) {
@@ -97,7 +98,7 @@ func TestRun(t *testing.T) {
 	}
 
 	// The same scenario may be run again into the same directory.
-	if code, _, stderr := cli(t, "run", tiny, "--out", dir, "-q"); code != exitOK {
+	if code, _, stderr := cli(t, "run", tiny, "--out", dir, "-q", "--no-plots"); code != exitOK {
 		t.Errorf("second run into the same directory: got exit %d: %s", code, stderr)
 	}
 }
@@ -138,7 +139,7 @@ func TestRunOverrides(t *testing.T) {
 
 func TestRunQuiet(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := cli(t, "run", tiny, "--out", dir, "--quiet")
+	code, stdout, stderr := cli(t, "run", tiny, "--out", dir, "--quiet", "--no-plots")
 	if code != exitOK || stdout != "" || stderr != "" {
 		t.Errorf("got exit %d, stdout %q, stderr %q; want 0 and nothing", code, stdout, stderr)
 	}
@@ -150,7 +151,7 @@ func TestRunDefaultOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(t.TempDir())
-	if code, _, stderr := cli(t, "run", abs, "-q"); code != exitOK {
+	if code, _, stderr := cli(t, "run", abs, "-q", "--no-plots"); code != exitOK {
 		t.Fatalf("got exit %d: %s", code, stderr)
 	}
 	for _, name := range resultFileNames {
@@ -204,7 +205,7 @@ func TestRunRefusesDirectory(t *testing.T) {
 		{
 			name: "other scenario",
 			setup: func(t *testing.T, dir string) {
-				if code, _, stderr := cli(t, "run", "walled-gardens", "--out", dir, "--agents", "1000", "-q"); code != exitOK {
+				if code, _, stderr := cli(t, "run", "walled-gardens", "--out", dir, "--agents", "1000", "-q", "--no-plots"); code != exitOK {
 					t.Fatalf("run walled-gardens: exit %d: %s", code, stderr)
 				}
 			},
@@ -224,14 +225,14 @@ func TestRunRefusesDirectory(t *testing.T) {
 			dir := t.TempDir()
 			tc.setup(t, dir)
 			before := listNames(t, dir)
-			code, _, stderr := cli(t, "run", tiny, "--out", dir)
+			code, _, stderr := cli(t, "run", tiny, "--out", dir, "--no-plots")
 			if code != exitFailure || !strings.Contains(stderr, tc.want) {
 				t.Errorf("got exit %d, %q; want %d and %q", code, stderr, exitFailure, tc.want)
 			}
 			if after := listNames(t, dir); after != before {
 				t.Errorf("directory changed from %s to %s", before, after)
 			}
-			if code, _, stderr := cli(t, "run", tiny, "--out", dir, "--force", "-q"); code != exitOK {
+			if code, _, stderr := cli(t, "run", tiny, "--out", dir, "--force", "-q", "--no-plots"); code != exitOK {
 				t.Errorf("with --force: got exit %d: %s", code, stderr)
 			}
 			if s := readSummary(t, dir); s.Provenance.Scenario != "tiny" {
@@ -297,7 +298,7 @@ func TestRunMemoryCheck(t *testing.T) {
 				}
 			}
 			dir := filepath.Join(t.TempDir(), "out")
-			code, _, stderr := cli(t, "run", tiny, "--out", dir, "-q")
+			code, _, stderr := cli(t, "run", tiny, "--out", dir, "-q", "--no-plots")
 			if code != tc.wantCode || !strings.Contains(stderr, tc.want) {
 				t.Errorf("got exit %d, %q; want %d and %q", code, stderr, tc.wantCode, tc.want)
 			}

@@ -13,8 +13,11 @@
 //
 //	run [SCENARIO]        run a scenario (a built-in name or a file; the
 //	                      default is taobao-wechat-pay) and write
-//	                      metrics.csv, summary.json and scenario.yaml into
-//	                      its output directory, all or none of them
+//	                      metrics.csv, summary.json, scenario.yaml and the
+//	                      figures in plots/ into its output directory, all
+//	                      or none of them
+//	plot RUN_DIR          redraw a run's figures from its metrics.csv and
+//	                      scenario.yaml, without running it again
 //	validate SCENARIO...  check scenarios and print what they describe:
 //	                      horizon, regions, methods, platforms, behaviour,
 //	                      events and the memory a run needs
@@ -33,6 +36,41 @@
 //	-q, --quiet           print nothing but errors
 //	    --force           write into a directory that holds other files or
 //	                      another scenario's results
+//	    --format FORMATS  figures as png (default), svg or pdf; several
+//	                      separated by commas
+//	    --no-plots        write no figures
+//
+// A run draws six figures into plots/: adoption, payment-shares,
+// headline, platform-shares, lost-sales and multihoming (see package
+// output/plots), 16 cm wide, PNG at 300 dpi. Figures of an earlier run
+// in the directory that it does not redraw are removed, so that every
+// figure shows the data beside it; other files in plots/ are kept.
+//
+// Flags of plot:
+//
+//	-o, --out DIR         output directory (default RUN_DIR/plots)
+//	    --format FORMATS  png (default), svg or pdf; several separated by
+//	                      commas
+//	    --width LENGTH    width of a figure, such as 16cm (the default),
+//	                      160mm, 6in or 450pt
+//	    --height LENGTH   height of a figure with one row of panels
+//	                      (default 11cm); more rows make it taller
+//	    --dpi N           resolution of PNG files (default 300)
+//	    --figures NAMES   draw only these figures
+//	    --metrics NAMES   draw only these metrics, by their name in
+//	                      metrics.csv (adoption, tx_share, payment_share,
+//	                      gmv_share, lost_sales, signups, multihoming)
+//	    --regions NAMES   draw only these regions (all: the whole country)
+//	    --methods NAMES   draw only these payment methods
+//	    --platforms NAMES draw only these platforms
+//	-q, --quiet           print nothing but errors
+//
+// plot reads metrics.csv written by hand or another program too: it needs
+// the columns run, step, date (YYYY-MM-DD), region, metric, entity and
+// value, in any order, and ignores others. Mistakes are reported with the
+// file, line and column; regions, methods and platforms that are not
+// those of scenario.yaml are reported with the valid names. Drawn with
+// the defaults, plot's figures are those of run, byte for byte.
 //
 // validate takes --quiet (print only mistakes); init takes --from NAME
 // (the built-in to copy) and --force (overwrite the file). Every command
@@ -47,8 +85,9 @@
 //
 //	0  success
 //	1  failure: an invalid scenario (its mistakes are printed one per
-//	   line, as file:line:column: field: message), a refused output
-//	   directory, too little memory, an interrupted run, an I/O error
+//	   line, as file:line:column: field: message), a bad metrics.csv, a
+//	   refused output directory, too little memory, an interrupted run,
+//	   an I/O error
 //	2  wrong usage: an unknown command or flag, a bad flag value, a wrong
 //	   number of arguments
 //
@@ -57,4 +96,5 @@
 //	interopsim init my-world --from taobao-wechat-pay
 //	interopsim validate my-world.yaml
 //	interopsim run my-world.yaml --agents 100k --seed 7
+//	interopsim plot out/my-world --format pdf --width 12cm --figures headline
 package main

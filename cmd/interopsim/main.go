@@ -60,7 +60,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order of the help text.
-var commands = []*command{runCommand, validateCommand, scenariosCommand, initCommand}
+var commands = []*command{runCommand, plotCommand, validateCommand, scenariosCommand, initCommand}
 
 func findCommand(name string) *command {
 	for _, c := range commands {
@@ -268,6 +268,7 @@ Example:
   interopsim init my-world --from taobao-wechat-pay
   interopsim validate my-world.yaml
   interopsim run my-world.yaml --agents 100000
+  interopsim plot out/my-world --format pdf --width 12cm
 `)
 }
 

@@ -35,7 +35,7 @@ func TestHelp(t *testing.T) {
 		args []string
 		want []string // in standard output
 	}{
-		{[]string{"--help"}, []string{"Usage: interopsim COMMAND", "Commands:", "run ", "validate ", "scenarios ", "init ", "Exit status", "Example:"}},
+		{[]string{"--help"}, []string{"Usage: interopsim COMMAND", "Commands:", "run ", "plot ", "validate ", "scenarios ", "init ", "Exit status", "Example:"}},
 		{[]string{"-h"}, []string{"Usage: interopsim COMMAND"}},
 		{[]string{"help"}, []string{"Usage: interopsim COMMAND"}},
 		{[]string{"help", "run"}, []string{"Usage: interopsim run [SCENARIO] [flags]", "--out DIR", "--engine ENGINE", "Example:\n  interopsim run"}},
@@ -75,7 +75,7 @@ func TestUsageErrors(t *testing.T) {
 		want string // in standard error
 	}{
 		{nil, "interopsim: no command given"},
-		{[]string{"frob"}, `interopsim: unknown command "frob" (valid: run, validate, scenarios, init, help)`},
+		{[]string{"frob"}, `interopsim: unknown command "frob" (valid: run, plot, validate, scenarios, init, help)`},
 		{[]string{"--bogus"}, "unknown flag --bogus before the command"},
 		{[]string{"help", "frob"}, `unknown command "frob"`},
 		{[]string{"help", "run", "validate"}, "help takes at most one command, got 2"},

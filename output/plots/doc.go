@@ -9,7 +9,10 @@
 // Taobao/Tmall), platform-shares (GMV share by platform, per region),
 // lost-sales (lost checkouts and sign-ups at checkout, counts per step)
 // and multihoming (share holding two or more methods, a line per region).
-// Save writes each in PNG, SVG or PDF, atomically.
+// Render draws them in PNG, SVG or PDF to bytes, a goroutine per figure,
+// for the caller to write (the CLI writes them with a run's other files,
+// all or none); Save writes each to a file, atomically. Names and Metrics
+// list the figures and the metrics they draw.
 //
 // Every figure has calendar dates on its x axis, percent (or counts, with
 // their unit) on its y axis, a title and a subtitle naming the scenario, a

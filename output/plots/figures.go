@@ -308,8 +308,8 @@ func (b *builder) legendFor(panels ...*panel) []legendEntry {
 }
 
 // figure finishes a layout: columns, one y label for the figure when the
-// panels share it,
-// plots, and the size (taller by 0.8*Height per extra row of panels).
+// panels share it, plots, and the size (taller by 0.8*Height per extra
+// row of panels, and by the height of the legends under single panels).
 func (b *builder) figure(name string, l *layout) Figure {
 	if l.cols == 0 {
 		l.cols = min(len(l.panels), 2)
@@ -322,6 +322,15 @@ func (b *builder) figure(name string, l *layout) Figure {
 	l.build()
 	rows := (len(l.panels) + l.cols - 1) / l.cols
 	h := b.opt.Height * vg.Length(1+0.8*float64(rows-1))
+	// Legends under single panels come on top, so that they do not
+	// squeeze the data areas.
+	st := b.st
+	tileW := (b.opt.Width - 2*st.pt(4) - vg.Length(l.cols-1)*st.pt(16)) / vg.Length(l.cols)
+	for i, pn := range l.panels {
+		if len(pn.legend) > 0 && i%l.cols == 0 {
+			h += legendHeight(st, pn.legend, tileW, 0) + st.pt(3)
+		}
+	}
 	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
 }
 
@@ -539,6 +548,7 @@ func (b *builder) lostSales() *layout {
 	if keep(b.opt.Metrics, "signups") {
 		pn := &panel{}
 		omitted := false
+		var methods, platforms []int // drawn, in declaration order
 		for _, p := range b.platforms {
 			for _, m := range b.methods {
 				e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
@@ -552,11 +562,26 @@ func (b *builder) lostSales() *layout {
 					continue
 				}
 				pn.series = append(pn.series, s)
+				if !slices.Contains(methods, m) {
+					methods = append(methods, m)
+				}
+				if !slices.Contains(platforms, p) {
+					platforms = append(platforms, p)
+				}
 			}
 		}
+		slices.Sort(methods)
 		if len(pn.series) > 0 {
 			pn.title = "Sign-ups at checkout " + per + b.scaleCounts(pn)
 			pn.legend = b.legendFor(pn)
+			if len(methods)+len(platforms) < len(pn.series) {
+				// A key to colours and patterns, one entry per method and
+				// per platform, rather than one per combination: short
+				// enough to sit in a few columns, not a tall list that
+				// crushes the panel.
+				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil, pn.series)
+				omitted = true // the note says how to read the key
+			}
 			l.panels = append(l.panels, pn)
 			if omitted {
 				l.notes = append(l.notes, "Sign-ups: colour shows the method, line pattern the platform; combinations with no sign-ups are not shown.")
@@ -564,6 +589,38 @@ func (b *builder) lostSales() *layout {
 		}
 	}
 	return l
+}
+
+// factoredLegend is the legend of lines coloured by method and patterned
+// by platform: the methods as solid lines of their colour, then the
+// platforms as dark grey lines of their pattern, and the key to
+// baselines if any series has one.
+func (b *builder) factoredLegend(methods, platforms []int, band bool, series []curve) []legendEntry {
+	var entries []legendEntry
+	for _, m := range methods {
+		var thumbs []plot.Thumbnailer
+		if band {
+			thumbs = append(thumbs, &Band{FillColor: withAlpha(b.methodColor[m], 0.18)})
+		}
+		thumbs = append(thumbs, b.st.meanLine(curve{Color: b.methodColor[m]}))
+		entries = append(entries, legendEntry{label: b.methodLabel(m), thumbs: thumbs})
+	}
+	for _, p := range platforms {
+		entries = append(entries, legendEntry{
+			label:  b.platformLabel(p),
+			thumbs: []plot.Thumbnailer{b.st.meanLine(curve{Color: darkGrey, Dashes: p})},
+		})
+	}
+	for _, s := range series {
+		if s.Baseline != nil {
+			entries = append(entries, legendEntry{
+				label:  "Dotted: " + b.opt.BaselineName,
+				thumbs: []plot.Thumbnailer{&gapLine{LineStyle: b.st.baselineStyle(darkGrey)}},
+			})
+			break
+		}
+	}
+	return entries
 }
 
 // scaleCounts expresses a count panel in thousands or millions and

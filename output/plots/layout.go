@@ -168,22 +168,127 @@ func (l *layout) Draw(c draw.Canvas) {
 	c.Fill(c.Rectangle.Path())
 	pad := st.pt(4)
 	inner := draw.Crop(c, pad, -pad, pad, -pad)
+
+	// Lay out first, draw after: written-out event labels that do not
+	// fit are numbered, with a key in the notes, which takes room from
+	// the panels and may change whether the labels fit; so a layout that
+	// ends up numbering labels it did not plan to is redone with numbers
+	// from the start, and the key is never left out.
+	var lo layoutPlan
+	for _, numbered := range []bool{false, true} {
+		lo = l.plan(inner, numbered)
+		if lo.numbered || !lo.labelsNumbered() {
+			break
+		}
+	}
+	tiles, rows, area := lo.tiles, lo.rows, lo.area
+	titleH, strip, labels, rotated, inCell := lo.titleH, lo.strip, lo.labels, lo.rotated, lo.inCell
+
+	y := drawLines(inner, st.title, lo.titleLines, inner.Min.X, inner.Max.Y)
+	y -= st.pt(1)
+	drawLines(inner, st.subtitle, lo.subtitleLines, inner.Min.X, y)
+	if len(lo.noteLines) > 0 {
+		h := vg.Length(len(lo.noteLines)) * lineHeight(st.event)
+		drawLines(inner, st.event, lo.noteLines, inner.Min.X, inner.Min.Y+h)
+	}
+	if lo.legendBelow {
+		drawLegend(st, lo.legendC, l.legend, 0)
+	}
+
+	canvases := l.align(area, tiles, titleH+strip)
+	for i, pn := range l.panels {
+		pc := canvases[i/l.cols][i%l.cols]
+		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
+		pn.plot.Draw(plotC)
+		dc := pn.plot.DataCanvas(plotC)
+		if pn.title != "" {
+			ts := st.panelTitle
+			ts.YAlign = draw.YTop
+			pc.FillText(ts, vg.Point{X: pc.Min.X, Y: pc.Max.Y + ts.FontExtents().Descent}, pn.title)
+		}
+		if pn.drawY != "" {
+			ys := st.axisLabel
+			ys.XAlign, ys.YAlign = draw.XLeft, draw.YBottom
+			pc.FillText(ys, vg.Point{X: pc.Min.X, Y: dc.Max.Y + l.labelBase(0)}, pn.drawY)
+		}
+		l.drawEventLabels(pc, dc, pn.plot, pn.drawY, labels)
+		if len(pn.legend) > 0 {
+			lc := pc
+			lc.Max.Y = lc.Min.Y + pn.legH - st.pt(3)
+			// As wide as the tile, the width legH was measured at: in
+			// the narrower data area it could need more rows than legH.
+			drawLegend(st, lc, pn.legend, 0)
+		}
+	}
+	if rotated != "" {
+		// Centred on the data areas of the whole grid.
+		first, last := l.panels[0], l.panels[(rows-1)*l.cols]
+		top := first.plot.DataCanvas(draw.Crop(canvases[0][0], 0, 0, first.legH, -(titleH + strip))).Max.Y
+		bottom := last.plot.DataCanvas(draw.Crop(canvases[rows-1][0], 0, 0, last.legH, -(titleH + strip))).Min.Y
+		ys := st.axisLabel
+		ys.Rotation = math.Pi / 2
+		ys.XAlign, ys.YAlign = draw.XCenter, draw.YBottom
+		x := inner.Min.X + ys.Height(rotated) - ys.FontExtents().Descent
+		c.FillText(ys, vg.Point{X: x, Y: (top + bottom) / 2}, rotated)
+	}
+	if inCell {
+		cell := canvases[rows-1][l.cols-1]
+		cell = draw.Crop(cell, 0, 0, 0, -(titleH + strip))
+		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
+		mid := (cell.Min.Y + cell.Max.Y) / 2
+		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
+		drawLegend(st, cell, l.legend, 1)
+	}
+}
+
+// layoutPlan is where Draw puts things.
+type layoutPlan struct {
+	numbered                  bool // event labels are numbers, keyed in the notes
+	titleLines, subtitleLines []string
+	noteLines                 []string
+	tiles                     draw.Tiles
+	rows                      int
+	area                      draw.Canvas // the grid of panels
+	legendBelow               bool        // the shared legend is drawn in legendC
+	legendC                   draw.Canvas
+	inCell                    bool   // the shared legend is in the grid's empty cell
+	rotated                   string // the shared y label drawn rotated, if any
+	titleH, strip             vg.Length
+	labels                    []eventLabel
+}
+
+// labelsNumbered reports whether placeEvents numbered the event labels.
+func (p *layoutPlan) labelsNumbered() bool {
+	for _, lb := range p.labels {
+		if lb.text != "" && strings.IndexFunc(lb.text, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// plan lays the figure out in inner, numbering the event labels if
+// numbered or if written out they would not fit. It sets the panels'
+// legH and drawY and their axes' ticks, and draws nothing.
+func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
+	st := l.st
+	var p layoutPlan
 	width := inner.Max.X - inner.Min.X
 	gap := st.pt(6)
 
 	// Title and subtitle, top left.
-	y := inner.Max.Y
-	y = drawLines(inner, st.title, wrap(st.title, l.title, width), inner.Min.X, y)
-	y -= st.pt(1)
-	y = drawLines(inner, st.subtitle, wrap(st.subtitle, l.subtitle, width), inner.Min.X, y)
+	p.titleLines = wrap(st.title, l.title, width)
+	p.subtitleLines = wrap(st.subtitle, l.subtitle, width)
 	area := inner
-	area.Max.Y = y - gap
+	area.Max.Y = inner.Max.Y - vg.Length(len(p.titleLines))*lineHeight(st.title) - st.pt(1) -
+		vg.Length(len(p.subtitleLines))*lineHeight(st.subtitle) - gap
 
 	rows := (len(l.panels) + l.cols - 1) / l.cols
 	tiles := draw.Tiles{Rows: rows, Cols: l.cols, PadX: st.pt(16), PadY: st.pt(9)}
 
 	// Notes at the bottom: the event key when labels do not fit.
-	numbered := l.eventsNumbered(area, tiles)
+	numbered = numbered || l.eventsNumbered(area, tiles)
+	p.numbered = numbered
 	var notes []string
 	if numbered {
 		for i, ev := range l.events {
@@ -193,13 +298,11 @@ func (l *layout) Draw(c draw.Canvas) {
 		}
 	}
 	notes = append(notes, l.notes...)
-	var noteLines []string
 	for _, n := range notes {
-		noteLines = append(noteLines, wrap(st.event, n, width)...)
+		p.noteLines = append(p.noteLines, wrap(st.event, n, width)...)
 	}
-	if len(noteLines) > 0 {
-		h := vg.Length(len(noteLines)) * lineHeight(st.event)
-		drawLines(inner, st.event, noteLines, inner.Min.X, inner.Min.Y+h)
+	if len(p.noteLines) > 0 {
+		h := vg.Length(len(p.noteLines)) * lineHeight(st.event)
 		area.Min.Y = inner.Min.Y + h + st.pt(3)
 	}
 
@@ -226,7 +329,7 @@ func (l *layout) Draw(c draw.Canvas) {
 		h := legendHeight(st, l.legend, width, 0)
 		lc := area
 		lc.Max.Y = lc.Min.Y + h
-		drawLegend(st, lc, l.legend, 0)
+		p.legendBelow, p.legendC = true, lc
 		area.Min.Y += h + st.pt(4)
 	}
 
@@ -251,51 +354,10 @@ func (l *layout) Draw(c draw.Canvas) {
 			titleH = lineHeight(st.panelTitle) + st.pt(1)
 		}
 	}
-	strip, labels := l.placeEvents(area, tiles, titleH, numbered)
-
-	canvases := l.align(area, tiles, titleH+strip)
-	for i, pn := range l.panels {
-		pc := canvases[i/l.cols][i%l.cols]
-		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
-		pn.plot.Draw(plotC)
-		dc := pn.plot.DataCanvas(plotC)
-		if pn.title != "" {
-			ts := st.panelTitle
-			ts.YAlign = draw.YTop
-			pc.FillText(ts, vg.Point{X: pc.Min.X, Y: pc.Max.Y + ts.FontExtents().Descent}, pn.title)
-		}
-		if pn.drawY != "" {
-			ys := st.axisLabel
-			ys.XAlign, ys.YAlign = draw.XLeft, draw.YBottom
-			pc.FillText(ys, vg.Point{X: pc.Min.X, Y: dc.Max.Y + l.labelBase(0)}, pn.drawY)
-		}
-		l.drawEventLabels(pc, dc, pn.plot, pn.drawY, labels)
-		if len(pn.legend) > 0 {
-			lc := pc
-			lc.Max.Y = lc.Min.Y + pn.legH - st.pt(3)
-			lc.Min.X, lc.Max.X = dc.Min.X, dc.Max.X
-			drawLegend(st, lc, pn.legend, 0)
-		}
-	}
-	if rotated != "" {
-		// Centred on the data areas of the whole grid.
-		first, last := l.panels[0], l.panels[(rows-1)*l.cols]
-		top := first.plot.DataCanvas(draw.Crop(canvases[0][0], 0, 0, first.legH, -(titleH + strip))).Max.Y
-		bottom := last.plot.DataCanvas(draw.Crop(canvases[rows-1][0], 0, 0, last.legH, -(titleH + strip))).Min.Y
-		ys := st.axisLabel
-		ys.Rotation = math.Pi / 2
-		ys.XAlign, ys.YAlign = draw.XCenter, draw.YBottom
-		x := inner.Min.X + ys.Height(rotated) - ys.FontExtents().Descent
-		c.FillText(ys, vg.Point{X: x, Y: (top + bottom) / 2}, rotated)
-	}
-	if inCell {
-		cell := canvases[rows-1][l.cols-1]
-		cell = draw.Crop(cell, 0, 0, 0, -(titleH + strip))
-		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
-		mid := (cell.Min.Y + cell.Max.Y) / 2
-		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
-		drawLegend(st, cell, l.legend, 1)
-	}
+	p.strip, p.labels = l.placeEvents(area, tiles, titleH, numbered)
+	p.tiles, p.rows, p.area = tiles, rows, area
+	p.inCell, p.rotated, p.titleH = inCell, rotated, titleH
+	return p
 }
 
 // stripRowHeight is the height of one row of the strip above a panel.

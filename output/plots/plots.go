@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -147,6 +150,18 @@ type File struct {
 	Name string
 	// Data is the file's content.
 	Data []byte
+}
+
+// PDF files carry creation and modification dates and, unless told to
+// sort it, a catalog in map order. Fix all three so that the same figure
+// always gives the same bytes, as reproducible builds do with
+// SOURCE_DATE_EPOCH. These are fpdf's process-wide defaults; this package
+// is the program's only writer of PDF.
+func init() {
+	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	fpdf.SetDefaultCreationDate(epoch)
+	fpdf.SetDefaultModificationDate(epoch)
+	fpdf.SetDefaultCatalogSort(true)
 }
 
 // Render renders every figure in every format of opt (only opt.Formats

@@ -179,6 +179,11 @@ func TestSaveFormats(t *testing.T) {
 				if !bytes.HasPrefix(data, []byte("%PDF")) {
 					t.Errorf("%s: not a PDF: %.10q", path, data)
 				}
+				// The clock must not leak into the file: the same figure
+				// gives the same bytes.
+				if !bytes.Contains(data, []byte("/CreationDate (D:20000101")) {
+					t.Errorf("%s: creation date is not the fixed one", path)
+				}
 			}
 		}
 	}

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/output/plots"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+var plotCommand = &command{
+	name:  "plot",
+	args:  "RUN_DIR",
+	short: "redraw the figures of a run from its metrics.csv",
+	long: `Redraw the figures of a run from RUN_DIR/metrics.csv and
+RUN_DIR/scenario.yaml, without running the simulation again, into
+RUN_DIR/plots (or --out DIR). Drawn with the defaults, they are the
+figures 'interopsim run' wrote, byte for byte.
+
+metrics.csv may also be written by hand or by another program: it needs
+the columns run, step, date (YYYY-MM-DD), region, metric, entity and
+value, in any order; other columns are ignored. Its regions, methods and
+platforms must be those of scenario.yaml; an empty value is a missing one.
+
+--figures chooses figures by name: adoption, payment-shares, headline,
+platform-shares, lost-sales, multihoming. --metrics chooses the metrics
+drawn, by their name in metrics.csv: adoption, tx_share, payment_share,
+gmv_share, lost_sales, signups, multihoming; a figure is drawn when one
+of its metrics is kept. --regions (a region of the scenario, or all for
+the whole country), --methods and --platforms keep only the panels and
+lines of the entities named. Lists are separated by commas or given in
+repeated flags.
+
+--width and --height are those of a figure with one row of panels (a
+figure with more rows is taller), in mm, cm, in or pt; text and lines
+are sized so that the figure printed one column wide (8.5 cm) stays
+readable.`,
+	example: `interopsim plot out/taobao-wechat-pay
+interopsim plot out/taobao-wechat-pay --format svg,pdf --width 12cm --height 8cm --out paper/figures
+interopsim plot out/taobao-wechat-pay --figures headline,adoption --methods alipay,wechat_pay --regions all,rural`,
+	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
+		opts := newPlotOptions()
+		opts.AddFlags(fs)
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return runPlot(ctx, *opts, args, stdout, stderr)
+		}
+	},
+}
+
+// PlotOptions are the flags of the plot command.
+type PlotOptions struct {
+	// Out is the directory of the figures; empty means RUN_DIR/plots.
+	Out string
+	// Formats are the file formats of the figures.
+	Formats formatsFlag
+	// Width and Height are a one-row figure's size; zero means the
+	// defaults of package plots.
+	Width, Height lengthFlag
+	// DPI is the resolution of PNG files; zero means plots.DefaultDPI.
+	DPI dpiFlag
+	// Figures and Metrics keep the figures and metrics named; empty
+	// keeps all. Both are checked as they are parsed.
+	Figures, Metrics namesFlag
+	// Regions, Methods and Platforms keep the entities named; empty
+	// keeps all. They are checked against the run's scenario.
+	Regions, Methods, Platforms namesFlag
+	// Quiet suppresses the report.
+	Quiet bool
+}
+
+func newPlotOptions() *PlotOptions {
+	return &PlotOptions{
+		Width:     lengthFlag{def: plots.DefaultWidth},
+		Height:    lengthFlag{def: plots.DefaultHeight},
+		Figures:   namesFlag{valid: plots.Names(), what: "figure"},
+		Metrics:   namesFlag{valid: plots.Metrics(), what: "metric"},
+		Regions:   namesFlag{what: "region"},
+		Methods:   namesFlag{what: "method"},
+		Platforms: namesFlag{what: "platform"},
+	}
+}
+
+// AddFlags adds the plot command's flags to fs.
+func (o *PlotOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Out, "out", "o", "", "write the figures into `DIR` (default RUN_DIR/plots)")
+	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
+	fs.Var(&o.Width, "width", "draw figures `LENGTH` wide, such as 16cm, 160mm or 6in")
+	fs.Var(&o.Height, "height", "draw one-row figures `LENGTH` high (taller with more rows of panels)")
+	fs.Var(&o.DPI, "dpi", fmt.Sprintf("write PNG files at `N` dots per inch, from %d to %d", minDPI, maxDPI))
+	fs.Var(&o.Figures, "figures", "draw only the figures `NAMES`, such as headline,adoption")
+	fs.Var(&o.Metrics, "metrics", "draw only the metrics `NAMES`, such as adoption,gmv_share")
+	fs.Var(&o.Regions, "regions", "draw only the regions `NAMES` (all for the whole country)")
+	fs.Var(&o.Methods, "methods", "draw only the payment methods `NAMES`")
+	fs.Var(&o.Platforms, "platforms", "draw only the platforms `NAMES`")
+	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
+}
+
+// maxPixels bounds the size of a PNG figure, to refuse before drawing
+// one that would take gigabytes of memory.
+const maxPixels = 100_000_000
+
+// runPlot runs the plot command.
+func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usagef("plot", "want one run directory, got %d arguments", len(args))
+	}
+	runDir := args[0]
+	if fi, err := os.Stat(runDir); err != nil {
+		return fmt.Errorf("run directory: %w", err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("run directory %s is not a directory", runDir)
+	}
+
+	scPath := filepath.Join(runDir, output.ScenarioFile)
+	data, err := os.ReadFile(scPath)
+	if err != nil {
+		return fmt.Errorf("read scenario: %w", err)
+	}
+	sc, err := scenarios.Parse(data, scPath)
+	if err != nil {
+		return &scenarioError{name: scPath, err: err}
+	}
+	cfg := &sc.Config
+
+	csvPath := filepath.Join(runDir, output.MetricsFile)
+	table, err := readTable(csvPath)
+	if err != nil {
+		return err
+	}
+	if err := checkTable(table, cfg, csvPath, scPath); err != nil {
+		return err
+	}
+
+	regions := []string{output.AllRegions}
+	for _, r := range cfg.Regions {
+		regions = append(regions, r.Name)
+	}
+	var methods, platforms []string
+	for _, m := range cfg.Methods {
+		methods = append(methods, m.Name)
+	}
+	for _, p := range cfg.Platforms {
+		platforms = append(platforms, p.Name)
+	}
+	if err := errors.Join(
+		opts.Regions.check("regions", regions),
+		opts.Methods.check("methods", methods),
+		opts.Platforms.check("platforms", platforms),
+	); err != nil {
+		return &usageError{cmd: "plot", err: err}
+	}
+
+	popt := plots.Options{
+		Formats: opts.Formats.list(),
+		Width:   opts.Width.l, Height: opts.Height.l, DPI: opts.DPI.dpi,
+		Regions: opts.Regions.names, Metrics: opts.Metrics.names,
+		Methods: opts.Methods.names, Platforms: opts.Platforms.names,
+	}
+	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
+	if err != nil {
+		return fmt.Errorf("draw figures: %w", err)
+	}
+	if len(opts.Figures.names) > 0 {
+		figs = slices.DeleteFunc(figs, func(f plots.Figure) bool { return !slices.Contains(opts.Figures.names, f.Name) })
+		if len(figs) == 0 {
+			return usagef("plot", "--figures %s: no such figure is drawn with these filters", opts.Figures.String())
+		}
+	}
+	if slices.Contains(popt.Formats, "png") {
+		dpi := vg.Length(plots.DefaultDPI)
+		if popt.DPI != 0 {
+			dpi = vg.Length(popt.DPI)
+		}
+		for _, f := range figs {
+			w, h := int(f.Width/vg.Inch*dpi), int(f.Height/vg.Inch*dpi)
+			if w*h > maxPixels {
+				return usagef("plot", "%s.png would be %d by %d pixels, more than %d million: lower --dpi, --width or --height",
+					f.Name, w, h, maxPixels/1_000_000)
+			}
+		}
+	}
+	rendered, err := plots.Render(figs, popt, 0)
+	if err != nil {
+		return fmt.Errorf("draw figures: %w", err)
+	}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
+
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(runDir, output.PlotsDir)
+	}
+	_, statErr := os.Stat(out)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	files := make([]output.File, len(rendered))
+	for i, r := range rendered {
+		files[i] = output.File{Name: r.Name, Write: writeBytes(r.Data)}
+	}
+	if err := output.WriteFiles(out, files); err != nil {
+		if created {
+			os.Remove(out)
+		}
+		return fmt.Errorf("write figures: %w", err)
+	}
+	if opts.Quiet {
+		return nil
+	}
+	t := newTable(stdout)
+	t.rowf("scenario\t%s (%s)", cfg.Name, scPath)
+	t.rowf("data\t%s rows (%s)", fmtCount(float64(len(table.Rows))), csvPath)
+	t.row("output", out)
+	if err := t.flush(); err != nil {
+		return err
+	}
+	for _, r := range rendered {
+		t.row("  "+r.Name, fmtBytes(uint64(len(r.Data))))
+	}
+	return t.flush()
+}
+
+// readTable reads a metrics.csv file.
+func readTable(path string) (*output.Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read metrics: %w", err)
+	}
+	defer f.Close()
+	t, err := output.ReadCSV(bufio.NewReaderSize(f, 64<<10), path)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Rows) == 0 {
+		return nil, fmt.Errorf("%s: no data, only a header line", path)
+	}
+	return t, nil
+}
+
+// checkTable checks that every row of t names a region, a metric and an
+// entity of the scenario cfg: each unknown name is reported once, with
+// the first data row it is on (the line, when the file has no blank
+// line, is one more) and the valid names.
+func checkTable(t *output.Table, cfg *sim.Config, csvPath, scPath string) error {
+	regions := []string{output.AllRegions}
+	for _, r := range cfg.Regions {
+		regions = append(regions, r.Name)
+	}
+	var methods, platforms, pairs, metrics []string
+	for _, m := range cfg.Methods {
+		methods = append(methods, m.Name)
+	}
+	for _, p := range cfg.Platforms {
+		platforms = append(platforms, p.Name)
+		for _, m := range cfg.Methods {
+			pairs = append(pairs, p.Name+"/"+m.Name)
+		}
+	}
+	kinds := map[string][]string{"method": methods, "platform": platforms, "platform/method": pairs, "2+": {"2+"}}
+	kindOf := map[string]string{}
+	for _, m := range sim.Metrics {
+		metrics = append(metrics, m.Name)
+		kindOf[m.Name] = m.Entity
+	}
+	list := func(valid []string) string {
+		const shown = 8
+		s := strings.Join(valid[:min(len(valid), shown)], ", ")
+		if len(valid) > shown {
+			s += fmt.Sprintf(" and %d more", len(valid)-shown)
+		}
+		return s
+	}
+	var errs []error
+	seen := map[string]bool{}
+	bad := func(i int, column, value, msg string) {
+		if k := column + "\x00" + value; !seen[k] {
+			seen[k] = true
+			errs = append(errs, &output.ReadError{File: csvPath, Column: column, Msg: fmt.Sprintf("%s, first on data row %d", msg, i+1)})
+		}
+	}
+	for i, r := range t.Rows {
+		if !slices.Contains(regions, r.Region) {
+			bad(i, "region", r.Region, fmt.Sprintf("%q is not a region of %s (valid: %s)", r.Region, scPath, list(regions)))
+		}
+		kind, ok := kindOf[r.Metric]
+		if !ok {
+			bad(i, "metric", r.Metric, fmt.Sprintf("unknown metric %q (valid: %s)", r.Metric, strings.Join(metrics, ", ")))
+			continue
+		}
+		if !slices.Contains(kinds[kind], r.Entity) {
+			what := "a " + kind + " of " + scPath
+			if kind == "2+" {
+				what = "2+, the only entity of " + r.Metric
+			}
+			bad(i, "entity", r.Metric+"\x00"+r.Entity, fmt.Sprintf("%q of metric %s is not %s (valid: %s)", r.Entity, r.Metric, what, list(kinds[kind])))
+		}
+	}
+	if len(errs) > 8 {
+		errs = append(errs[:8], fmt.Errorf("%s: and %d more unknown names", csvPath, len(errs)-8))
+	}
+	return errors.Join(errs...)
+}
