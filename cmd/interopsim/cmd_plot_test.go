@@ -17,7 +17,7 @@ import (
 	"github.com/interopsim/interopsim/output/plots"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const handwritten = "testdata/handwritten"
 
