@@ -124,35 +124,9 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	col := make([]int, len(Columns)) // index in the record of each of Columns
-	for i := range col {
-		col[i] = -1
-	}
-	for j, h := range header {
-		h = strings.TrimSpace(h)
-		if j == 0 {
-			h = strings.TrimPrefix(h, "\ufeff")
-		}
-		for i, c := range Columns {
-			if h != c {
-				continue
-			}
-			if col[i] >= 0 {
-				return nil, &ReadError{File: name, Line: 1, Column: c, Msg: "appears twice in the header"}
-			}
-			col[i] = j
-		}
-	}
-	var missing []string
-	for i, c := range Columns {
-		if col[i] < 0 {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, &ReadError{File: name, Line: 1, Msg: fmt.Sprintf(
-			"header lacks column %s (want %s, in any order)",
-			strings.Join(missing, ", "), strings.Join(Columns, ","))}
+	col, err := findColumns(header, Columns, name)
+	if err != nil {
+		return nil, err
 	}
 	need := 0
 	for _, j := range col {

@@ -1,0 +1,295 @@
+package output
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// StatColumns are the columns of an ensemble's metrics.csv (a run with
+// more than one replicate), in the order WriteStatCSV writes them: one row
+// per step, region, metric and entity, holding the number of replicates
+// with a value and their mean, standard deviation and 5th, 50th and 95th
+// percentiles.
+var StatColumns = []string{"step", "date", "region", "metric", "entity", "runs", "mean", "sd", "p05", "p50", "p95"}
+
+// StatRow holds the distribution over replicates of one value of a Table.
+type StatRow struct {
+	// Step, Date, Region, Metric and Entity are as in Row.
+	Step   int
+	Date   time.Time
+	Region string
+	Metric string
+	Entity string
+	// Runs is the number of replicates whose value is defined (not NaN).
+	Runs int
+	// Mean and SD are the mean and the sample standard deviation (NaN
+	// with fewer than two replicates).
+	Mean, SD float64
+	// P05, P50 and P95 are percentiles, interpolated linearly between
+	// order statistics (gonum's stat.LinInterp).
+	P05, P50, P95 float64
+}
+
+// StatTable is the table of an ensemble: the distribution over replicates
+// of every value, in the row order of a single run's Table.
+type StatTable struct {
+	// Runs is the number of replicates summarised.
+	Runs int
+	// Rows holds one row per step, region, metric and entity.
+	Rows []StatRow
+}
+
+// key identifies a value across replicates.
+type key struct {
+	step                   int
+	region, metric, entity string
+}
+
+// byRun splits t's rows by run, in increasing run order, and checks that
+// every run holds the same values in the same order.
+func byRun(t *Table) ([][]Row, []int, error) {
+	var runs []int
+	parts := map[int][]Row{}
+	for _, r := range t.Rows {
+		if _, ok := parts[r.Run]; !ok {
+			runs = append(runs, r.Run)
+		}
+		parts[r.Run] = append(parts[r.Run], r)
+	}
+	slices.Sort(runs)
+	out := make([][]Row, len(runs))
+	for i, run := range runs {
+		out[i] = parts[run]
+		if i == 0 {
+			continue
+		}
+		if len(out[i]) != len(out[0]) {
+			return nil, nil, fmt.Errorf("run %d has %d rows, run %d has %d: every run must hold the same values", run, len(out[i]), runs[0], len(out[0]))
+		}
+		for j := range out[i] {
+			a, b := &out[0][j], &out[i][j]
+			if a.Step != b.Step || a.Region != b.Region || a.Metric != b.Metric || a.Entity != b.Entity {
+				return nil, nil, fmt.Errorf("run %d row %d is step %d %s %s %s, run %d has step %d %s %s %s there: every run must hold the same values in the same order",
+					run, j+1, b.Step, b.Region, b.Metric, b.Entity, runs[0], a.Step, a.Region, a.Metric, a.Entity)
+			}
+		}
+	}
+	return out, runs, nil
+}
+
+// Summarize returns the distribution over runs of every value of t, which
+// holds one or more runs of the same scenario. NaN values (undefined
+// shares) are left out of each value's statistics.
+func Summarize(t *Table) (*StatTable, error) {
+	parts, _, err := byRun(t)
+	if err != nil {
+		return nil, fmt.Errorf("summarize: %w", err)
+	}
+	st := &StatTable{Runs: len(parts)}
+	if len(parts) == 0 {
+		return st, nil
+	}
+	vals := make([]float64, 0, len(parts))
+	for j, r := range parts[0] {
+		vals = vals[:0]
+		for _, p := range parts {
+			if v := p[j].Value; !math.IsNaN(v) {
+				vals = append(vals, v)
+			}
+		}
+		st.Rows = append(st.Rows, statRow(r, vals))
+	}
+	return st, nil
+}
+
+// statRow summarises vals, the values of r's key over replicates.
+func statRow(r Row, vals []float64) StatRow {
+	s := StatRow{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Runs: len(vals)}
+	nan := math.NaN()
+	switch len(vals) {
+	case 0:
+		s.Mean, s.SD, s.P05, s.P50, s.P95 = nan, nan, nan, nan, nan
+		return s
+	case 1:
+		s.Mean, s.SD, s.P05, s.P50, s.P95 = vals[0], nan, vals[0], vals[0], vals[0]
+		return s
+	}
+	s.Mean, s.SD = stat.MeanStdDev(vals, nil)
+	slices.Sort(vals)
+	s.P05 = stat.Quantile(0.05, stat.LinInterp, vals, nil)
+	s.P50 = stat.Quantile(0.50, stat.LinInterp, vals, nil)
+	s.P95 = stat.Quantile(0.95, stat.LinInterp, vals, nil)
+	return s
+}
+
+// Difference returns a - b, value by value, for tables holding the same
+// runs of two scenarios with the same regions, metrics and entities: the
+// effect of what distinguishes a from b, replicate by replicate.
+func Difference(a, b *Table) (*Table, error) {
+	if len(a.Rows) != len(b.Rows) {
+		return nil, fmt.Errorf("difference: %d rows against %d", len(a.Rows), len(b.Rows))
+	}
+	d := &Table{Rows: make([]Row, len(a.Rows))}
+	for i := range a.Rows {
+		x, y := &a.Rows[i], &b.Rows[i]
+		if x.Run != y.Run || x.Step != y.Step || x.Region != y.Region || x.Metric != y.Metric || x.Entity != y.Entity {
+			return nil, fmt.Errorf("difference: row %d is run %d step %d %s %s %s in one table, run %d step %d %s %s %s in the other",
+				i+1, x.Run, x.Step, x.Region, x.Metric, x.Entity, y.Run, y.Step, y.Region, y.Metric, y.Entity)
+		}
+		d.Rows[i] = *x
+		d.Rows[i].Value = x.Value - y.Value
+	}
+	return d, nil
+}
+
+// WriteStatCSV writes st to w as CSV with the StatColumns header, values
+// formatted as WriteCSV formats them (NaN as an empty field).
+func WriteStatCSV(w io.Writer, st *StatTable) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(StatColumns); err != nil {
+		return fmt.Errorf("write csv header: %w", err)
+	}
+	rec := make([]string, len(StatColumns))
+	for i := range st.Rows {
+		r := &st.Rows[i]
+		rec[0] = strconv.Itoa(r.Step)
+		rec[1] = r.Date.Format(DateLayout)
+		rec[2], rec[3], rec[4] = r.Region, r.Metric, r.Entity
+		rec[5] = strconv.Itoa(r.Runs)
+		for k, v := range []float64{r.Mean, r.SD, r.P05, r.P50, r.P95} {
+			rec[6+k] = FormatValue(v)
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write csv row %d: %w", i+1, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// ReadStats reads a metrics.csv of either layout from r and returns its
+// distribution over replicates: a file with the StatColumns header is
+// read as it is (extra columns ignored, any order); a file with the
+// Columns header (one or more runs) is read with ReadCSV and summarised.
+// name names the input in errors, which are *ReadError values as
+// ReadCSV's are.
+func ReadStats(r io.Reader, name string) (*StatTable, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cr := csv.NewReader(strings.NewReader(string(data)))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil || !slices.ContainsFunc(header, func(h string) bool { return strings.TrimSpace(h) == "mean" }) {
+		t, err := ReadCSV(strings.NewReader(string(data)), name)
+		if err != nil {
+			return nil, err
+		}
+		st, err := Summarize(t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return st, nil
+	}
+	col, err := findColumns(header, StatColumns, name)
+	if err != nil {
+		return nil, err
+	}
+	st := &StatTable{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		row, err := parseStatRow(rec, col, name, line)
+		if err != nil {
+			return nil, err
+		}
+		st.Runs = max(st.Runs, row.Runs)
+		st.Rows = append(st.Rows, row)
+	}
+	return st, nil
+}
+
+// findColumns returns the index in header of each of want.
+func findColumns(header, want []string, name string) ([]int, error) {
+	col := make([]int, len(want))
+	for i := range col {
+		col[i] = -1
+	}
+	for j, h := range header {
+		h = strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")
+		if i := slices.Index(want, h); i >= 0 {
+			if col[i] >= 0 {
+				return nil, &ReadError{File: name, Line: 1, Column: h, Msg: "appears twice in the header"}
+			}
+			col[i] = j
+		}
+	}
+	var missing []string
+	for i, c := range want {
+		if col[i] < 0 {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &ReadError{File: name, Line: 1, Msg: fmt.Sprintf(
+			"header lacks column %s (want %s, in any order)", strings.Join(missing, ", "), strings.Join(want, ","))}
+	}
+	return col, nil
+}
+
+// parseStatRow converts one record of a StatColumns file.
+func parseStatRow(rec []string, col []int, file string, line int) (StatRow, error) {
+	var r StatRow
+	for i, j := range col {
+		if j >= len(rec) {
+			return r, &ReadError{File: file, Line: line, Column: StatColumns[i], Msg: "is missing: the line is too short"}
+		}
+	}
+	field := func(i int) string { return strings.TrimSpace(rec[col[i]]) }
+	bad := func(i int, format string, a ...any) error {
+		return &ReadError{File: file, Line: line, Column: StatColumns[i], Msg: fmt.Sprintf(format, a...)}
+	}
+	var err error
+	if r.Step, err = parseIndex(field(0)); err != nil {
+		return r, bad(0, "%v", err)
+	}
+	if r.Date, err = time.Parse(DateLayout, field(1)); err != nil {
+		return r, bad(1, "bad date %q, want YYYY-MM-DD", field(1))
+	}
+	r.Region, r.Metric, r.Entity = field(2), field(3), field(4)
+	for i := 2; i <= 4; i++ {
+		if field(i) == "" {
+			return r, bad(i, "is empty")
+		}
+	}
+	if r.Runs, err = parseIndex(field(5)); err != nil {
+		return r, bad(5, "%v", err)
+	}
+	for k, p := range []*float64{&r.Mean, &r.SD, &r.P05, &r.P50, &r.P95} {
+		if *p, err = parseValue(field(6 + k)); err != nil {
+			return r, bad(6+k, "%v", err)
+		}
+	}
+	return r, nil
+}
