@@ -24,7 +24,21 @@ func (e *DirInUseError) Error() string {
 }
 
 // resultNames are the files that a run writes into its directory.
-var resultNames = map[string]bool{MetricsFile: true, SummaryFile: true, ScenarioFile: true}
+var resultNames = map[string]bool{
+	MetricsFile: true, SummaryFile: true, ScenarioFile: true, ReportFile: true, RunsFile: true,
+	BaselineFile: true, BaselineRunsFile: true, BaselineScenarioFile: true, EffectsFile: true, EffectsAtFile: true,
+}
+
+// ResultNames returns the names of the data files a job may write into
+// its directory (figures aside), sorted.
+func ResultNames() []string {
+	names := make([]string, 0, len(resultNames))
+	for n := range resultNames {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
 
 // PrepareDir makes dir ready to receive the results of the scenario named
 // scenario: it creates dir (and its parents) when missing. An existing

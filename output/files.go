@@ -18,6 +18,22 @@ const (
 	SummaryFile = "summary.json"
 	// ScenarioFile holds the resolved scenario that reproduces the run.
 	ScenarioFile = "scenario.yaml"
+	// ReportFile holds the human summary (markdown, figures embedded).
+	ReportFile = "summary.md"
+	// RunsFile holds every replicate of an ensemble (--keep-runs), in the
+	// layout of a single run's metrics.csv.
+	RunsFile = "runs.csv"
+	// BaselineFile, BaselineRunsFile and BaselineScenarioFile hold a
+	// comparison's baseline: its statistics, its replicates and its
+	// resolved scenario.
+	BaselineFile         = "baseline.csv"
+	BaselineRunsFile     = "baseline_runs.csv"
+	BaselineScenarioFile = "baseline.yaml"
+	// EffectsFile holds a comparison's effects over time (scenario minus
+	// baseline, replicate by replicate) and EffectsAtFile the effects
+	// table at chosen horizons.
+	EffectsFile   = "effects.csv"
+	EffectsAtFile = "effects_at.csv"
 	// PlotsDir is the subdirectory of a run's figures, named
 	// <figure>.<format> (see package output/plots).
 	PlotsDir = "plots"

@@ -47,67 +47,132 @@ type StatTable struct {
 	Rows []StatRow
 }
 
-// key identifies a value across replicates.
-type key struct {
-	step                   int
-	region, metric, entity string
+// Runs holds the values of several runs of one scenario compactly: the
+// rows of the first run, without their values, and one slice of values
+// per run in that row order. It is what an ensemble keeps in memory
+// (8 bytes per value and run, not a Row).
+type Runs struct {
+	// Keys are the rows of the first run added; their Run and Value are
+	// not used.
+	Keys []Row
+	// Values holds Values[run][i], the value of Keys[i] in that run.
+	Values [][]float64
 }
 
-// byRun splits t's rows by run, in increasing run order, and checks that
-// every run holds the same values in the same order.
-func byRun(t *Table) ([][]Row, []int, error) {
-	var runs []int
-	parts := map[int][]Row{}
-	for _, r := range t.Rows {
-		if _, ok := parts[r.Run]; !ok {
-			runs = append(runs, r.Run)
-		}
-		parts[r.Run] = append(parts[r.Run], r)
+// Add appends the run in t, which must hold the same rows as the runs
+// already added, in the same order.
+func (rs *Runs) Add(t *Table) error {
+	if len(rs.Values) == 0 {
+		rs.Keys = slices.Clone(t.Rows)
+	} else if err := sameKeys(rs.Keys, t.Rows); err != nil {
+		return fmt.Errorf("run %d: %w", len(rs.Values), err)
 	}
-	slices.Sort(runs)
-	out := make([][]Row, len(runs))
-	for i, run := range runs {
-		out[i] = parts[run]
-		if i == 0 {
-			continue
+	v := make([]float64, len(t.Rows))
+	for i := range t.Rows {
+		v[i] = t.Rows[i].Value
+	}
+	rs.Values = append(rs.Values, v)
+	return nil
+}
+
+// sameKeys checks that b holds the rows of a, in order.
+func sameKeys(a, b []Row) error {
+	if len(a) != len(b) {
+		return fmt.Errorf("%d rows, want %d: every run must hold the same values", len(b), len(a))
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Step != y.Step || x.Region != y.Region || x.Metric != y.Metric || x.Entity != y.Entity {
+			return fmt.Errorf("row %d is step %d %s %s %s, want step %d %s %s %s: every run must hold the same values in the same order",
+				i+1, y.Step, y.Region, y.Metric, y.Entity, x.Step, x.Region, x.Metric, x.Entity)
 		}
-		if len(out[i]) != len(out[0]) {
-			return nil, nil, fmt.Errorf("run %d has %d rows, run %d has %d: every run must hold the same values", run, len(out[i]), runs[0], len(out[0]))
+	}
+	return nil
+}
+
+// Table returns every run as one Table, runs numbered from 0 in the
+// order added: the layout of a single run's metrics.csv.
+func (rs *Runs) Table() *Table {
+	t := &Table{Rows: make([]Row, 0, len(rs.Keys)*len(rs.Values))}
+	for run, vals := range rs.Values {
+		for i, k := range rs.Keys {
+			k.Run, k.Value = run, vals[i]
+			t.Rows = append(t.Rows, k)
 		}
-		for j := range out[i] {
-			a, b := &out[0][j], &out[i][j]
-			if a.Step != b.Step || a.Region != b.Region || a.Metric != b.Metric || a.Entity != b.Entity {
-				return nil, nil, fmt.Errorf("run %d row %d is step %d %s %s %s, run %d has step %d %s %s %s there: every run must hold the same values in the same order",
-					run, j+1, b.Step, b.Region, b.Metric, b.Entity, runs[0], a.Step, a.Region, a.Metric, a.Entity)
+	}
+	return t
+}
+
+// Stats returns the distribution over runs of every value. NaN values
+// (undefined shares) are left out of each value's statistics.
+func (rs *Runs) Stats() *StatTable {
+	st := &StatTable{Runs: len(rs.Values), Rows: make([]StatRow, len(rs.Keys))}
+	vals := make([]float64, 0, len(rs.Values))
+	for i, k := range rs.Keys {
+		vals = vals[:0]
+		for _, v := range rs.Values {
+			if !math.IsNaN(v[i]) {
+				vals = append(vals, v[i])
 			}
 		}
+		st.Rows[i] = statRow(k, vals)
 	}
-	return out, runs, nil
+	return st
+}
+
+// Difference returns rs - b, run by run and value by value: the effect of
+// what distinguishes rs's scenario from b's, replicate by replicate. Both
+// must hold the same runs of the same rows.
+func (rs *Runs) Difference(b *Runs) (*Runs, error) {
+	if len(rs.Values) != len(b.Values) {
+		return nil, fmt.Errorf("difference: %d runs against %d", len(rs.Values), len(b.Values))
+	}
+	if err := sameKeys(rs.Keys, b.Keys); err != nil {
+		return nil, fmt.Errorf("difference: %w", err)
+	}
+	d := &Runs{Keys: rs.Keys, Values: make([][]float64, len(rs.Values))}
+	for run := range rs.Values {
+		d.Values[run] = make([]float64, len(rs.Keys))
+		for i := range rs.Keys {
+			d.Values[run][i] = rs.Values[run][i] - b.Values[run][i]
+		}
+	}
+	return d, nil
 }
 
 // Summarize returns the distribution over runs of every value of t, which
-// holds one or more runs of the same scenario. NaN values (undefined
-// shares) are left out of each value's statistics.
+// holds one or more runs of the same scenario (rows of each run together
+// or interleaved, runs in any order). NaN values (undefined shares) are
+// left out of each value's statistics.
 func Summarize(t *Table) (*StatTable, error) {
-	parts, _, err := byRun(t)
-	if err != nil {
-		return nil, fmt.Errorf("summarize: %w", err)
-	}
-	st := &StatTable{Runs: len(parts)}
-	if len(parts) == 0 {
-		return st, nil
-	}
-	vals := make([]float64, 0, len(parts))
-	for j, r := range parts[0] {
-		vals = vals[:0]
-		for _, p := range parts {
-			if v := p[j].Value; !math.IsNaN(v) {
-				vals = append(vals, v)
-			}
+	var order []int
+	parts := map[int]*Table{}
+	for _, r := range t.Rows {
+		p, ok := parts[r.Run]
+		if !ok {
+			p = &Table{}
+			parts[r.Run] = p
+			order = append(order, r.Run)
 		}
-		st.Rows = append(st.Rows, statRow(r, vals))
+		p.Rows = append(p.Rows, r)
 	}
-	return st, nil
+	slices.Sort(order)
+	var rs Runs
+	for _, run := range order {
+		if err := rs.Add(parts[run]); err != nil {
+			return nil, fmt.Errorf("summarize: %w", err)
+		}
+	}
+	return rs.Stats(), nil
+}
+
+// MeanTable returns the means of st as a single-run Table (run 0).
+func (st *StatTable) MeanTable() *Table {
+	t := &Table{Rows: make([]Row, len(st.Rows))}
+	for i, r := range st.Rows {
+		t.Rows[i] = Row{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Value: r.Mean}
+	}
+	return t
 }
 
 // statRow summarises vals, the values of r's key over replicates.
@@ -128,26 +193,6 @@ func statRow(r Row, vals []float64) StatRow {
 	s.P50 = stat.Quantile(0.50, stat.LinInterp, vals, nil)
 	s.P95 = stat.Quantile(0.95, stat.LinInterp, vals, nil)
 	return s
-}
-
-// Difference returns a - b, value by value, for tables holding the same
-// runs of two scenarios with the same regions, metrics and entities: the
-// effect of what distinguishes a from b, replicate by replicate.
-func Difference(a, b *Table) (*Table, error) {
-	if len(a.Rows) != len(b.Rows) {
-		return nil, fmt.Errorf("difference: %d rows against %d", len(a.Rows), len(b.Rows))
-	}
-	d := &Table{Rows: make([]Row, len(a.Rows))}
-	for i := range a.Rows {
-		x, y := &a.Rows[i], &b.Rows[i]
-		if x.Run != y.Run || x.Step != y.Step || x.Region != y.Region || x.Metric != y.Metric || x.Entity != y.Entity {
-			return nil, fmt.Errorf("difference: row %d is run %d step %d %s %s %s in one table, run %d step %d %s %s %s in the other",
-				i+1, x.Run, x.Step, x.Region, x.Metric, x.Entity, y.Run, y.Step, y.Region, y.Metric, y.Entity)
-		}
-		d.Rows[i] = *x
-		d.Rows[i].Value = x.Value - y.Value
-	}
-	return d, nil
 }
 
 // WriteStatCSV writes st to w as CSV with the StatColumns header, values
@@ -292,4 +337,16 @@ func parseStatRow(rec []string, col []int, file string, line int) (StatRow, erro
 		}
 	}
 	return r, nil
+}
+
+// Rounded returns a copy of st with every statistic as WriteStatCSV
+// writes it and ReadStats reads it back (see Round): figures drawn from it
+// are those drawn from the file.
+func (st *StatTable) Rounded() *StatTable {
+	r := &StatTable{Runs: st.Runs, Rows: slices.Clone(st.Rows)}
+	for i := range r.Rows {
+		x := &r.Rows[i]
+		x.Mean, x.SD, x.P05, x.P50, x.P95 = Round(x.Mean), Round(x.SD), Round(x.P05), Round(x.P50), Round(x.P95)
+	}
+	return r
 }

@@ -73,22 +73,36 @@ func TestSummarizeMismatch(t *testing.T) {
 	}
 }
 
-func TestDifference(t *testing.T) {
-	a := runsTable([][]float64{{1, 2}, {3, 4}})
-	b := runsTable([][]float64{{0.5, 2}, {1, 5}})
-	d, err := Difference(a, b)
+func TestRunsDifference(t *testing.T) {
+	var a, b Runs
+	for _, vals := range [][2][]float64{{{1, 2}, {0.5, 2}}, {{3, 4}, {1, 5}}} {
+		if err := a.Add(runsTable([][]float64{vals[0]})); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Add(runsTable([][]float64{vals[1]})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := a.Difference(&b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tab := d.Table()
 	want := []float64{0.5, 0, 2, -1}
-	for i, r := range d.Rows {
-		if r.Value != want[i] || r.Run != a.Rows[i].Run || r.Entity != a.Rows[i].Entity {
-			t.Errorf("row %d: got %+v, want value %v", i, r, want[i])
+	for i, r := range tab.Rows {
+		if r.Value != want[i] || r.Run != i/2 || r.Entity != string(rune('a'+i%2)) {
+			t.Errorf("row %d: got %+v, want run %d value %v", i, r, i/2, want[i])
 		}
 	}
-	b.Rows[1].Entity = "z"
-	if _, err := Difference(a, b); err == nil {
-		t.Error("got no error for mismatched rows")
+	var c Runs
+	if err := c.Add(runsTable([][]float64{{1, 2, 3}})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Difference(&c); err == nil {
+		t.Error("got no error for runs of different rows")
+	}
+	if err := c.Add(runsTable([][]float64{{1, 2}})); err == nil {
+		t.Error("Add took a run with different rows")
 	}
 }
 

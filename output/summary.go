@@ -38,8 +38,10 @@ type Provenance struct {
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	// Seed is the random seed.
 	Seed uint64 `json:"seed"`
-	// Run is the replicate index (0 for a single run).
-	Run int `json:"run"`
+	// Runs is the number of replicates: 1 for a single run. With more,
+	// every figure is the mean over replicates; replicate i draws from
+	// the random streams of (Seed, i).
+	Runs int `json:"runs"`
 	// Agents is the total number of simulated agents.
 	Agents int `json:"agents"`
 	// Steps is the number of steps simulated.
@@ -191,6 +193,8 @@ type RunInfo struct {
 	Seed uint64
 	// Engine is the engine that ran the scenario.
 	Engine sim.Engine
+	// Runs is the number of replicates whose means t holds; 0 means 1.
+	Runs int
 	// Wall is the run's elapsed time.
 	Wall time.Duration
 }
@@ -205,8 +209,9 @@ const (
 )
 
 // NewSummary builds the summary of the run whose measures are in t (as
-// built by FromResult or read by ReadCSV) and whose scenario is cfg. When
-// t holds several runs, the run of its first row is summarised.
+// built by FromResult or read by ReadCSV, or the means of an ensemble,
+// StatTable.MeanTable) and whose scenario is cfg. When t holds several
+// runs, the run of its first row is summarised.
 //
 // It reports two moments. The baseline is the last step before the first
 // acceptance event (sim.Accept) takes effect, or the first step when the
@@ -235,7 +240,7 @@ func NewSummary(t *Table, cfg *sim.Config, info RunInfo) (*Summary, error) {
 		ScenarioFile:   info.File,
 		ScenarioSHA256: hex.EncodeToString(sum[:]),
 		Seed:           info.Seed,
-		Run:            run,
+		Runs:           max(info.Runs, 1),
 		Agents:         cfg.Agents(),
 		Steps:          cfg.Steps,
 		StepUnit:       cfg.Step.String(),

@@ -64,7 +64,7 @@ func TestSummaryProvenance(t *testing.T) {
 	p := smallSummary(t).Provenance
 	want := Provenance{
 		Scenario: "small", ScenarioFile: "small.yaml", ScenarioSHA256: p.ScenarioSHA256,
-		Seed: 42, Agents: 40, Steps: 3, StepUnit: "week",
+		Seed: 42, Runs: 1, Agents: 40, Steps: 3, StepUnit: "week",
 		Start: "2024-01-01", End: "2024-01-22", Engine: "agents",
 		Version: ProgramVersion(), GoVersion: runtime.Version(), WallSeconds: 1.235,
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -308,4 +309,29 @@ func Load(nameOrPath string) (*Scenario, error) {
 		return nil, fmt.Errorf("load scenario %s: %w", nameOrPath, err)
 	}
 	return Parse(data, nameOrPath)
+}
+
+// WithoutAcceptance returns a copy of s without its acceptance events
+// (accept and stop_accepting): the counterfactual in which every platform
+// keeps accepting what it accepted at the start. Promotions and parameter
+// changes stay. The copy is named "<name>-no-acceptance" and shares the
+// seed and the allocation of agents, so that replicate i of both draws
+// the same random numbers.
+func (s *Scenario) WithoutAcceptance() *Scenario {
+	b := *s
+	b.Config.Name = s.Config.Name + "-no-acceptance"
+	b.Description = "The scenario " + s.Config.Name + " without its acceptance events (the counterfactual of interopsim compare)."
+	b.File = s.File + " without acceptance events"
+	// SetAgents and SetSeed on the copy must not change s.
+	b.Config.Regions = slices.Clone(s.Config.Regions)
+	for i := range b.Config.Regions {
+		b.Config.Regions[i].Segments = slices.Clone(b.Config.Regions[i].Segments)
+	}
+	b.Config.Events = nil
+	for _, e := range s.Config.Events {
+		if e.Kind != sim.Accept && e.Kind != sim.StopAccepting {
+			b.Config.Events = append(b.Config.Events, e)
+		}
+	}
+	return &b
 }

@@ -507,3 +507,35 @@ func TestDocsExample(t *testing.T) {
 	}
 	roundTrip(t, s)
 }
+
+func TestWithoutAcceptance(t *testing.T) {
+	s, err := Load("jd-alipay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Config.Events = append(s.Config.Events, sim.Event{Kind: sim.Promotion, Date: s.Config.Start, Until: s.Config.End(), Method: 0, Platform: -1, Shift: 0.1})
+	b := s.WithoutAcceptance()
+	if b.Config.Name != "jd-alipay-no-acceptance" {
+		t.Errorf("name %q", b.Config.Name)
+	}
+	if len(b.Config.Events) != 1 || b.Config.Events[0].Kind != sim.Promotion {
+		t.Errorf("events %+v, want only the promotion", b.Config.Events)
+	}
+	if len(s.Config.Events) != 3 {
+		t.Errorf("the original lost events: %d left", len(s.Config.Events))
+	}
+	if b.Seed != s.Seed || b.Config.Agents() != s.Config.Agents() {
+		t.Error("seed or agents differ")
+	}
+	out, err := Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(out, "baseline.yaml")
+	if err != nil {
+		t.Fatalf("the baseline does not parse back: %v", err)
+	}
+	if len(back.Config.Events) != 1 {
+		t.Errorf("parsed back %d events, want 1", len(back.Config.Events))
+	}
+}

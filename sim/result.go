@@ -220,6 +220,13 @@ func share(num, den float64) float64 {
 	return num / den
 }
 
+// MeasureCount returns the number of measures Measures returns for one
+// region and step of c.
+func MeasureCount(c *Config) int {
+	nm, np := len(c.Methods), len(c.Platforms)
+	return 4*nm + 1 + 4*np*nm + 6*np
+}
+
 // Measures returns every metric of region i (or of all regions when i is
 // -1) at step n, in the order of Metrics, then of methods and platforms
 // in Config order.

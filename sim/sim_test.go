@@ -398,6 +398,14 @@ func TestGuidedSearch(t *testing.T) {
 	}
 }
 
+func TestMeasureCount(t *testing.T) {
+	c := testConfig(100)
+	r := mustRun(t, c, 1, &Settings{Engine: MeanField})
+	if got, want := len(r.Measures(0, -1)), MeasureCount(c); got != want {
+		t.Errorf("Measures returns %d values, MeasureCount says %d", got, want)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name   string

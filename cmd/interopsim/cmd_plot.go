@@ -197,7 +197,7 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		return fmt.Errorf("draw figures: %w", err)
 	}
 	if ctx.Err() != nil {
-		return errInterrupted
+		return errors.New("interrupted: no figure written")
 	}
 
 	out := opts.Out
@@ -235,14 +235,15 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	return t.flush()
 }
 
-// readTable reads a metrics.csv file.
-func readTable(path string) (*output.Table, error) {
+// readTable reads a metrics.csv file of either layout: one or more runs,
+// or an ensemble's statistics.
+func readTable(path string) (*output.StatTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
 	defer f.Close()
-	t, err := output.ReadCSV(bufio.NewReaderSize(f, 64<<10), path)
+	t, err := output.ReadStats(bufio.NewReaderSize(f, 64<<10), path)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +257,7 @@ func readTable(path string) (*output.Table, error) {
 // entity of the scenario cfg: each unknown name is reported once, with
 // the first data row it is on (the line, when the file has no blank
 // line, is one more) and the valid names.
-func checkTable(t *output.Table, cfg *sim.Config, csvPath, scPath string) error {
+func checkTable(t *output.StatTable, cfg *sim.Config, csvPath, scPath string) error {
 	regions := []string{output.AllRegions}
 	for _, r := range cfg.Regions {
 		regions = append(regions, r.Name)

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -74,6 +73,10 @@ type RunOptions struct {
 	Formats formatsFlag
 	// NoPlots skips the figures.
 	NoPlots bool
+	// Runs is the number of replicates.
+	Runs int
+	// KeepRuns writes every replicate of an ensemble into runs.csv.
+	KeepRuns bool
 }
 
 // AddFlags adds the run command's flags to fs.
@@ -87,10 +90,9 @@ func (o *RunOptions) AddFlags(fs *pflag.FlagSet) {
 	addSwitch(fs, &o.Force, "force", "", "write into the output directory even if it holds other files or another scenario's results")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those of an earlier run in the output directory)")
+	fs.IntVar(&o.Runs, "runs", 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
+	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate into runs.csv")
 }
-
-// errInterrupted reports a run stopped by a signal.
-var errInterrupted = errors.New("interrupted: nothing written")
 
 // meminfoPath is the file that tells how much memory is available.
 var meminfoPath = "/proc/meminfo"
@@ -118,88 +120,120 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	cfg := &sc.Config
 	engine := opts.Engine.engine
-	if err := checkMemory(cfg, engine, meminfoPath); err != nil {
+	runs := opts.Runs
+	if runs < 1 {
+		return usagef("run", "--runs %d: want at least 1", runs)
+	}
+	if runs > 1 && engine == sim.MeanField {
+		return usagef("run", "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents", runs)
+	}
+	if err := checkMemory(cfg, engine, meminfoPath, ensembleBytes(cfg, runs)); err != nil {
 		return err
 	}
-
 	dir := opts.Out
 	if dir == "" {
 		dir = filepath.Join("out", cfg.Name)
 	}
-	_, statErr := os.Stat(dir)
-	created := errors.Is(statErr, fs.ErrNotExist)
-	if err := output.PrepareDir(dir, cfg.Name, opts.Force); err != nil {
-		var inUse *output.DirInUseError
-		if errors.As(err, &inUse) {
-			return fmt.Errorf("%w: use --force to write there anyway, or choose another --out", err)
+	out, err := prepareOut(dir, cfg.Name, opts.Force)
+	if err != nil {
+		return err
+	}
+
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Steps, time.Now)
+	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
+	start := time.Now()
+	rs, err := j.ensemble(sc, runs)
+	wall := time.Since(start)
+	if err != nil {
+		prog.done()
+		out.abandon()
+		if errors.Is(err, errCanceled) {
+			return errors.New(interruptedMessage(j.done, runs, nothingKept))
 		}
 		return err
 	}
-	// Leave no empty directory behind when nothing is written.
-	removeDir := func() {
-		if created {
-			os.Remove(dir)
-		}
-	}
-
-	prog := newProgress(stderr, cfg.Steps, !opts.Quiet && isTerminal(stderr))
-	settings := &sim.Settings{
-		Engine:   engine,
-		Workers:  opts.Workers.n,
-		Progress: prog.update,
-		Cancel:   func() bool { return ctx.Err() != nil },
-	}
-	start := time.Now()
-	res, err := sim.Run(cfg, sc.Seed, settings)
-	wall := time.Since(start)
-	prog.finish()
-	if errors.Is(err, sim.ErrCanceled) || err == nil && ctx.Err() != nil {
-		removeDir()
-		return errInterrupted
-	}
+	st := rs.Stats()
+	files, err := resultFiles(sc, rs, st, opts.KeepRuns, engine, wall)
 	if err != nil {
-		removeDir()
-		return fmt.Errorf("run %s: %w", cfg.Name, err)
-	}
-
-	table := output.FromResult(res)
-	files, err := resultFiles(sc, table, engine, wall)
-	if err != nil {
-		removeDir()
+		prog.done()
+		out.abandon()
 		return err
 	}
 	var plotWall time.Duration // drawing the figures, reported apart from the run's wall time
 	if !opts.NoPlots {
+		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := figureFiles(table, &sc.Config, opts.Formats.list(), opts.Workers.n)
+		figs, err := figureFiles(st, &sc.Config, opts.Formats.list(), opts.Workers.n)
 		if err != nil {
-			removeDir()
+			prog.done()
+			out.abandon()
 			return err
 		}
 		plotWall = time.Since(plotStart)
 		files = append(files, figs...)
 	}
+	prog.done()
 	if ctx.Err() != nil {
-		removeDir()
-		return errInterrupted
+		out.abandon()
+		return errors.New(interruptedMessage(j.done, runs, nothingKept))
 	}
-	if err := output.WriteFiles(dir, files); err != nil {
-		removeDir()
-		return fmt.Errorf("write results: %w", err)
-	}
-	if err := removeStalePlots(dir, files); err != nil {
+	if err := out.write(files); err != nil {
 		return err
 	}
 	if opts.Quiet {
 		return nil
 	}
-	return report(stdout, sc, engine, wall, plotWall, dir, files)
+	return report(stdout, sc, engine, runs, wall, plotWall, dir, files)
 }
 
-// resultFiles returns the data files of a run's output directory.
-func resultFiles(sc *scenarios.Scenario, table *output.Table, engine sim.Engine, wall time.Duration) ([]output.File, error) {
-	summary, err := output.NewSummary(table, &sc.Config, output.RunInfo{
-		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Wall: wall,
+// nothingKept says what an interrupted job leaves.
+const nothingKept = "nothing written; the output directory is as it was"
+
+// outDir is an output directory being prepared for results.
+type outDir struct {
+	dir     string
+	created bool // the directory did not exist before
+}
+
+// prepareOut makes dir ready for the results of the job named name (see
+// output.PrepareDir).
+func prepareOut(dir, name string, force bool) (*outDir, error) {
+	_, statErr := os.Stat(dir)
+	o := &outDir{dir: dir, created: errors.Is(statErr, fs.ErrNotExist)}
+	if err := output.PrepareDir(dir, name, force); err != nil {
+		var inUse *output.DirInUseError
+		if errors.As(err, &inUse) {
+			return nil, fmt.Errorf("%w: use --force to write there anyway, or choose another --out", err)
+		}
+		return nil, err
+	}
+	return o, nil
+}
+
+// abandon removes the directory if prepareOut created it: a job that
+// writes nothing leaves no empty directory behind.
+func (o *outDir) abandon() {
+	if o.created {
+		os.Remove(o.dir)
+	}
+}
+
+// write writes files as one set, then removes the results of an earlier
+// job that this one did not write.
+func (o *outDir) write(files []output.File) error {
+	if err := output.WriteFiles(o.dir, files); err != nil {
+		o.abandon()
+		return fmt.Errorf("write results: %w", err)
+	}
+	return removeStale(o.dir, files)
+}
+
+// resultFiles returns the data files of a run's output directory. A
+// single run's metrics.csv holds its values; an ensemble's holds their
+// statistics, and runs.csv every replicate when keepRuns is set.
+func resultFiles(sc *scenarios.Scenario, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, error) {
+	summary, err := output.NewSummary(st.MeanTable(), &sc.Config, output.RunInfo{
+		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: st.Runs, Wall: wall,
 	})
 	if err != nil {
 		return nil, err
@@ -208,26 +242,40 @@ func resultFiles(sc *scenarios.Scenario, table *output.Table, engine sim.Engine,
 	if err != nil {
 		return nil, fmt.Errorf("write scenario.yaml: %w", err)
 	}
-	return []output.File{
-		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, table) }},
+	files := []output.File{
+		metricsFile(output.MetricsFile, rs, st),
 		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, summary) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
-	}, nil
+	}
+	if keepRuns && st.Runs > 1 {
+		files = append(files, output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }})
+	}
+	return files, nil
 }
 
-// figureFiles draws the figures of a run's table in every format, as
-// files of plots/. The figures are drawn from the values as rounded in
-// metrics.csv, so that 'interopsim plot' redraws them byte for byte.
-func figureFiles(table *output.Table, cfg *sim.Config, formats []string, workers int) ([]output.File, error) {
-	rounded := &output.Table{Rows: slices.Clone(table.Rows)}
-	for i := range rounded.Rows {
-		rounded.Rows[i].Value = output.Round(rounded.Rows[i].Value)
+// metricsFile returns the file name holding rs: its values for a single
+// run, their statistics st for an ensemble.
+func metricsFile(name string, rs *output.Runs, st *output.StatTable) output.File {
+	if st.Runs == 1 {
+		return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }}
 	}
+	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }}
+}
+
+// figureFiles draws the figures of a run in every format, as files of
+// plots/. They are drawn from the statistics as rounded in metrics.csv, so
+// that 'interopsim plot' redraws them byte for byte.
+func figureFiles(st *output.StatTable, cfg *sim.Config, formats []string, workers int) ([]output.File, error) {
 	opt := plots.Options{Formats: formats}
-	figs, err := plots.Figures(rounded, cfg, cfg.Name, opt)
+	figs, err := plots.Figures(st.Rounded(), cfg, cfg.Name, opt)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
 	}
+	return renderFiles(figs, opt, workers)
+}
+
+// renderFiles renders figs in every format of opt, as files of plots/.
+func renderFiles(figs []plots.Figure, opt plots.Options, workers int) ([]output.File, error) {
 	rendered, err := plots.Render(figs, opt, workers)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
@@ -247,36 +295,41 @@ func writeBytes(b []byte) func(io.Writer) error {
 	}
 }
 
-// removeStalePlots removes the figures in dir's plots/ that files does
-// not hold, and plots/ itself if that leaves it empty. A run removes the
-// figures of an earlier run that it does not redraw (another format, or
-// none with --no-plots) so that every figure in the directory shows the
-// data beside it; it removes only files named like its own figures
-// (<figure>.<format>), never other files that --force let it write among.
-func removeStalePlots(dir string, files []output.File) error {
+// removeStale removes the results in dir that files does not hold: data
+// files of an earlier job (runs.csv of an ensemble rerun as a single run,
+// say) and figures in plots/, and plots/ itself if that leaves it empty.
+// Every file in the directory then belongs to the job just written. Only
+// files named like interopsim's own results are removed, never other
+// files that --force let a job write among.
+func removeStale(dir string, files []output.File) error {
 	written := make(map[string]bool, len(files))
 	for _, f := range files {
 		written[f.Name] = true
 	}
-	plotsDir := filepath.Join(dir, output.PlotsDir)
-	for _, name := range plots.Names() {
+	var stale []string
+	for _, name := range output.ResultNames() {
+		stale = append(stale, name)
+	}
+	for _, name := range append(plots.Names(), plots.EffectNames()...) {
 		for _, format := range plots.Formats {
-			rel := output.PlotsDir + "/" + name + "." + format
-			if written[rel] {
-				continue
-			}
-			err := os.Remove(filepath.Join(plotsDir, name+"."+format))
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("remove figure of an earlier run: %w", err)
-			}
+			stale = append(stale, output.PlotsDir+"/"+name+"."+format)
 		}
 	}
-	os.Remove(plotsDir) // only if empty
+	for _, rel := range stale {
+		if written[rel] {
+			continue
+		}
+		err := os.Remove(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove a result of an earlier job: %w", err)
+		}
+	}
+	os.Remove(filepath.Join(dir, output.PlotsDir)) // only if empty
 	return nil
 }
 
 // report prints what was run and written.
-func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, wall, plotWall time.Duration, dir string, files []output.File) error {
+func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wall, plotWall time.Duration, dir string, files []output.File) error {
 	cfg := &sc.Config
 	t := newTable(w)
 	t.rowf("scenario\t%s (%s)", cfg.Name, scenarioSource(sc))
@@ -284,6 +337,9 @@ func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, wall, plotWa
 	t.rowf("steps\t%d %ss, %s to %s", cfg.Steps, cfg.Step, cfg.Start.Format(output.DateLayout), cfg.End().Format(output.DateLayout))
 	t.row("seed", fmt.Sprint(sc.Seed))
 	t.row("engine", engine.String())
+	if runs > 1 {
+		t.rowf("runs\t%d replicates, streams (seed, 0) to (seed, %d)", runs, runs-1)
+	}
 	t.row("wall time", fmtDuration(wall))
 	if plotWall > 0 {
 		t.row("figures drawn in", fmtDuration(plotWall))
@@ -300,38 +356,6 @@ func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, wall, plotWa
 		t.row("  "+f.Name, size)
 	}
 	return t.flush()
-}
-
-// progress prints "step k/N" on one line, updated in place, when on.
-type progress struct {
-	w     io.Writer
-	steps int
-	on    bool
-	last  time.Time
-	shown bool
-}
-
-func newProgress(w io.Writer, steps int, on bool) *progress {
-	return &progress{w: w, steps: steps, on: on}
-}
-
-// update shows that done steps are done, at most ten times a second.
-func (p *progress) update(done int) {
-	if !p.on {
-		return
-	}
-	if now := time.Now(); done == p.steps || now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
-		fmt.Fprintf(p.w, "\rstep %d/%d", done, p.steps)
-		p.shown = true
-	}
-}
-
-// finish erases the progress line.
-func (p *progress) finish() {
-	if p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // isTerminal says whether w is a terminal.

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -260,10 +262,61 @@ func TestRunInterrupted(t *testing.T) {
 	cancel()
 	dir := filepath.Join(t.TempDir(), "out")
 	code, stdout, stderr := cliContext(t, ctx, "run", tiny, "--out", dir)
-	if code != exitFailure || stderr != "interopsim: interrupted: nothing written\n" || stdout != "" {
-		t.Errorf("got exit %d, stdout %q, stderr %q; want 1 and interrupted: nothing written", code, stdout, stderr)
+	want := "interopsim: interrupted after 0 of 1 run: nothing written; the output directory is as it was\n"
+	if code != exitFailure || stderr != want || stdout != "" {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want 1 and %q", code, stdout, stderr, want)
 	}
 	checkNothingWritten(t, dir)
+}
+
+// cancelAfter is a context canceled once its Err has been asked n times:
+// the run polls it between steps, so it stops a run at a chosen step.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestRunInterruptedKeepsEarlierResults interrupts an ensemble in its
+// second replicate, in a directory holding an earlier run's results: the
+// directory must be left exactly as it was.
+func TestRunInterruptedKeepsEarlierResults(t *testing.T) {
+	dir := runTiny(t)
+	before := snapshot(t, dir)
+	// tiny has 9 steps: the run polls once per step and once at its end.
+	ctx := &cancelAfter{Context: context.Background(), n: 14}
+	code, _, stderr := cliContext(t, ctx, "run", tiny, "--out", dir, "--runs", "3")
+	want := "interopsim: interrupted after 1 of 3 runs: nothing written; the output directory is as it was\n"
+	if code != exitFailure || stderr != want {
+		t.Fatalf("got exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Errorf("the interrupted run changed the directory: %d files before, %d after", len(before), len(after))
+	}
+}
+
+// snapshot returns every file under dir with its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		files[path] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 func TestRunMemoryCheck(t *testing.T) {

@@ -16,14 +16,15 @@ const memoryShare = 0.9
 
 // checkMemory refuses a run of cfg with engine e that needs more than
 // memoryShare of the memory available according to meminfo (a file in
-// the format of /proc/meminfo). When that file cannot be read or lacks
+// the format of /proc/meminfo), counting extra bytes besides the engine's
+// own (the replicates an ensemble keeps). When that file cannot be read or lacks
 // the figure, the check is skipped.
-func checkMemory(cfg *sim.Config, e sim.Engine, meminfo string) error {
+func checkMemory(cfg *sim.Config, e sim.Engine, meminfo string, extra uint64) error {
 	avail, ok := memAvailable(meminfo)
 	if !ok {
 		return nil
 	}
-	need := sim.MemoryEstimate(cfg, e)
+	need := sim.MemoryEstimate(cfg, e) + extra
 	if float64(need) <= memoryShare*float64(avail) {
 		return nil
 	}

@@ -1,8 +1,9 @@
 // Package plots draws the figures of a simulation's table, ready to drop
 // into a paper unchanged.
 //
-// Figures turns an output.Table and the scenario's sim.Config into six
-// figures: adoption (share of people holding each method, a panel per
+// Figures turns an output.StatTable (a single run's table through
+// output.Summarize, or an ensemble's statistics) and the scenario's
+// sim.Config into six figures: adoption (share of people holding each method, a panel per
 // region), payment-shares (share of transactions by method, overall and
 // per platform), headline (the methods' shares of payments on the
 // platform of the first acceptance event, such as WeChat Pay and Alipay on
@@ -30,13 +31,28 @@
 // 0.8*Height per extra row of panels). Text uses one face, Liberation Sans
 // regular, embedded in SVG and PDF files.
 //
-// With several runs in the table, each curve is the mean across runs over
-// a shaded 5-95% band (a Band plotter); with Options.Baseline, the
-// counterfactual is drawn dotted in the same colour.
+// Each curve is the Mean of the table; when it summarises several runs,
+// over a shaded band from the 5th to the 95th percentile (P05 to P95, a
+// Band plotter), which the subtitle explains. With Options.Baseline (a
+// counterfactual's StatTable) the figures compare: the baseline is drawn
+// dotted in the same colour, over a lighter band of its own when it has
+// several runs, where it differs from the scenario, and the legend names
+// the scenario (solid) and the baseline (dotted).
+//
+// EffectFigures draws a counterfactual comparison from the StatTable of
+// the paired differences, scenario minus baseline: effect-headline,
+// effect-platform-shares, effect-adoption and effect-lost-sales, each
+// curve the mean effect over its 5th-95th percentile band, on an axis
+// that takes in negative values with a line at zero, in percentage
+// points for shares. EffectNames lists them.
 //
 // Example:
 //
-//	figs, err := plots.Figures(table, cfg, "flagship", plots.Options{})
+//	st, err := output.Summarize(table)
+//	if err != nil {
+//		return err
+//	}
+//	figs, err := plots.Figures(st, cfg, "flagship", plots.Options{})
 //	if err != nil {
 //		return err
 //	}

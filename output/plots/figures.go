@@ -17,13 +17,16 @@ import (
 	"github.com/interopsim/interopsim/sim"
 )
 
-// figureSpecs lists the figures in the order Figures returns them, with
-// the metrics each one draws.
-var figureSpecs = []struct {
+// figureSpec is a figure: its name, the metrics it draws and how.
+type figureSpec struct {
 	name    string
 	metrics []string
 	build   func(*builder) *layout
-}{
+}
+
+// figureSpecs lists the figures in the order Figures returns them, with
+// the metrics each one draws.
+var figureSpecs = []figureSpec{
 	{"adoption", []string{"adoption"}, (*builder).adoption},
 	{"payment-shares", []string{"tx_share", "payment_share"}, (*builder).paymentShares},
 	{"headline", []string{"payment_share"}, (*builder).headline},
@@ -39,6 +42,7 @@ type builder struct {
 	opt      Options
 	st       *style
 	scenario string
+	effect   string // for effect figures: what minus what
 	f, base  *frame
 	baseX    map[float64]int // step index of a date in base
 
@@ -50,7 +54,8 @@ type builder struct {
 	xmin, xmax         float64
 }
 
-func newBuilder(t *output.Table, cfg *sim.Config, scenario string, opt Options) (*builder, error) {
+// newBuilder indexes st's series of metrics for the figures of cfg.
+func newBuilder(st *output.StatTable, cfg *sim.Config, scenario string, opt Options, metrics []string) (*builder, error) {
 	b := &builder{cfg: cfg, opt: opt, scenario: scenario}
 	var errs []error
 
@@ -82,6 +87,24 @@ func newBuilder(t *output.Table, cfg *sim.Config, scenario string, opt Options) 
 	check("platform", opt.Platforms, platformNames)
 	check("region", opt.Regions, regionNames)
 	check("metric", opt.Metrics, metricNames)
+	for _, t := range []*output.StatTable{st, opt.Baseline} {
+		if t == nil {
+			continue
+		}
+		what := "table"
+		if t == opt.Baseline {
+			what = "baseline"
+		}
+		seen := map[string]bool{}
+		for i := range t.Rows {
+			if r := t.Rows[i].Region; !seen[r] {
+				seen[r] = true
+				if !slices.Contains(regionNames, r) {
+					errs = append(errs, fmt.Errorf("%s region %q is not a region of the scenario (valid: %s)", what, r, strings.Join(regionNames, ", ")))
+				}
+			}
+		}
+	}
 	for i, n := range methodNames {
 		if keep(opt.Methods, n) {
 			b.methods = append(b.methods, i)
@@ -116,16 +139,32 @@ func newBuilder(t *output.Table, cfg *sim.Config, scenario string, opt Options) 
 		return nil, err
 	}
 
-	var metrics []string
-	for _, s := range figureSpecs {
-		metrics = append(metrics, s.metrics...)
+	f, err := newFrame(st, metrics)
+	if err != nil {
+		return nil, err
 	}
-	b.f = newFrame(t, metrics)
+	b.f = f
 	if opt.Baseline != nil && len(opt.Baseline.Rows) > 0 {
-		b.base = newFrame(opt.Baseline, metrics)
+		if b.base, err = newFrame(opt.Baseline, metrics); err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
 		b.baseX = make(map[float64]int, len(b.base.x))
+		common := 0
 		for i, x := range b.base.x {
 			b.baseX[x] = i
+			if slices.Contains(b.f.x, x) {
+				common++
+			}
+		}
+		if common == 0 {
+			return nil, errors.New("the baseline shares no date with the table: is it a run of the same scenario's period?")
+		}
+		shared := false
+		for k := range b.f.vals {
+			shared = shared || b.base.has(k)
+		}
+		if !shared {
+			return nil, errors.New("the baseline shares no series with the table")
 		}
 	}
 	b.xmin, b.xmax = b.f.x[0], b.f.x[len(b.f.x)-1]
@@ -248,14 +287,31 @@ func (b *builder) series(region, metric, entity, lbl string, c color.Color, dash
 	s := curve{Label: lbl, Color: c, Dashes: dash, X: b.f.x}
 	s.Mean, s.Lo, s.Hi = b.f.stats(k, scale)
 	if b.base != nil && b.base.has(k) {
-		mean, _, _ := b.base.stats(k, scale)
+		mean, lo, hi := b.base.stats(k, scale)
 		s.Baseline = nanSlice(len(s.X))
+		if lo != nil {
+			s.BaseLo, s.BaseHi = nanSlice(len(s.X)), nanSlice(len(s.X))
+		}
 		for i, x := range s.X {
 			if j, ok := b.baseX[x]; ok {
 				s.Baseline[i] = mean[j]
+				if lo != nil {
+					s.BaseLo[i], s.BaseHi[i] = lo[j], hi[j]
+				}
 			}
 		}
 		hideEqual(s.Baseline, s.Mean)
+		// The baseline's band is hidden where its line is: where the two
+		// coincide, the scenario's band already shows the spread.
+		for i, v := range s.Baseline {
+			if math.IsNaN(v) && s.BaseLo != nil {
+				s.BaseLo[i], s.BaseHi[i] = math.NaN(), math.NaN()
+			}
+		}
+		if !slices.ContainsFunc(s.Baseline, finite) {
+			// Nothing differs: no baseline line, and no key to it.
+			s.Baseline, s.BaseLo, s.BaseHi = nil, nil, nil
+		}
 	}
 	return s, true
 }
@@ -265,11 +321,23 @@ func (b *builder) methodSeries(region, metric, entity string, m int, scale float
 }
 
 // newLayout starts a figure with a title and a subtitle made of desc, the
-// scenario's name and how many runs the curves summarise.
+// scenario's name (or, for effect figures, the comparison) and how many
+// runs the curves summarise.
 func (b *builder) newLayout(title, desc string) *layout {
-	sub := fmt.Sprintf("%s. Scenario: %s", desc, b.scenario)
-	if b.f.runs > 1 {
-		sub += fmt.Sprintf("; mean of %d runs, shaded %g–%g%% range", b.f.runs, bandLo*100, bandHi*100)
+	var sub string
+	if b.effect != "" {
+		sub = fmt.Sprintf("Effect of the events (%s) on the %s", b.effect, lowerFirst(desc))
+		if b.f.runs > 1 {
+			sub += fmt.Sprintf("; mean of %d paired runs, band: 5th–95th percentile", b.f.runs)
+		}
+	} else {
+		sub = fmt.Sprintf("%s. Scenario: %s", desc, b.scenario)
+		if b.f.runs > 1 {
+			sub += fmt.Sprintf("; mean of %d runs, band: 5th–95th percentile", b.f.runs)
+		}
+		if b.base != nil && b.base.runs > 1 && b.base.runs != b.f.runs {
+			sub += fmt.Sprintf("; %s: mean of %d runs", b.opt.BaselineName, b.base.runs)
+		}
 	}
 	return &layout{
 		st: b.st, title: title, subtitle: sub + ".",
@@ -292,19 +360,37 @@ func (b *builder) legendFor(panels ...*panel) []legendEntry {
 			seen[s.Label] = true
 			var thumbs []plot.Thumbnailer
 			if s.Lo != nil {
-				thumbs = append(thumbs, &Band{FillColor: withAlpha(s.Color, 0.18)})
+				thumbs = append(thumbs, &Band{FillColor: withAlpha(s.Color, bandAlpha)})
 			}
 			thumbs = append(thumbs, b.st.meanLine(s))
 			entries = append(entries, legendEntry{label: s.Label, thumbs: thumbs})
 		}
 	}
 	if baseline {
-		entries = append(entries, legendEntry{
-			label:  "Dotted: " + b.opt.BaselineName,
-			thumbs: []plot.Thumbnailer{&gapLine{LineStyle: b.st.baselineStyle(darkGrey)}},
-		})
+		entries = append(entries, b.baselineKey(panels...)...)
 	}
 	return entries
+}
+
+// baselineKey is the key to scenario and baseline lines: "Scenario:
+// <name>" by a solid line and "Baseline: <name>" by a dotted one, over the
+// baseline's lighter band when the panels draw one.
+func (b *builder) baselineKey(panels ...*panel) []legendEntry {
+	band := false
+	for _, pn := range panels {
+		for _, s := range pn.series {
+			band = band || s.BaseLo != nil
+		}
+	}
+	var thumbs []plot.Thumbnailer
+	if band {
+		thumbs = append(thumbs, &Band{FillColor: withAlpha(darkGrey, baseBandAlpha)})
+	}
+	thumbs = append(thumbs, &gapLine{LineStyle: b.st.baselineStyle(darkGrey)})
+	return []legendEntry{
+		{label: "Scenario: " + b.scenario, thumbs: []plot.Thumbnailer{b.st.meanLine(curve{Color: darkGrey})}, key: true},
+		{label: "Baseline: " + b.opt.BaselineName, thumbs: thumbs, key: true},
+	}
 }
 
 // figure finishes a layout: columns, one y label for the figure when the
@@ -331,16 +417,53 @@ func (b *builder) figure(name string, l *layout) Figure {
 			h += legendHeight(st, pn.legend, tileW, 0) + st.pt(3)
 		}
 	}
+	// The key to scenario and baseline lines adds its rows to the height,
+	// so that a comparison's data areas are as tall as a run's.
+	if n := len(l.legend); n > 0 && l.legend[n-1].key {
+		w := b.opt.Width - 2*st.pt(4)
+		h += legendHeight(st, l.legend, w, 0) - legendHeight(st, l.legend[:n-2], w, 0)
+	}
 	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
 }
 
 const sharePeople = "Share of people (%)"
 
+// effectPoints is the y label of effects on shares.
+const effectPoints = "Effect (percentage points)"
+
+// sharePanel is a panel of shares in percent: on a 0-100 axis labelled
+// yLabel, or for effect figures on a signed axis of percentage points.
+func (b *builder) sharePanel(title, yLabel string) *panel {
+	if b.effect != "" {
+		return &panel{title: title, yLabel: effectPoints, signed: true}
+	}
+	return &panel{title: title, yLabel: yLabel, percent: true}
+}
+
+// titles returns title and desc, for effect figures with title made
+// "Effect on" title (its first letter lowered unless the word is a name).
+func (b *builder) titles(title, desc string, name bool) (string, string) {
+	if b.effect == "" {
+		return title, desc
+	}
+	if !name {
+		title = lowerFirst(title)
+	}
+	return "Effect on " + title, desc
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
 // adoption: share of people holding each method, a panel per region.
 func (b *builder) adoption() *layout {
-	l := b.newLayout("Adoption of payment methods", "Share of people holding each payment method, by region")
+	l := b.newLayout(b.titles("Adoption of payment methods", "Share of people holding each payment method, by region", false))
 	for _, r := range b.regions {
-		pn := &panel{title: b.regionLabel(r), yLabel: sharePeople, percent: true}
+		pn := b.sharePanel(b.regionLabel(r), sharePeople)
 		for _, m := range b.methods {
 			if s, ok := b.methodSeries(r, "adoption", b.cfg.Methods[m].Name, m, 100); ok {
 				pn.series = append(pn.series, s)
@@ -458,12 +581,12 @@ func (b *builder) headline() *layout {
 		methods = b.methods
 	}
 	pl := b.platformLabel(p)
-	title := "Payment shares on " + pl
+	title, name := "Payment shares on "+pl, false
 	if found && methods[0] == firstMethod {
-		title = b.methodLabel(firstMethod) + "'s share of payments on " + pl
+		title, name = b.methodLabel(firstMethod)+"'s share of payments on "+pl, true
 	}
-	l := b.newLayout(title, "Share of "+pl+"'s transactions paid with each method, "+b.scope(r))
-	pn := &panel{yLabel: "Share of transactions (%)", percent: true}
+	l := b.newLayout(b.titles(title, "Share of "+pl+"'s transactions paid with each method, "+b.scope(r), name))
+	pn := b.sharePanel("", "Share of transactions (%)")
 	// Lines in declaration order, so colours and legend match the other
 	// figures.
 	sorted := slices.Sorted(slices.Values(methods))
@@ -482,9 +605,9 @@ func (b *builder) headline() *layout {
 
 // platformShares: GMV share by platform, a panel per region.
 func (b *builder) platformShares() *layout {
-	l := b.newLayout("Platform market shares", "Share of GMV (value of purchases) by platform, by region")
+	l := b.newLayout(b.titles("Platform market shares", "Share of GMV (value of purchases) by platform, by region", false))
 	for _, r := range b.regions {
-		pn := &panel{title: b.regionLabel(r), yLabel: "Share of GMV (%)", percent: true}
+		pn := b.sharePanel(b.regionLabel(r), "Share of GMV (%)")
 		for _, p := range b.platforms {
 			if s, ok := b.series(r, "gmv_share", b.cfg.Platforms[p].Name, b.platformLabel(p), b.platformColor[p], p, 100); ok {
 				pn.series = append(pn.series, s)
@@ -557,7 +680,7 @@ func (b *builder) lostSales() *layout {
 				if !ok {
 					continue
 				}
-				if allZeroOrNaN(s.Mean) && allZeroOrNaN(s.Hi) && allZeroOrNaN(s.Baseline) {
+				if allZeroOrNaN(s.Mean) && allZeroOrNaN(s.Hi) && allZeroOrNaN(s.Baseline) && allZeroOrNaN(s.BaseHi) {
 					omitted = true
 					continue
 				}
@@ -579,7 +702,7 @@ func (b *builder) lostSales() *layout {
 				// per platform, rather than one per combination: short
 				// enough to sit in a few columns, not a tall list that
 				// crushes the panel.
-				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil, pn.series)
+				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil, pn)
 				omitted = true // the note says how to read the key
 			}
 			l.panels = append(l.panels, pn)
@@ -595,12 +718,12 @@ func (b *builder) lostSales() *layout {
 // by platform: the methods as solid lines of their colour, then the
 // platforms as dark grey lines of their pattern, and the key to
 // baselines if any series has one.
-func (b *builder) factoredLegend(methods, platforms []int, band bool, series []curve) []legendEntry {
+func (b *builder) factoredLegend(methods, platforms []int, band bool, pn *panel) []legendEntry {
 	var entries []legendEntry
 	for _, m := range methods {
 		var thumbs []plot.Thumbnailer
 		if band {
-			thumbs = append(thumbs, &Band{FillColor: withAlpha(b.methodColor[m], 0.18)})
+			thumbs = append(thumbs, &Band{FillColor: withAlpha(b.methodColor[m], bandAlpha)})
 		}
 		thumbs = append(thumbs, b.st.meanLine(curve{Color: b.methodColor[m]}))
 		entries = append(entries, legendEntry{label: b.methodLabel(m), thumbs: thumbs})
@@ -611,12 +734,9 @@ func (b *builder) factoredLegend(methods, platforms []int, band bool, series []c
 			thumbs: []plot.Thumbnailer{b.st.meanLine(curve{Color: darkGrey, Dashes: p})},
 		})
 	}
-	for _, s := range series {
+	for _, s := range pn.series {
 		if s.Baseline != nil {
-			entries = append(entries, legendEntry{
-				label:  "Dotted: " + b.opt.BaselineName,
-				thumbs: []plot.Thumbnailer{&gapLine{LineStyle: b.st.baselineStyle(darkGrey)}},
-			})
+			entries = append(entries, b.baselineKey(pn)...)
 			break
 		}
 	}
@@ -628,12 +748,13 @@ func (b *builder) factoredLegend(methods, platforms []int, band bool, series []c
 func (b *builder) scaleCounts(pn *panel) string {
 	var top float64
 	for _, s := range pn.series {
-		top = math.Max(top, maxFinite(s.Mean, s.Hi, s.Baseline))
+		top = math.Max(top, maxAbs(s.Mean, s.Lo, s.Hi, s.Baseline, s.BaseLo, s.BaseHi))
 	}
 	k, unit := countUnit(top)
 	for i := range pn.series {
 		s := &pn.series[i]
-		s.Mean, s.Lo, s.Hi, s.Baseline = scaled(s.Mean, k), scaled(s.Lo, k), scaled(s.Hi, k), scaled(s.Baseline, k)
+		s.Mean, s.Lo, s.Hi = scaled(s.Mean, k), scaled(s.Lo, k), scaled(s.Hi, k)
+		s.Baseline, s.BaseLo, s.BaseHi = scaled(s.Baseline, k), scaled(s.BaseLo, k), scaled(s.BaseHi, k)
 	}
 	return unit
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"math"
 	"math/rand/v2"
+	"testing"
 	"time"
 
 	"github.com/interopsim/interopsim/output"
@@ -43,9 +44,16 @@ func logistic(n, mid, width float64) float64 { return 1 / (1 + math.Exp(-(n-mid)
 
 // testResult fabricates smooth tallies shaped like the story: WeChat Pay
 // gains on Taobao/Tmall after the event, lost sales and sign-ups fall. Run
-// r > 0 adds a few percent of deterministic noise. JD has no purchases in
+// r > 0 adds a few percent of deterministic noise and moves the response
+// to the event earlier or later. JD has no purchases in
 // the west for steps 20-23, so its payment shares there are NaN.
-func testResult(cfg *sim.Config, run int) *sim.Result {
+func testResult(cfg *sim.Config, run int) *sim.Result { return testResultOf(cfg, run, true) }
+
+// testResultOf is testResult, or with opens false its counterfactual:
+// Taobao/Tmall never accepts WeChat Pay, so nothing moves after the event.
+// The noise is the same in both (common random numbers), so paired
+// differences are exactly 0 before the event.
+func testResultOf(cfg *sim.Config, run int, opens bool) *sim.Result {
 	rng := rand.New(rand.NewPCG(uint64(run), 7))
 	noise := func() float64 {
 		if run == 0 {
@@ -57,7 +65,13 @@ func testResult(cfg *sim.Config, run int) *sim.Result {
 	res := &sim.Result{Config: cfg, Run: run}
 	for n := range cfg.Steps {
 		fn := float64(n)
-		after := logistic(fn, event+12, 20) // 0 before the event, 1 a year later
+		// 0 before the event, 1 a year later; runs differ in how soon
+		// (by up to 10 weeks), so that their band widens after the event.
+		shift := []float64{0, -10, 6, -4, 10, 2}[run%6]
+		after := logistic(fn, event+12+shift, 20)
+		if !opens {
+			after = 0
+		}
 		var tally sim.Tally
 		for i, rg := range cfg.Regions {
 			pop := rg.Population
@@ -130,4 +144,37 @@ func testTable(cfg *sim.Config, runs int) *output.Table {
 		t.Rows = append(t.Rows, output.FromResult(testResult(cfg, r)).Rows...)
 	}
 	return t
+}
+
+// summarize is output.Summarize, failing the test on error.
+func summarize(t testing.TB, tab *output.Table) *output.StatTable {
+	t.Helper()
+	st, err := output.Summarize(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// testStats returns the StatTable of runs 0..runs-1.
+func testStats(t testing.TB, cfg *sim.Config, runs int) *output.StatTable {
+	t.Helper()
+	return summarize(t, testTable(cfg, runs))
+}
+
+// testEffects returns the StatTable of the paired differences, run by
+// run, of runs 0..runs-1 of the scenario minus its counterfactual.
+func testEffects(t testing.TB, cfg *sim.Config, runs int) *output.StatTable {
+	t.Helper()
+	d := &output.Table{}
+	for r := range runs {
+		a := output.FromResult(testResultOf(cfg, r, true))
+		b := output.FromResult(testResultOf(cfg, r, false))
+		for i := range a.Rows {
+			row := a.Rows[i]
+			row.Value -= b.Rows[i].Value
+			d.Rows = append(d.Rows, row)
+		}
+	}
+	return summarize(t, d)
 }

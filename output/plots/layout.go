@@ -20,6 +20,7 @@ type panel struct {
 	yLabel  string // the panel's y axis label
 	drawY   string // the label drawn above this panel's axis in this Draw
 	percent bool   // y is a share in percent, drawn on a fixed 0-100 axis
+	signed  bool   // y is an effect: the axis takes in negative values, with a line at zero
 	series  []curve
 	legend  []legendEntry // drawn under the panel; for figures without a shared legend
 
@@ -27,6 +28,7 @@ type panel struct {
 	xt   *dateTicks
 	yt   *percentTicks // nil on count axes
 	top  float64       // largest value of a count axis
+	bot  float64       // smallest value of a signed axis (0 if none is negative)
 	legH vg.Length     // height taken by the panel's own legend
 }
 
@@ -41,6 +43,7 @@ type event struct {
 type legendEntry struct {
 	label  string
 	thumbs []plot.Thumbnailer
+	key    bool // part of the key to scenario and baseline lines
 }
 
 // layout is a figure: a title and subtitle, a grid of panels with aligned
@@ -73,17 +76,13 @@ func (l *layout) build() {
 		p.Add(grid)
 		p.Add(&eventLines{l: l})
 		for _, s := range pn.series {
-			if s.Lo == nil {
-				continue
-			}
-			for _, r := range finiteRuns(len(s.X), s.Lo, s.Hi) {
-				b, err := NewBand(s.X[r[0]:r[1]], s.Lo[r[0]:r[1]], s.Hi[r[0]:r[1]])
-				if err != nil {
-					panic(err) // finiteRuns and stats make lo <= hi, finite
-				}
-				b.FillColor = withAlpha(s.Color, 0.18)
-				p.Add(b)
-			}
+			addBands(p, s.X, s.BaseLo, s.BaseHi, withAlpha(s.Color, baseBandAlpha))
+		}
+		for _, s := range pn.series {
+			addBands(p, s.X, s.Lo, s.Hi, withAlpha(s.Color, bandAlpha))
+		}
+		if pn.signed {
+			p.Add(&zeroLine{style: draw.LineStyle{Color: black, Width: st.pt(zeroWidth)}})
 		}
 		for _, s := range pn.series {
 			if s.Baseline != nil {
@@ -102,18 +101,59 @@ func (l *layout) build() {
 			p.Y.Tick.Marker = pn.yt
 		} else {
 			for _, s := range pn.series {
-				pn.top = math.Max(pn.top, maxFinite(s.Mean, s.Hi, s.Baseline))
+				pn.top = math.Max(pn.top, maxFinite(s.Mean, s.Hi, s.Baseline, s.BaseHi))
+				if pn.signed {
+					pn.bot = math.Min(pn.bot, minFinite(s.Mean, s.Lo, s.Baseline, s.BaseLo))
+				}
 			}
+			pn.setCountAxis(6, st)
+		}
+	}
+	// Signed panels (effects) of a figure share their range, so that
+	// regions compare at a glance.
+	var bot, top float64
+	for _, pn := range l.panels {
+		if pn.signed {
+			bot, top = math.Min(bot, pn.bot), math.Max(top, pn.top)
+		}
+	}
+	for _, pn := range l.panels {
+		if pn.signed {
+			pn.bot, pn.top = bot, top
 			pn.setCountAxis(6, st)
 		}
 	}
 }
 
+// addBands adds to p a band between lo and hi in colour c for each stretch
+// where both are defined; nil lo draws nothing.
+func addBands(p *plot.Plot, x, lo, hi []float64, c color.Color) {
+	if lo == nil {
+		return
+	}
+	for _, r := range finiteRuns(len(x), lo, hi) {
+		b, err := NewBand(x[r[0]:r[1]], lo[r[0]:r[1]], hi[r[0]:r[1]])
+		if err != nil {
+			panic(err) // newFrame checked lo <= hi; finiteRuns keeps finite values
+		}
+		b.FillColor = c
+		p.Add(b)
+	}
+}
+
 // setCountAxis makes the y axis of a count panel run from 0 to a round
-// number, with at most n labelled ticks.
+// number, with at most n labelled ticks; a signed panel's axis runs from
+// a round number at or below its smallest value, or from -1 to 1 if all
+// its values are 0.
 func (pn *panel) setCountAxis(n int, st *style) {
-	ticks, top := niceTicks(pn.top, n)
-	pn.plot.Y.Min, pn.plot.Y.Max = 0, top
+	if !pn.signed {
+		ticks, top := niceTicks(pn.top, n)
+		pn.plot.Y.Min, pn.plot.Y.Max = 0, top
+		pn.plot.Y.Tick.Marker = ticks
+		return
+	}
+	ticks, lo, hi := niceRange(pn.bot, pn.top, n)
+	pn.plot.Y.Min, pn.plot.Y.Max = lo, hi
 	pn.plot.Y.Tick.Marker = ticks
 }
 
@@ -137,6 +177,17 @@ func (st *style) baselineStyle(c color.Color) draw.LineStyle {
 
 func (st *style) eventStyle() draw.LineStyle {
 	return draw.LineStyle{Color: eventGrey, Width: st.pt(0.7), Dashes: []vg.Length{st.pt(3), st.pt(2)}}
+}
+
+// zeroLine draws a horizontal line at y = 0 across the data area. It has
+// no data range, so it never widens the axes.
+type zeroLine struct{ style draw.LineStyle }
+
+func (z *zeroLine) Plot(c draw.Canvas, plt *plot.Plot) {
+	_, trY := plt.Transforms(&c)
+	if y := trY(0); c.ContainsY(y) {
+		c.StrokeLine2(z.style, c.Min.X, y, c.Max.X, y)
+	}
 }
 
 // eventLines draws the layout's events as vertical dashed lines across the

@@ -58,10 +58,14 @@ type Options struct {
 	// whole country); empty keeps all. A figure is drawn when one of its
 	// metrics is kept; regions select panels and lines.
 	Regions, Metrics, Methods, Platforms []string
-	// Baseline, if not nil, is a counterfactual table of the same
-	// scenario (for example without the acceptance events): every series
-	// also found in it is drawn again from it, dotted in the same colour.
-	Baseline *output.Table
+	// Baseline, if not nil, is a counterfactual of the same scenario
+	// (for example without the acceptance events) over the same period:
+	// every series also found in it is drawn again from it, its mean
+	// dotted in the same colour and, when it summarises two or more runs,
+	// over a lighter band of its own. The legend tells the scenario
+	// (solid) from the baseline (dotted) by name. EffectFigures takes no
+	// baseline.
+	Baseline *output.StatTable
 	// BaselineName names the counterfactual in legends; empty means
 	// "counterfactual".
 	BaselineName string
@@ -239,9 +243,15 @@ func Save(dir string, figs []Figure, opt Options) ([]string, error) {
 }
 
 // Names returns the names of the figures Figures draws, in its order.
-func Names() []string {
-	names := make([]string, len(figureSpecs))
-	for i, s := range figureSpecs {
+func Names() []string { return specNames(figureSpecs) }
+
+// EffectNames returns the names of the figures EffectFigures draws, in
+// its order.
+func EffectNames() []string { return specNames(effectSpecs) }
+
+func specNames(specs []figureSpec) []string {
+	names := make([]string, len(specs))
+	for i, s := range specs {
 		names[i] = s.name
 	}
 	return names
@@ -286,29 +296,46 @@ func writeAtomic(path string, wt io.WriterTo) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Figures returns the figures of a run's table: adoption,
-// payment-shares, headline, platform-shares, lost-sales and multihoming,
-// in that order, leaving out those whose metrics opt filters out or the
-// table lacks. cfg is the scenario that produced t; scenarioName is shown
-// in every subtitle. With several runs in t (distinct Run values), each
-// curve is their mean, over a shaded 5-95% band.
-func Figures(t *output.Table, cfg *sim.Config, scenarioName string, opt Options) ([]Figure, error) {
-	if t == nil || cfg == nil {
+// Figures returns the figures of a run's or an ensemble's table:
+// adoption, payment-shares, headline, platform-shares, lost-sales and
+// multihoming, in that order, leaving out those whose metrics opt filters
+// out or the table lacks. cfg is the scenario that produced st (a single
+// run's table is output.Summarize of it); scenarioName is shown in every
+// subtitle. Each curve is the Mean; when st.Runs > 1, over a shaded band
+// from P05 to P95, and the subtitles say "mean of N runs, band: 5th–95th
+// percentile". With opt.Baseline, the figures show the scenario against
+// the baseline.
+func Figures(st *output.StatTable, cfg *sim.Config, scenarioName string, opt Options) ([]Figure, error) {
+	return drawFigures(figureSpecs, st, cfg, scenarioName, "", opt)
+}
+
+// drawFigures builds the figures of specs from st; effect, if not empty, makes
+// them effect figures (see EffectFigures).
+func drawFigures(specs []figureSpec, st *output.StatTable, cfg *sim.Config, scenarioName, effect string, opt Options) ([]Figure, error) {
+	if st == nil || cfg == nil {
 		return nil, errors.New("plots: nil table or config")
 	}
 	opt = opt.withDefaults()
 	if err := opt.check(); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	if len(t.Rows) == 0 {
+	if len(st.Rows) == 0 {
 		return nil, errors.New("plots: empty table")
 	}
-	b, err := newBuilder(t, cfg, scenarioName, opt)
+	if opt.Baseline != nil && len(opt.Baseline.Rows) == 0 {
+		return nil, errors.New("plots: empty baseline table")
+	}
+	var metrics []string
+	for _, s := range specs {
+		metrics = append(metrics, s.metrics...)
+	}
+	b, err := newBuilder(st, cfg, scenarioName, opt, metrics)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
+	b.effect = effect
 	var figs []Figure
-	for _, spec := range figureSpecs {
+	for _, spec := range specs {
 		if !b.wantAny(spec.metrics...) {
 			continue
 		}

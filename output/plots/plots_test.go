@@ -41,9 +41,9 @@ func names(figs []Figure) []string {
 	return out
 }
 
-func mustFigures(t *testing.T, tab *output.Table, opt Options) []Figure {
+func mustFigures(t *testing.T, st *output.StatTable, opt Options) []Figure {
 	t.Helper()
-	figs, err := Figures(tab, testConfig(), "test", opt)
+	figs, err := Figures(st, testConfig(), "test", opt)
 	if err != nil {
 		t.Fatalf("Figures: %v", err)
 	}
@@ -98,7 +98,7 @@ func checkGolden(t *testing.T, f Figure, name string) {
 }
 
 func TestFiguresGolden(t *testing.T) {
-	figs := mustFigures(t, testTable(testConfig(), 1), Options{})
+	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{})
 	if got := names(figs); !slices.Equal(got, allNames) {
 		t.Fatalf("figures %v, want %v", got, allNames)
 	}
@@ -108,29 +108,242 @@ func TestFiguresGolden(t *testing.T) {
 	writeReview(t, figs, "")
 }
 
-// Several runs give a mean over a 5-95% band; a baseline is dotted.
+// Several runs give a mean over a 5-95% band; a baseline is dotted, with
+// a lighter band of its own when it has several runs too, and the legend
+// tells scenario from baseline by name.
 func TestFiguresBandBaselineGolden(t *testing.T) {
 	cfg := testConfig()
-	base := output.FromResult(testResult(cfg, 0))
-	// The counterfactual: Taobao/Tmall never opens, WeChat Pay stays at 0.
-	for i := range base.Rows {
-		r := &base.Rows[i]
-		if r.Metric == "payment_share" && r.Entity == "taobao_tmall/wechat_pay" {
-			r.Value = 0
-		}
-		if r.Metric == "payment_share" && r.Entity == "taobao_tmall/alipay" {
-			r.Value = 0.88
-		}
+	base := &output.Table{}
+	for r := range 5 {
+		base.Rows = append(base.Rows, output.FromResult(testResultOf(cfg, r, false)).Rows...)
 	}
-	figs := mustFigures(t, testTable(cfg, 5), Options{
-		Baseline: base, BaselineName: "no acceptance",
-		Metrics: []string{"payment_share", "adoption"},
-	})
-	if got, want := names(figs), []string{"adoption", "payment-shares", "headline"}; !slices.Equal(got, want) {
+	opt := Options{
+		Baseline: summarize(t, base), BaselineName: "no acceptance",
+		Metrics: []string{"payment_share", "adoption", "lost_sales"},
+	}
+	st := testStats(t, cfg, 5)
+	figs := mustFigures(t, st, opt)
+	if got, want := names(figs), []string{"adoption", "payment-shares", "headline", "lost-sales"}; !slices.Equal(got, want) {
 		t.Fatalf("figures %v, want %v", got, want)
 	}
 	checkGolden(t, figs[2], "headline-runs")
+	checkGolden(t, figs[3], "lost-sales-runs")
 	writeReview(t, figs, "runs-")
+
+	b, err := newBuilder(st, cfg, "test", opt.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := b.headline()
+	for _, s := range l.panels[0].series {
+		if s.Lo == nil || s.Hi == nil {
+			t.Errorf("%s: no band", s.Label)
+		}
+		// Bank card's share does not differ from the baseline's.
+		if differs := s.Label != "Bank card"; differs != (s.Baseline != nil && s.BaseLo != nil) {
+			t.Errorf("%s: baseline %v, baseline band %v, want both: %v", s.Label, s.Baseline != nil, s.BaseLo != nil, differs)
+		}
+	}
+	var labels []string
+	for _, e := range l.legend {
+		labels = append(labels, e.label)
+	}
+	if want := []string{"Alipay", "WeChat Pay", "Bank card", "Scenario: test", "Baseline: no acceptance"}; !slices.Equal(labels, want) {
+		t.Errorf("legend %q, want %q", labels, want)
+	}
+	if !strings.Contains(l.subtitle, "mean of 5 runs, band: 5th–95th percentile") {
+		t.Errorf("subtitle %q does not say what the band is", l.subtitle)
+	}
+	// A baseline that does not differ draws no dotted line and no key.
+	same := opt
+	same.Baseline = st
+	b, err = newBuilder(st, cfg, "test", same.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b.headline().legend {
+		if e.key {
+			t.Errorf("baseline equal to the scenario: key %q to a baseline that is not drawn", e.label)
+		}
+	}
+
+	// One run: no band.
+	b1, err := newBuilder(testStats(t, cfg, 1), cfg, "test", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1 := b1.headline()
+	for _, s := range l1.panels[0].series {
+		if s.Lo != nil || s.Baseline != nil {
+			t.Errorf("one run, no baseline: %s has a band or a baseline", s.Label)
+		}
+	}
+	if strings.Contains(l1.subtitle, "runs") {
+		t.Errorf("one run: subtitle %q speaks of runs", l1.subtitle)
+	}
+}
+
+func TestEffectFiguresGolden(t *testing.T) {
+	cfg := testConfig()
+	figs, err := EffectFigures(testEffects(t, cfg, 5), cfg, "test minus no acceptance", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(figs), EffectNames(); !slices.Equal(got, want) {
+		t.Fatalf("figures %v, want %v", got, want)
+	}
+	if got, want := figs[0].Title, "Effect on WeChat Pay's share of payments on Taobao/Tmall"; got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+	checkGolden(t, figs[0], "effect-headline")
+	checkGolden(t, figs[3], "effect-lost-sales")
+	writeReview(t, figs, "")
+
+	b, err := newBuilder(testEffects(t, cfg, 5), cfg, "test", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.effect = "test minus no acceptance"
+	l := b.platformShares()
+	if got := len(l.panels); got != 3 {
+		t.Errorf("effect-platform-shares: %d panels, want 3", got)
+	}
+	pn := l.panels[0]
+	if !pn.signed || pn.percent || pn.yLabel != "Effect (percentage points)" {
+		t.Errorf("panel: signed %v percent %v y label %q", pn.signed, pn.percent, pn.yLabel)
+	}
+	if !strings.HasPrefix(l.subtitle, "Effect of the events (test minus no acceptance) on the share of GMV") ||
+		!strings.Contains(l.subtitle, "mean of 5 paired runs, band: 5th–95th percentile") {
+		t.Errorf("subtitle %q", l.subtitle)
+	}
+	l.build()
+	for _, pn := range l.panels {
+		if y := pn.plot.Y; y.Min != l.panels[0].plot.Y.Min || y.Max != l.panels[0].plot.Y.Max {
+			t.Errorf("panel %s: y %g to %g, first panel %g to %g: want a shared range", pn.title, y.Min, y.Max, l.panels[0].plot.Y.Min, l.panels[0].plot.Y.Max)
+		}
+	}
+	l = b.effectLostSales()
+	if got, want := l.panels[0].yLabel, "Effect (millions of lost sales per week)"; got != want {
+		t.Errorf("lost sales y label %q, want %q", got, want)
+	}
+	if got := l.panels[0].series[0].Mean[155]; !(got < 0) {
+		t.Errorf("lost sales effect at the end %g, want negative", got)
+	}
+}
+
+// A scenario compared with itself: the effect is a flat line at 0 over a
+// band of no width, on an axis from -1 to 1 with the zero line.
+func TestEffectZero(t *testing.T) {
+	cfg := testConfig()
+	zero := testStats(t, cfg, 3)
+	for i := range zero.Rows {
+		r := &zero.Rows[i]
+		r.Mean, r.SD, r.P05, r.P50, r.P95 = 0, 0, 0, 0, 0
+	}
+	figs, err := EffectFigures(zero, cfg, "", Options{Metrics: []string{"payment_share"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 1 || figs[0].Name != "effect-headline" {
+		t.Fatalf("figures %v, want effect-headline", names(figs))
+	}
+	if _, err := Render(figs, Options{DPI: 30}, 1); err != nil {
+		t.Fatal(err)
+	}
+	b, err := newBuilder(zero, cfg, "test", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.effect = "test minus counterfactual"
+	l := b.headline()
+	l.cols = 1
+	l.build()
+	pn := l.panels[0]
+	for _, s := range pn.series {
+		for i := range s.Mean {
+			if s.Mean[i] != 0 || s.Lo[i] != 0 || s.Hi[i] != 0 {
+				t.Fatalf("%s step %d: mean %g band %g-%g, want 0 0-0", s.Label, i, s.Mean[i], s.Lo[i], s.Hi[i])
+			}
+		}
+	}
+	if y := pn.plot.Y; y.Min != -1 || y.Max != 1 {
+		t.Errorf("y axis %g to %g, want -1 to 1", y.Min, y.Max)
+	}
+}
+
+func TestEffectErrors(t *testing.T) {
+	cfg := testConfig()
+	eff := testEffects(t, cfg, 2)
+	cases := []struct {
+		name string
+		st   *output.StatTable
+		opt  Options
+		want string
+	}{
+		{"baseline", eff, Options{Baseline: eff}, "no baseline"},
+		{"nil", nil, Options{}, "nil table"},
+		{"empty", &output.StatTable{Runs: 2}, Options{}, "empty table"},
+		{"other scenario", &output.StatTable{Runs: 1, Rows: []output.StatRow{{Region: "north", Metric: "gmv_share", Entity: "jd"}}}, Options{},
+			`region "north" is not a region of the scenario`},
+		{"no effect metric", &output.StatTable{Runs: 1, Rows: []output.StatRow{{Region: "all", Metric: "multihoming", Entity: "2+"}}}, Options{},
+			"no figure has data"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := EffectFigures(tc.st, cfg, "", tc.opt)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := EffectFigures(eff, nil, "", Options{}); err == nil {
+		t.Error("nil config: got nil error")
+	}
+}
+
+// A baseline must cover the scenario's period and series.
+func TestBaselineMismatch(t *testing.T) {
+	cfg := testConfig()
+	st := testStats(t, cfg, 1)
+	later := testStats(t, cfg, 1)
+	for i := range later.Rows {
+		later.Rows[i].Date = later.Rows[i].Date.AddDate(10, 0, 0)
+	}
+	other := &output.StatTable{Runs: 1, Rows: []output.StatRow{{Date: st.Rows[0].Date, Region: "all", Metric: "adoption", Entity: "cash"}}}
+	for _, tc := range []struct {
+		name string
+		base *output.StatTable
+		want string
+	}{
+		{"dates", later, "shares no date"},
+		{"series", other, "shares no series"},
+		{"empty", &output.StatTable{}, "empty baseline"},
+	} {
+		if _, err := Figures(st, cfg, "test", Options{Baseline: tc.base}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestNiceRange(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi       float64
+		n            int
+		bot, top     float64
+		first, final string
+	}{
+		{-3.2, 17, 6, -5, 20, "−5", "20"},
+		{0, 0, 6, -1, 1, "−1", "1"},
+		{-0.4, -0.1, 4, -0.4, 0, "−0.4", "0"},
+		{-0.45, -0.1, 4, -0.6, 0, "−0.6", "0"},
+		{-12, 3, 6, -15, 5, "−15", "5"},
+		{0, 7.3, 6, 0, 8, "0", "8"},
+	} {
+		ticks, bot, top := niceRange(tc.lo, tc.hi, tc.n)
+		if bot != tc.bot || top != tc.top || len(ticks) > tc.n || ticks[0].Label != tc.first || ticks[len(ticks)-1].Label != tc.final {
+			t.Errorf("niceRange(%g, %g, %d): %g..%g, ticks %v", tc.lo, tc.hi, tc.n, bot, top, ticks)
+		}
+	}
 }
 
 func TestSaveFormats(t *testing.T) {
@@ -138,7 +351,7 @@ func TestSaveFormats(t *testing.T) {
 		Formats: []string{"png", "svg", "pdf"}, Width: 12 * vg.Centimeter, DPI: 150,
 		Metrics: []string{"multihoming", "adoption"},
 	}
-	figs := mustFigures(t, testTable(testConfig(), 1), opt)
+	figs := mustFigures(t, testStats(t, testConfig(), 1), opt)
 	dir := filepath.Join(t.TempDir(), "plots")
 	paths, err := Save(dir, figs, opt)
 	if err != nil {
@@ -200,7 +413,7 @@ func TestSaveFormats(t *testing.T) {
 
 // The default PNG is 16 cm by 11 cm at 300 dpi: 1890 by 1299 pixels.
 func TestDefaultSize(t *testing.T) {
-	figs := mustFigures(t, testTable(testConfig(), 1), Options{Metrics: []string{"multihoming"}})
+	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{Metrics: []string{"multihoming"}})
 	paths, err := Save(t.TempDir(), figs, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +436,7 @@ func TestDefaultSize(t *testing.T) {
 }
 
 func TestSaveErrors(t *testing.T) {
-	figs := mustFigures(t, testTable(testConfig(), 1), Options{Metrics: []string{"multihoming"}})
+	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{Metrics: []string{"multihoming"}})
 	if _, err := Save(t.TempDir(), figs, Options{Formats: []string{"gif"}}); err == nil || !strings.Contains(err.Error(), "valid: png, svg, pdf") {
 		t.Errorf("gif: got %v, want an error listing the formats", err)
 	}
@@ -243,7 +456,7 @@ func TestSaveErrors(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	tab := testTable(testConfig(), 1)
+	tab := testStats(t, testConfig(), 1)
 	cases := []struct {
 		name       string
 		opt        Options
@@ -271,7 +484,7 @@ func TestFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := newBuilder(tab, testConfig(), "test", tc.opt.withDefaults())
+			b, err := newBuilder(tab, testConfig(), "test", tc.opt.withDefaults(), Metrics())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -300,7 +513,7 @@ func TestFilters(t *testing.T) {
 }
 
 func TestFilterErrors(t *testing.T) {
-	tab := testTable(testConfig(), 1)
+	tab := testStats(t, testConfig(), 1)
 	_, err := Figures(tab, testConfig(), "test", Options{
 		Regions: []string{"north"}, Methods: []string{"cash"}, Metrics: []string{"gdp"},
 	})
@@ -313,7 +526,7 @@ func TestFilterErrors(t *testing.T) {
 			t.Errorf("got %v, want it to contain %q", err, want)
 		}
 	}
-	if _, err := Figures(&output.Table{}, testConfig(), "test", Options{}); err == nil {
+	if _, err := Figures(&output.StatTable{}, testConfig(), "test", Options{}); err == nil {
 		t.Error("empty table: got nil error")
 	}
 	cfg := testConfig()
@@ -325,7 +538,7 @@ func TestFilterErrors(t *testing.T) {
 
 // Colours and dashes of an entity are the same in every figure.
 func TestColoursStable(t *testing.T) {
-	b, err := newBuilder(testTable(testConfig(), 1), testConfig(), "test", Options{}.withDefaults())
+	b, err := newBuilder(testStats(t, testConfig(), 1), testConfig(), "test", Options{}.withDefaults(), Metrics())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +620,8 @@ func TestNewBand(t *testing.T) {
 
 var errAny = errors.New("any error")
 
-// Mean and 5-95% quantiles across runs; NaN runs are skipped.
+// Mean and P05-P95 of a StatTable; NaN runs are skipped; a band point
+// needs two runs.
 func TestStats(t *testing.T) {
 	tab := &output.Table{}
 	vals := [][]float64{{1, math.NaN()}, {2, math.NaN()}, {3, 5}, {4, math.NaN()}, {5, math.NaN()}}
@@ -416,19 +630,34 @@ func TestStats(t *testing.T) {
 			tab.Rows = append(tab.Rows, output.Row{Run: run, Step: step, Region: "all", Metric: "adoption", Entity: "a", Value: x})
 		}
 	}
-	f := newFrame(tab, []string{"adoption"})
+	f, err := newFrame(summarize(t, tab), []string{"adoption"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mean, lo, hi := f.stats(key{"all", "adoption", "a"}, 100)
-	if mean[0] != 300 || lo[0] != 100 || hi[0] != 500 {
-		t.Errorf("step 0: mean %g lo %g hi %g, want 300 100 500", mean[0], lo[0], hi[0])
+	// Percentiles as output.Summarize computes them (gonum's LinInterp).
+	if !near(mean[0], 300) || !near(lo[0], 100) || !near(hi[0], 475) {
+		t.Errorf("step 0: mean %g lo %g hi %g, want 300 100 475", mean[0], lo[0], hi[0])
 	}
 	if mean[1] != 500 || !math.IsNaN(lo[1]) || !math.IsNaN(hi[1]) {
 		t.Errorf("step 1 (one finite run): mean %g lo %g hi %g, want 500 NaN NaN", mean[1], lo[1], hi[1])
 	}
-	one := newFrame(&output.Table{Rows: tab.Rows[:2]}, []string{"adoption"})
+	one, err := newFrame(summarize(t, &output.Table{Rows: tab.Rows[:2]}), []string{"adoption"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, lo, hi := one.stats(key{"all", "adoption", "a"}, 1); lo != nil || hi != nil {
 		t.Error("one run: got a band")
 	}
+	// A hand-edited table with P05 above P95 is refused, not drawn.
+	bad := summarize(t, tab)
+	bad.Rows[0].P05 = 10
+	if _, err := newFrame(bad, []string{"adoption"}); err == nil || !strings.Contains(err.Error(), "p05") {
+		t.Errorf("p05 > p95: got %v", err)
+	}
 }
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestFiniteRuns(t *testing.T) {
 	nan := math.NaN()
@@ -451,11 +680,12 @@ func TestFromCSVWithGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figs := mustFigures(t, tab, Options{})
+	st := summarize(t, tab)
+	figs := mustFigures(t, st, Options{})
 	if got, want := names(figs), []string{"adoption", "multihoming"}; !slices.Equal(got, want) {
 		t.Fatalf("figures %v, want %v", got, want)
 	}
-	b, _ := newBuilder(tab, testConfig(), "test", Options{}.withDefaults())
+	b, _ := newBuilder(st, testConfig(), "test", Options{}.withDefaults(), Metrics())
 	s, _ := b.series("all", "adoption", "card", "Bank card", black, 2, 100)
 	if !math.IsNaN(s.Mean[2]) {
 		t.Errorf("missing value read as %g, want NaN", s.Mean[2])
@@ -464,7 +694,7 @@ func TestFromCSVWithGap(t *testing.T) {
 }
 
 func TestTicks(t *testing.T) {
-	b, _ := newBuilder(testTable(testConfig(), 1), testConfig(), "test", Options{}.withDefaults())
+	b, _ := newBuilder(testStats(t, testConfig(), 1), testConfig(), "test", Options{}.withDefaults(), Metrics())
 	dt := &dateTicks{style: b.st.tick, width: 10 * vg.Centimeter}
 	var labels []string
 	for _, tk := range dt.Ticks(b.xmin, b.xmax) {

@@ -2,13 +2,12 @@ package plots
 
 import (
 	"cmp"
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -16,84 +15,83 @@ import (
 	"github.com/interopsim/interopsim/output"
 )
 
-// Band quantiles across replicate runs.
-const (
-	bandLo = 0.05
-	bandHi = 0.95
-)
-
 // curve is one line of a panel: a mean, an optional band (Lo and Hi,
-// both nil or both set) and an optional baseline (a counterfactual run),
-// all at the x values X (Unix seconds). NaN marks a missing value and
-// breaks the line.
+// both nil or both set) and an optional baseline (a counterfactual) with
+// an optional band of its own (BaseLo and BaseHi), all at the x values X
+// (Unix seconds). NaN marks a missing value and breaks the line or band.
 type curve struct {
-	Label        string
-	Color        color.Color
-	Dashes       int     // index into dashPatterns
-	Width        float64 // printed points; 0 means lineWidth
-	X            []float64
-	Mean, Lo, Hi []float64
-	Baseline     []float64
+	Label          string
+	Color          color.Color
+	Dashes         int     // index into dashPatterns
+	Width          float64 // printed points; 0 means lineWidth
+	X              []float64
+	Mean, Lo, Hi   []float64
+	Baseline       []float64
+	BaseLo, BaseHi []float64
 }
 
 // key identifies one measured series in a table.
 type key struct{ region, metric, entity string }
 
-// frame is a Table indexed for plotting: per series, the values by run
-// and step.
+// dist is one series of a StatTable by step: its mean and its 5th and
+// 95th percentiles across runs (NaN where a band needs two runs).
+type dist struct{ mean, lo, hi []float64 }
+
+// frame is a StatTable indexed for plotting: per series, the mean and
+// band at every step.
 type frame struct {
 	x    []float64 // Unix seconds of each step's first day, in step order
-	runs int
-	vals map[key][][]float64 // [run][step]
+	runs int       // the table's Runs
+	vals map[key]*dist
 }
 
-// newFrame indexes the rows of t whose metric is in metrics. Steps and
-// runs are numbered by their sorted values; a step or run missing for a
-// series leaves NaN.
-func newFrame(t *output.Table, metrics []string) *frame {
+// newFrame indexes the rows of st whose metric is in metrics. Steps are
+// numbered by their sorted values; a step missing for a series leaves
+// NaN. A band point needs a row of two or more runs with finite P05 <=
+// P95; a row with P05 above P95 is an error.
+func newFrame(st *output.StatTable, metrics []string) (*frame, error) {
 	want := make(map[string]bool, len(metrics))
 	for _, m := range metrics {
 		want[m] = true
 	}
 	stepDate := map[int]time.Time{}
-	runSet := map[int]bool{}
-	for i := range t.Rows {
-		r := &t.Rows[i]
+	for i := range st.Rows {
+		r := &st.Rows[i]
 		if _, ok := stepDate[r.Step]; !ok {
 			stepDate[r.Step] = r.Date
 		}
-		runSet[r.Run] = true
 	}
 	steps := sortedKeys(stepDate)
-	runs := sortedKeys(runSet)
 	stepIdx := make(map[int]int, len(steps))
-	f := &frame{x: make([]float64, len(steps)), runs: len(runs), vals: map[key][][]float64{}}
+	f := &frame{x: make([]float64, len(steps)), runs: st.Runs, vals: map[key]*dist{}}
 	for i, s := range steps {
 		stepIdx[s] = i
 		f.x[i] = float64(stepDate[s].Unix())
 	}
-	runIdx := make(map[int]int, len(runs))
-	for i, r := range runs {
-		runIdx[r] = i
-	}
-	for i := range t.Rows {
-		r := &t.Rows[i]
+	for i := range st.Rows {
+		r := &st.Rows[i]
 		if !want[r.Metric] {
 			continue
 		}
 		k := key{r.Region, r.Metric, r.Entity}
-		v := f.vals[k]
-		if v == nil {
-			v = make([][]float64, len(runs))
-			for j := range v {
-				v[j] = nanSlice(len(steps))
-			}
-			f.vals[k] = v
+		d := f.vals[k]
+		if d == nil {
+			d = &dist{mean: nanSlice(len(steps)), lo: nanSlice(len(steps)), hi: nanSlice(len(steps))}
+			f.vals[k] = d
 		}
-		v[runIdx[r.Run]][stepIdx[r.Step]] = r.Value
+		s := stepIdx[r.Step]
+		d.mean[s] = r.Mean
+		if r.Runs >= 2 && finite(r.P05) && finite(r.P95) {
+			if r.P05 > r.P95 {
+				return nil, fmt.Errorf("step %d %s %s %s: p05 %g above p95 %g", r.Step, r.Region, r.Metric, r.Entity, r.P05, r.P95)
+			}
+			d.lo[s], d.hi[s] = r.P05, r.P95
+		}
 	}
-	return f
+	return f, nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	ks := make([]K, 0, len(m))
@@ -115,36 +113,17 @@ func nanSlice(n int) []float64 {
 // has reports whether the frame holds the series.
 func (f *frame) has(k key) bool { return f.vals[k] != nil }
 
-// stats returns the mean across runs of series k at every step, scaled
-// by scale, and with two or more runs the 5% and 95% quantiles. A step
-// where no run is finite is NaN; a band point needs two finite runs.
+// stats returns the mean of series k at every step, scaled by scale,
+// and when the table summarises two or more runs its 5th and 95th
+// percentiles (NaN where undefined).
 func (f *frame) stats(k key, scale float64) (mean, lo, hi []float64) {
-	v := f.vals[k]
-	n := len(f.x)
-	mean = nanSlice(n)
-	if v == nil {
-		return mean, nil, nil
+	d := f.vals[k]
+	if d == nil {
+		return nanSlice(len(f.x)), nil, nil
 	}
-	if len(v) > 1 {
-		lo, hi = nanSlice(n), nanSlice(n)
-	}
-	buf := make([]float64, 0, len(v))
-	for s := range n {
-		buf = buf[:0]
-		for r := range v {
-			if x := v[r][s]; !math.IsNaN(x) && !math.IsInf(x, 0) {
-				buf = append(buf, x*scale)
-			}
-		}
-		if len(buf) == 0 {
-			continue
-		}
-		mean[s] = stat.Mean(buf, nil)
-		if lo != nil && len(buf) > 1 {
-			sort.Float64s(buf)
-			lo[s] = stat.Quantile(bandLo, stat.Empirical, buf, nil)
-			hi[s] = stat.Quantile(bandHi, stat.Empirical, buf, nil)
-		}
+	mean = scaled(d.mean, scale)
+	if f.runs > 1 {
+		lo, hi = scaled(d.lo, scale), scaled(d.hi, scale)
 	}
 	return mean, lo, hi
 }
@@ -223,6 +202,24 @@ func allZeroOrNaN(v []float64) bool {
 		}
 	}
 	return true
+}
+
+// minFinite returns the smallest finite value of the slices, or 0.
+func minFinite(vs ...[]float64) float64 {
+	m := 0.0
+	for _, v := range vs {
+		for _, x := range v {
+			if finite(x) && x < m {
+				m = x
+			}
+		}
+	}
+	return m
+}
+
+// maxAbs returns the largest absolute finite value of the slices, or 0.
+func maxAbs(vs ...[]float64) float64 {
+	return math.Max(maxFinite(vs...), -minFinite(vs...))
 }
 
 // maxFinite returns the largest finite value of the slices, or 0.

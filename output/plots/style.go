@@ -17,17 +17,20 @@ import (
 // Width/PrintWidth, so a figure drawn 16 cm wide and shrunk to one column
 // prints with these sizes. No text is smaller than 8 pt when printed.
 const (
-	titleSize      = 11  // figure title
-	subtitleSize   = 8.5 // figure subtitle
-	panelTitleSize = 9   // one panel's title
-	axisLabelSize  = 8.5 // y axis label
-	tickSize       = 8   // tick labels
-	legendSize     = 8   // legend entries
-	eventSize      = 8   // event labels and the event key
-	lineWidth      = 1.2 // a series' mean line
-	totalWidth     = 1.8 // the "All regions" line of the multihoming figure
-	baselineWidth  = 0.8 // a counterfactual line
-	thumbWidth     = 24  // a legend sample
+	titleSize      = 11   // figure title
+	subtitleSize   = 8.5  // figure subtitle
+	panelTitleSize = 9    // one panel's title
+	axisLabelSize  = 8.5  // y axis label
+	tickSize       = 8    // tick labels
+	legendSize     = 8    // legend entries
+	eventSize      = 8    // event labels and the event key
+	lineWidth      = 1.2  // a series' mean line
+	totalWidth     = 1.8  // the "All regions" line of the multihoming figure
+	baselineWidth  = 0.8  // a counterfactual line
+	thumbWidth     = 24   // a legend sample
+	zeroWidth      = 0.7  // the zero line of an effect panel
+	bandAlpha      = 0.18 // opacity of a band (5th-95th percentile) in its series' colour
+	baseBandAlpha  = 0.08 // opacity of a baseline's band: lighter
 )
 
 // okabeIto is the colour-blind-safe palette of Okabe & Ito (2008), in the

@@ -143,6 +143,53 @@ search:
 	return ts, top
 }
 
+// niceRange returns labelled ticks from the last tick at or below lo to
+// the first at or above hi, both taken to include 0, at most n of them
+// (n >= 2), at a step of 1, 2, 2.5 or 5 times a power of ten, and the
+// range they span. With lo and hi both 0 the range is -1 to 1. Negative
+// labels take a minus sign (U+2212), not a hyphen.
+func niceRange(lo, hi float64, n int) (plot.ConstantTicks, float64, float64) {
+	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	if !(hi > lo) {
+		lo, hi = -1, 1
+	}
+	n = maxInt(n, 2)
+	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/float64(n-1))))
+	var step, bot, top float64
+search:
+	for ; ; mag *= 10 {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			step = m * mag
+			bot = math.Floor(lo/step+1e-9) * step
+			top = math.Ceil(hi/step-1e-9) * step
+			if math.Round((top-bot)/step) <= float64(n-1) {
+				break search
+			}
+		}
+	}
+	bot, top = clean(bot), clean(top)
+	var ts plot.ConstantTicks
+	for k := math.Round(bot / step); k*step <= top+step/2; k++ {
+		v := clean(k * step)
+		l := formatNumber(v)
+		if v < 0 {
+			l = "\u2212" + l[1:]
+		}
+		if v == 0 {
+			l = "0"
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: l})
+	}
+	return ts, bot, top
+}
+
+// clean rounds away the last digits of floating-point noise, such as
+// -3*0.2 = -0.6000000000000001, and negative zero.
+func clean(v float64) float64 {
+	c, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	return c + 0
+}
+
 func maxInt(a, b int) int { return max(a, b) }
 
 func formatNumber(v float64) string {

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// errCanceled reports replicates stopped by a signal; the caller says
+// what was kept.
+var errCanceled = errors.New("canceled")
+
+// job runs the replicates of one or more scenarios, reporting progress.
+type job struct {
+	ctx     context.Context
+	engine  sim.Engine
+	workers int
+	prog    *progress
+	// done counts the replicates finished, over all scenarios.
+	done int
+}
+
+// replicate runs replicate run of sc and returns its table. Replicate run
+// draws from the random streams of (seed, run) whatever the scenario, so
+// replicate run of a scenario and of its counterfactual share every draw
+// (common random numbers); seed overrides the scenario's own.
+func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, slot int) (*output.Table, error) {
+	settings := &sim.Settings{
+		Engine:   j.engine,
+		Workers:  j.workers,
+		Run:      run,
+		Progress: func(steps int) { j.prog.step(slot, steps) },
+		Cancel:   func() bool { return j.ctx.Err() != nil },
+	}
+	res, err := sim.Run(&sc.Config, seed, settings)
+	if errors.Is(err, sim.ErrCanceled) || err == nil && j.ctx.Err() != nil {
+		return nil, errCanceled
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", sc.Config.Name, err)
+	}
+	j.done++
+	return output.FromResult(res), nil
+}
+
+// ensemble runs replicates 0..runs-1 of sc with its seed.
+func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
+	var rs output.Runs
+	for run := range runs {
+		t, err := j.replicate(sc, sc.Seed, run, run)
+		if err != nil {
+			return nil, err
+		}
+		if err := rs.Add(t); err != nil {
+			return nil, err
+		}
+	}
+	return &rs, nil
+}
+
+// ensembleBytes estimates the memory that runs replicates of cfg hold
+// once run: 8 bytes per value and replicate.
+func ensembleBytes(cfg *sim.Config, runs int) uint64 {
+	rows := uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * uint64(sim.MeasureCount(cfg))
+	return rows * 8 * uint64(runs)
+}

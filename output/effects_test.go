@@ -1,0 +1,291 @@
+package output
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+func TestEffectsParseHorizons(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []Horizon
+	}{
+		{DefaultHorizons, []Horizon{{"3m", 3}, {"6m", 6}, {"12m", 12}, {"24m", 24}}},
+		{" 18m , 2Y ", []Horizon{{"18m", 18}, {"2y", 24}}},
+		{"1y,1m", []Horizon{{"1y", 12}, {"1m", 1}}},
+		{"06m", []Horizon{{"6m", 6}}},
+	} {
+		got, err := ParseHorizons(tc.in)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("ParseHorizons(%q): got %v, %v, want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"", "no horizon given: want a whole number of months or years such as 3m, 18m or 2y, separated by commas"},
+		{"3", `bad horizon "3": want a whole number of months or years such as 3m, 18m or 2y`},
+		{"52w", `bad horizon "52w": want a whole number of months or years such as 3m, 18m or 2y`},
+		{"1.5y", `bad horizon "1.5y": want a whole number of months or years such as 3m, 18m or 2y`},
+		{"-3m", `bad horizon "-3m": want a whole number of months or years such as 3m, 18m or 2y`},
+		{"0m", `bad horizon "0m": must be after the event, want a whole number of months or years such as 3m, 18m or 2y`},
+		{"3m,,6m", "empty horizon: want a whole number of months or years such as 3m, 18m or 2y"},
+		{"12m,1y", "horizon 1y repeats 12m"},
+		{"3 m,x", `bad horizon "3 m": want a whole number of months or years such as 3m, 18m or 2y` + "\n" +
+			`bad horizon "x": want a whole number of months or years such as 3m, 18m or 2y`},
+	} {
+		got, err := ParseHorizons(tc.in)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("ParseHorizons(%q): got %v, %v, want error %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestEffectsHeadlineKeys(t *testing.T) {
+	keys := func(region string, kv ...string) []Key {
+		var out []Key
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, Key{region, kv[i], kv[i+1]})
+		}
+		return out
+	}
+	perRegion := func(pair, platform string) []Key {
+		var out []Key
+		for _, r := range []string{"tier1", "rural,west"} {
+			out = append(out, keys(r, "payment_share", pair, "gmv_share", platform,
+				"tx_share", "alipay", "tx_share", "wechat+pay", "adoption", "alipay", "adoption", "wechat+pay")...)
+		}
+		return out
+	}
+	promotion := smallConfig().Events[0]
+	for _, tc := range []struct {
+		name   string
+		events []sim.Event
+		want   []Key
+	}{
+		{"accept event", smallConfig().Events, append(keys(AllRegions,
+			"payment_share", "taobao/wechat+pay", "payment_share", "taobao/alipay", "gmv_share", "taobao",
+			"tx_share", "alipay", "tx_share", "wechat+pay", "adoption", "alipay", "adoption", "wechat+pay",
+			"lost_sales", "taobao"), perRegion("taobao/wechat+pay", "taobao")...)},
+		// Without an acceptance event: the first platform, the first
+		// method it accepts.
+		{"no accept event", []sim.Event{promotion}, append(keys(AllRegions,
+			"payment_share", "taobao/alipay", "gmv_share", "taobao",
+			"tx_share", "alipay", "tx_share", "wechat+pay", "adoption", "alipay", "adoption", "wechat+pay",
+			"lost_sales", "taobao"), perRegion("taobao/alipay", "taobao")...)},
+		// The earliest acceptance event counts, and the methods its
+		// platform accepted before follow its own.
+		{"earliest accept", []sim.Event{
+			promotion,
+			{Kind: sim.Accept, Date: date("2024-01-15"), Platform: 0, Method: 1},
+			{Kind: sim.Accept, Date: date("2024-01-08"), Platform: 1, Method: 0},
+		}, append(keys(AllRegions,
+			"payment_share", "jd/alipay", "payment_share", "jd/wechat+pay", "gmv_share", "jd",
+			"tx_share", "alipay", "tx_share", "wechat+pay", "adoption", "alipay", "adoption", "wechat+pay",
+			"lost_sales", "jd"), perRegion("jd/alipay", "jd")...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.Events = tc.events
+			if got := HeadlineKeys(cfg); !slices.Equal(got, tc.want) {
+				t.Errorf("got  %v\nwant %v", got, tc.want)
+			}
+		})
+	}
+	// The flagship's shape: Taobao/Tmall took Alipay and cards before.
+	cfg := reportConfig(true)
+	got := HeadlineKeys(cfg)
+	if want := keys(AllRegions, "payment_share", "taobao_tmall/wechat_pay", "payment_share", "taobao_tmall/alipay",
+		"payment_share", "taobao_tmall/card"); !slices.Equal(got[:3], want) {
+		t.Errorf("got %v first, want %v", got[:3], want)
+	}
+	if len(got) != 11+2*8 {
+		t.Errorf("got %d keys, want %d", len(got), 11+2*8)
+	}
+}
+
+func TestEffectsKeyLabel(t *testing.T) {
+	cfg := reportConfig(true)
+	small := smallConfig()
+	for _, tc := range []struct {
+		cfg  *sim.Config
+		key  Key
+		want string
+	}{
+		{cfg, Key{AllRegions, "payment_share", "taobao_tmall/wechat_pay"}, "WeChat Pay's share of Taobao/Tmall payments"},
+		{cfg, Key{"tier1", "gmv_share", "taobao_tmall"}, "Taobao/Tmall GMV share"},
+		{cfg, Key{AllRegions, "tx_share", "alipay"}, "Alipay's share of all payments"},
+		{cfg, Key{"rural", "adoption", "alipay"}, "adoption of Alipay"},
+		{cfg, Key{AllRegions, "lost_sales", "taobao_tmall"}, "Taobao/Tmall lost sales per week"},
+		{cfg, Key{AllRegions, "signups", "jd/card"}, "signups of Bank card/UnionPay on JD"},
+		{cfg, Key{AllRegions, "multihoming", "2+"}, "multihoming of 2+"},
+		// Without labels, names.
+		{small, Key{AllRegions, "adoption", "wechat+pay"}, "adoption of wechat+pay"},
+	} {
+		if got := tc.key.Label(tc.cfg); got != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.key, got, tc.want)
+		}
+	}
+}
+
+// nearRel reports whether a and b agree to 1e-9 of their size.
+func nearRel(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*max(1, math.Abs(a), math.Abs(b))
+}
+
+func TestEffectsAt(t *testing.T) {
+	scen, base, diff := reportComparison(t, 3)
+	cfg := reportConfig(true)
+	hs, err := ParseHorizons("3m,6m,12m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, notes, err := EffectsAt(scen, base, diff, cfg, hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2024-03-13 + 3 months is Thursday 2024-06-13, in the week of
+	// 2024-06-10 (step 23); + 6 months is 2024-09-13, in the week of
+	// 2024-09-09 (step 36); + 12 months is after the last step, which
+	// ends 2024-10-06; + 7 months (2024-10-13) would be too.
+	wantNotes := []string{"horizon 12m (2025-03-13) falls after the last step, which ends 2024-10-06: skipped (the longest horizon that fits is 6m)"}
+	if !slices.Equal(notes, wantNotes) {
+		t.Errorf("notes: got %q, want %q", notes, wantNotes)
+	}
+	keys := HeadlineKeys(cfg)
+	if len(rows) != 2*len(keys) {
+		t.Fatalf("got %d rows, want %d", len(rows), 2*len(keys))
+	}
+	for i, r := range rows {
+		h, step, day := "3m", 23, "2024-06-10"
+		if i >= len(keys) {
+			h, step, day = "6m", 36, "2024-09-09"
+		}
+		if r.Horizon != h || r.Step != step || r.Date.Format(DateLayout) != day || r.Key != keys[i%len(keys)] {
+			t.Fatalf("row %d: got %s step %d %s %v, want %s step %d %s %v", i, r.Horizon, r.Step, r.Date.Format(DateLayout), r.Key,
+				h, step, day, keys[i%len(keys)])
+		}
+		if r.Runs != 3 || !nearRel(r.Effect, r.Scenario-r.Baseline) || r.Lo > r.Effect || r.Effect > r.Hi {
+			t.Errorf("row %d %v: got runs %d, effect %v [%v, %v] of %v - %v", i, r.Key, r.Runs, r.Effect, r.Lo, r.Hi, r.Scenario, r.Baseline)
+		}
+	}
+	// WeChat Pay's share of Taobao/Tmall payments at 3m, nationally: 0
+	// in the baseline; in the scenario 0.8g/(0.43+0.3g) in the first
+	// region (g about 0.13: 0.22) and 0.8g/(0.39+0.3g) in the second
+	// (g about 0.19: 0.34), which has three times the orders.
+	if r := rows[0]; r.Baseline != 0 || r.Effect < 0.25 || r.Effect > 0.35 || r.Lo == r.Hi {
+		t.Errorf("headline effect at 3m: got %+v", r)
+	}
+}
+
+func TestEffectsAtSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		event   sim.Event
+		horizon string
+		step    int
+	}{
+		// 2024-03-01 + 1 month is Monday 2024-04-01, the first day of
+		// step 13: that step.
+		{"on a step's first day", sim.Event{Kind: sim.Accept, Date: date("2024-03-01"), Platform: 0, Method: 1}, "1m", 13},
+		// A scenario without an acceptance event counts from its earliest
+		// event: 2024-02-10 + 1 year is after the end, + 6 months is
+		// Saturday 2024-08-10, in the week of 2024-08-05 (step 31).
+		{"any event", sim.Event{Kind: sim.Promotion, Date: date("2024-02-10"), Platform: -1, Method: 1, Until: date("2024-03-01")}, "6m", 31},
+		// An event before the start: 2023-12-15 + 1 month is in the week
+		// of 2024-01-15.
+		{"event before the start", sim.Event{Kind: sim.Accept, Date: date("2023-12-15"), Platform: 0, Method: 1}, "1m", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := reportConfig(true)
+			cfg.Events = []sim.Event{tc.event}
+			st := reportStats(t, 1, false)
+			hs, _ := ParseHorizons(tc.horizon)
+			rows, notes, err := EffectsAt(st, st, st, cfg, hs)
+			if err != nil || len(notes) > 0 || len(rows) == 0 {
+				t.Fatalf("got %d rows, notes %q, %v", len(rows), notes, err)
+			}
+			if rows[0].Step != tc.step || !rows[0].Date.Equal(cfg.Date(tc.step)) {
+				t.Errorf("got step %d (%s), want %d", rows[0].Step, rows[0].Date.Format(DateLayout), tc.step)
+			}
+		})
+	}
+}
+
+func TestEffectsAtErrors(t *testing.T) {
+	st := reportStats(t, 1, true)
+	cfg := reportConfig(true)
+	noEvents := reportConfig(false)
+	short := &StatTable{Runs: 1}
+	for _, r := range st.Rows {
+		if r.Step != 23 || r.Region != "rural" {
+			short.Rows = append(short.Rows, r)
+		}
+	}
+	other := reportConfig(true)
+	other.Start = date("2024-01-02")
+	for _, tc := range []struct {
+		name      string
+		cfg       *sim.Config
+		horizons  string
+		baseline  *StatTable
+		want      string
+		wantNotes int
+	}{
+		{"none fits", cfg, "1y,2y", st,
+			"effects: no horizon falls within the simulation: " +
+				"horizon 1y (2025-03-13) falls after the last step, which ends 2024-10-06: skipped (the longest horizon that fits is 6m); " +
+				"horizon 2y (2026-03-13) falls after the last step, which ends 2024-10-06: skipped (the longest horizon that fits is 6m)", 2},
+		{"no event", noEvents, "3m", st, "effects: the scenario walled-gardens has no event to measure effects from", 0},
+		{"missing figure", cfg, "3m", short, "effects: the baseline table has no payment_share of taobao_tmall/wechat_pay in region rural at step 23", 0},
+		{"nil table", cfg, "3m", nil, "effects: the baseline table has no payment_share of taobao_tmall/wechat_pay in region all at step 23", 0},
+		{"other scenario", other, "3m", st, "effects: the scenario table dates step 23 2024-06-10, the scenario 2024-06-11: the table is not of this scenario", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs, err := ParseHorizons(tc.horizons)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, notes, err := EffectsAt(st, tc.baseline, st, tc.cfg, hs)
+			if err == nil || err.Error() != tc.want || len(notes) != tc.wantNotes {
+				t.Errorf("got %v (%d notes)\nwant %s (%d notes)", err, len(notes), tc.want, tc.wantNotes)
+			}
+		})
+	}
+	if _, _, err := EffectsAt(st, st, st, cfg, nil); err == nil || err.Error() != "effects: no horizon given" {
+		t.Errorf("no horizons: got %v", err)
+	}
+}
+
+func TestEffectsGoldenCSV(t *testing.T) {
+	in := reportInput(t, 5, true)
+	var b bytes.Buffer
+	if err := WriteEffectsCSV(&b, in.Effects); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "effects_compare_golden.csv", b.Bytes())
+}
+
+func ExampleWriteEffectsCSV() {
+	hs, err := ParseHorizons("6m,2y")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(hs)
+	row := EffectRow{
+		Horizon: hs[0].Label, Step: 88, Date: date("2024-09-09"),
+		Key:      Key{Region: AllRegions, Metric: "payment_share", Entity: "taobao_tmall/wechat_pay"},
+		Scenario: 0.081, Baseline: 0, Effect: 0.081, Lo: 0.076, Hi: 0.086, Runs: 20,
+	}
+	if err := WriteEffectsCSV(os.Stdout, []EffectRow{row}); err != nil {
+		panic(err)
+	}
+	// Output:
+	// [{6m 6} {2y 24}]
+	// horizon,step,date,region,metric,entity,runs,scenario,baseline,effect,p05,p95
+	// 6m,88,2024-09-09,all,payment_share,taobao_tmall/wechat_pay,20,0.081,0,0.081,0.076,0.086
+}

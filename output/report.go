@@ -1,0 +1,514 @@
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+// ReportInput is what a human summary reports: a scenario's figures
+// and, for a comparison, its baseline and effects.
+type ReportInput struct {
+	// Config is the scenario's configuration.
+	Config *sim.Config
+	// Scenario is the scenario's name and Description says what it is.
+	Scenario    string
+	Description string
+	// Provenance says how the figures were made (see NewSummary).
+	Provenance Provenance
+	// Stats holds the scenario's figures over one or more replicates.
+	Stats *StatTable
+	// Baseline holds the figures of the scenario compared with, and
+	// BaselineName its name; nil unless a comparison.
+	Baseline     *StatTable
+	BaselineName string
+	// Effects is the effects table of a comparison (see EffectsAt); nil
+	// unless a comparison.
+	Effects []EffectRow
+	// Figures are the paths of figures to embed in the markdown, relative
+	// to its directory and with slashes ("plots/headline.png"), in order.
+	Figures []string
+}
+
+// TextWidth is the widest line WriteText writes, in characters, unless a
+// single label and column are wider.
+const TextWidth = 100
+
+// WriteMarkdown writes the human summary of in to w as GitHub markdown
+// (summary.md): a title, the scenario's description, the provenance in
+// one sentence, the table of headline figures (HeadlineKeys) before the
+// first event and at the end, with the baseline and the effects at each
+// horizon for a comparison, the figures, and how to read them.
+func WriteMarkdown(w io.Writer, in ReportInput) error {
+	rep, err := buildReport(in)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# %s\n\n", mdEscape(rep.title))
+	if d := strings.Join(strings.Fields(in.Description), " "); d != "" {
+		fmt.Fprintf(bw, "%s\n\n", mdEscape(d))
+	}
+	fmt.Fprintf(bw, "%s %s\n\n", mdEscape(rep.provenance), mdEscape(rep.moments))
+
+	bw.WriteString("| |")
+	for _, c := range rep.columns {
+		fmt.Fprintf(bw, " %s<br>%s |", mdEscape(c.what), c.when)
+	}
+	bw.WriteString("\n|:---|")
+	for range rep.columns {
+		bw.WriteString("---:|")
+	}
+	bw.WriteString("\n")
+	for _, b := range rep.blocks {
+		fmt.Fprintf(bw, "| **%s** |%s\n", mdEscape(b.heading), strings.Repeat(" |", len(rep.columns)))
+		for _, r := range b.rows {
+			fmt.Fprintf(bw, "| %s |", mdEscape(r.label))
+			for _, c := range r.cells {
+				fmt.Fprintf(bw, " %s |", c) // numbers and brackets: no markup
+			}
+			bw.WriteString("\n")
+		}
+	}
+	bw.WriteString("\n")
+
+	for _, f := range in.Figures {
+		title := strings.TrimSuffix(path.Base(f), path.Ext(f))
+		title = strings.NewReplacer("_", " ", "-", " ").Replace(title)
+		fmt.Fprintf(bw, "![%s](%s)\n\n", mdEscape(title), (&url.URL{Path: f}).EscapedPath())
+	}
+
+	fmt.Fprintf(bw, "## How to read this\n\n%s Every metric at every step is in [%s](%s).\n",
+		mdEscape(rep.howToRead), MetricsFile, MetricsFile)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write summary.md: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes the human summary of in to w as plain text for a
+// terminal: the title, the provenance, and the table of WriteMarkdown
+// in aligned columns no wider than TextWidth. Columns that do not fit
+// continue in further tables, each repeating the labels.
+func WriteText(w io.Writer, in ReportInput) error {
+	rep, err := buildReport(in)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s\n\n", rep.title)
+	for _, s := range []string{rep.provenance, rep.moments} {
+		for _, line := range wrap(s, TextWidth) {
+			fmt.Fprintf(bw, "%s\n", line)
+		}
+	}
+
+	// The label column, then the value columns right-aligned, in groups
+	// that fit TextWidth. Cells are padded here rather than by
+	// text/tabwriter: the widths are needed to form the groups, and
+	// tabwriter cannot right-align some columns and not others.
+	const indent, gap = 2, 2
+	labelW := 0
+	for _, b := range rep.blocks {
+		labelW = max(labelW, utf8.RuneCountInString(b.heading))
+		for _, r := range b.rows {
+			labelW = max(labelW, indent+utf8.RuneCountInString(r.label))
+		}
+	}
+	colW := make([]int, len(rep.columns))
+	for i, c := range rep.columns {
+		colW[i] = max(utf8.RuneCountInString(c.what), utf8.RuneCountInString(c.when))
+		for _, b := range rep.blocks {
+			for _, r := range b.rows {
+				colW[i] = max(colW[i], utf8.RuneCountInString(r.cells[i]))
+			}
+		}
+	}
+	var groups [][]int // column indices
+	width := labelW
+	for i := range rep.columns {
+		if len(groups) == 0 || width+gap+colW[i] > TextWidth {
+			groups = append(groups, nil)
+			width = labelW
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], i)
+		width += gap + colW[i]
+	}
+	line := func(label string, cells func(i int) string, cols []int) {
+		var b strings.Builder
+		b.WriteString(label)
+		b.WriteString(strings.Repeat(" ", labelW-utf8.RuneCountInString(label)))
+		for _, i := range cols {
+			c := cells(i)
+			b.WriteString(strings.Repeat(" ", gap+colW[i]-utf8.RuneCountInString(c)))
+			b.WriteString(c)
+		}
+		fmt.Fprintf(bw, "%s\n", strings.TrimRight(b.String(), " "))
+	}
+	for _, cols := range groups {
+		bw.WriteString("\n")
+		line("", func(i int) string { return rep.columns[i].what }, cols)
+		line("", func(i int) string { return rep.columns[i].when }, cols)
+		for _, b := range rep.blocks {
+			line(b.heading, func(int) string { return "" }, nil)
+			for _, r := range b.rows {
+				line(strings.Repeat(" ", indent)+r.label, func(i int) string { return r.cells[i] }, cols)
+			}
+		}
+	}
+	bw.WriteString("\n")
+	for _, line := range wrap(rep.howToRead, TextWidth) {
+		fmt.Fprintf(bw, "%s\n", line)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
+}
+
+// report is the content that WriteMarkdown and WriteText lay out.
+type report struct {
+	title      string
+	provenance string // one sentence
+	moments    string // what the columns' steps are
+	howToRead  string
+	// columns are the headers of the value columns, after the labels.
+	columns []reportColumn
+	blocks  []reportBlock
+}
+
+// reportColumn is a column's header: what it holds and when.
+type reportColumn struct{ what, when string }
+
+// reportBlock is a region's part of the table.
+type reportBlock struct {
+	region  string
+	heading string
+	rows    []reportRow
+}
+
+// reportRow is a figure's line: its label and one cell per value column.
+type reportRow struct {
+	label string
+	cells []string
+}
+
+// buildReport checks in and formats its figures.
+func buildReport(in ReportInput) (*report, error) {
+	cfg := in.Config
+	switch {
+	case cfg == nil:
+		return nil, fmt.Errorf("report: no scenario configuration")
+	case in.Stats == nil:
+		return nil, fmt.Errorf("report: no figures")
+	case cfg.Steps < 1:
+		return nil, fmt.Errorf("report: the scenario has %d steps, want at least 1", cfg.Steps)
+	case in.Baseline == nil && in.Effects != nil:
+		return nil, fmt.Errorf("report: effects without a baseline")
+	}
+	compare := in.Baseline != nil
+	baseName := in.BaselineName
+	if baseName == "" {
+		baseName = "baseline"
+	}
+	name := in.Scenario
+	if name == "" {
+		name = cfg.Name
+	}
+	rep := &report{title: name}
+	if compare {
+		rep.title += " vs " + baseName
+	}
+	runs := in.Stats.Runs
+	before, _ := baselineStep(cfg)
+	last := cfg.Steps - 1
+	beforeWhat, moments := momentsSentence(cfg, before)
+	rep.moments = moments
+	rep.provenance = provenanceSentence(cfg, in.Provenance, runs, compare)
+	rep.howToRead = howToRead(name, baseName, runs, compare)
+
+	rep.columns = []reportColumn{
+		{beforeWhat, cfg.Date(before).Format(DateLayout)},
+		{"end", cfg.Date(last).Format(DateLayout)},
+	}
+	if compare {
+		rep.columns = append(rep.columns, reportColumn{baseName + " end", cfg.Date(last).Format(DateLayout)})
+	}
+	// The horizons in the order of the effects table, and its rows.
+	type effectKey struct {
+		horizon string
+		key     Key
+	}
+	var horizons []string
+	effects := map[effectKey]*EffectRow{}
+	for i := range in.Effects {
+		e := &in.Effects[i]
+		if !slices.Contains(horizons, e.Horizon) {
+			horizons = append(horizons, e.Horizon)
+			rep.columns = append(rep.columns, reportColumn{"effect +" + e.Horizon, e.Date.Format(DateLayout)})
+		}
+		effects[effectKey{e.Horizon, e.Key}] = e
+	}
+
+	// The level columns: a table, its name for errors, and a step.
+	type level struct {
+		idx   map[statKey]*StatRow
+		table string
+		step  int
+	}
+	stats := indexStats(in.Stats)
+	levels := []level{{stats, name, before}, {stats, name, last}}
+	if compare {
+		levels = append(levels, level{indexStats(in.Baseline), baseName, last})
+	}
+	for _, k := range HeadlineKeys(cfg) {
+		if len(rep.blocks) == 0 || rep.blocks[len(rep.blocks)-1].region != k.Region {
+			rep.blocks = append(rep.blocks, reportBlock{region: k.Region, heading: regionLabel(cfg, k.Region)})
+		}
+		row := reportRow{label: k.Label(cfg)}
+		for _, l := range levels {
+			r, ok := l.idx[statKey{l.step, k}]
+			if !ok {
+				return nil, fmt.Errorf("report: the %s table has no %s at step %d", l.table, k, l.step)
+			}
+			row.cells = append(row.cells, fmtLevel(k.Metric, r.Mean, r.P05, r.P95, r.Runs > 1))
+		}
+		for _, h := range horizons {
+			e, ok := effects[effectKey{h, k}]
+			if !ok {
+				return nil, fmt.Errorf("report: the effects table has no %s at horizon %s", k, h)
+			}
+			row.cells = append(row.cells, fmtEffect(k.Metric, e.Effect, e.Lo, e.Hi, e.Runs > 1))
+		}
+		b := &rep.blocks[len(rep.blocks)-1]
+		b.rows = append(b.rows, row)
+	}
+	return rep, nil
+}
+
+// momentsSentence returns the name of the column before the first event
+// ("before", or "start" when the event takes effect from the first step
+// or there is none) and a sentence saying which steps the columns hold.
+func momentsSentence(cfg *sim.Config, before int) (what, sentence string) {
+	last := cfg.Steps - 1
+	end := fmt.Sprintf(`"end" is %s, the last step.`, stepPhrase(cfg, last))
+	i := firstAccept(cfg)
+	if i < 0 {
+		return "start", fmt.Sprintf(`"start" is %s, the first step: the scenario has no acceptance event; %s`, stepPhrase(cfg, 0), end)
+	}
+	e := cfg.Events[i]
+	event := fmt.Sprintf("%s accepts %s from %s", entityLabel(cfg, nameAt(platformNames(cfg), e.Platform)),
+		entityLabel(cfg, nameAt(methodNames(cfg), e.Method)), e.Date.Format(DateLayout))
+	switch {
+	case !cfg.Start.Before(e.Date):
+		return "start", fmt.Sprintf(`"start" is %s, the first step: %s, from the start; %s`, stepPhrase(cfg, 0), event, end)
+	case !e.Date.Before(cfg.End()):
+		return "before", fmt.Sprintf(`"before" is %s, the last step: %s, after the horizon.`, stepPhrase(cfg, before), event)
+	}
+	return "before", fmt.Sprintf(`"before" is %s, the last step before %s; %s`, stepPhrase(cfg, before), event, end)
+}
+
+// stepPhrase names step n for people: "the week of 2024-03-11".
+func stepPhrase(cfg *sim.Config, n int) string {
+	d := cfg.Date(n).Format(DateLayout)
+	switch cfg.Step {
+	case sim.Week:
+		return "the week of " + d
+	case sim.Month:
+		return "the month from " + d
+	}
+	return d
+}
+
+// provenanceSentence says in one sentence how the figures were made.
+func provenanceSentence(cfg *sim.Config, p Provenance, runs int, compare bool) string {
+	var b strings.Builder
+	if runs <= 1 {
+		b.WriteString("One run")
+	} else {
+		fmt.Fprintf(&b, "%d replicates", runs)
+	}
+	if compare {
+		b.WriteString(" of each scenario over ")
+	} else {
+		b.WriteString(" of ")
+	}
+	unit := map[sim.StepUnit]string{sim.Day: "daily", sim.Week: "weekly", sim.Month: "monthly"}[cfg.Step]
+	steps := "steps"
+	if cfg.Steps == 1 {
+		steps = "step"
+	}
+	fmt.Fprintf(&b, "%d %s %s from %s to %s, seed %d", cfg.Steps, unit, steps,
+		cfg.Start.Format(DateLayout), cfg.End().AddDate(0, 0, -1).Format(DateLayout), p.Seed)
+	agents := p.Agents
+	if agents == 0 {
+		agents = cfg.Agents()
+	}
+	fmt.Fprintf(&b, ", %s agents", thousands(agents))
+	switch p.Engine {
+	case "":
+	case sim.AgentBased.String():
+		b.WriteString(", agent-based engine")
+	case sim.MeanField.String():
+		b.WriteString(", mean-field engine")
+	default:
+		fmt.Fprintf(&b, ", %s engine", p.Engine)
+	}
+	if p.Version != "" {
+		fmt.Fprintf(&b, ", interopsim version %s", p.Version)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// howToRead explains the figures, their intervals and the effects.
+func howToRead(name, baseName string, runs int, compare bool) string {
+	s := "Shares are in percent: of people for adoption, of orders for payment shares, of purchase value " +
+		"for GMV shares, in the step; lost sales are orders in the step (k thousand, M million, bn billion)."
+	if runs > 1 {
+		s += fmt.Sprintf(" Each figure is the mean over %d replicates, with the 5th to 95th percentile across them in brackets.", runs)
+	} else {
+		s += " The figures come from one run, so they carry no interval."
+	}
+	if compare {
+		s += fmt.Sprintf(" An effect is %s minus %s, replicate by replicate, at the step holding the date shown,"+
+			" in percentage points (pp) for shares. Both ran with the same seed and the same random numbers"+
+			" (common random numbers), so they agree until the first event and the difference measures the events, not noise", name, baseName)
+		if runs > 1 {
+			s += fmt.Sprintf("; its brackets are the 5th to 95th percentile of the %d paired differences.", runs)
+		} else {
+			s += "."
+		}
+	}
+	return s
+}
+
+// isShare reports whether metric is a share (a fraction in [0,1]).
+func isShare(metric string) bool {
+	for _, m := range sim.Metrics {
+		if m.Name == metric {
+			return m.Unit == "share"
+		}
+	}
+	return false
+}
+
+// fmtLevel formats a figure: a share as a percentage with one decimal
+// ("41.2%"), a count in thousands, millions, ... ("3.1 M"), followed with
+// interval by its 5th to 95th percentile in brackets.
+func fmtLevel(metric string, mean, lo, hi float64, interval bool) string {
+	return fmtFigure(metric, mean, lo, hi, interval, false)
+}
+
+// fmtEffect formats an effect, signed: a share's in percentage points
+// ("+8.1 pp [+7.6, +8.6]"), a count's as fmtLevel does.
+func fmtEffect(metric string, mean, lo, hi float64, interval bool) string {
+	return fmtFigure(metric, mean, lo, hi, interval, true)
+}
+
+func fmtFigure(metric string, mean, lo, hi float64, interval, signed bool) string {
+	if math.IsNaN(mean) {
+		return "n/a"
+	}
+	var s string
+	div := 1.0
+	if isShare(metric) {
+		div = 0.01
+		s = decimal(mean/div, signed)
+		if signed {
+			s += " pp"
+		} else {
+			s += "%"
+		}
+	} else {
+		big := math.Abs(mean)
+		if interval {
+			big = max(big, math.Abs(lo), math.Abs(hi))
+		}
+		var suffix string
+		for _, u := range []struct {
+			div    float64
+			suffix string
+		}{{1e12, " tn"}, {1e9, " bn"}, {1e6, " M"}, {1e3, " k"}} {
+			if big >= u.div {
+				div, suffix = u.div, u.suffix
+				break
+			}
+		}
+		s = decimal(mean/div, signed) + suffix
+	}
+	if interval {
+		s += " [" + decimal(lo/div, signed) + ", " + decimal(hi/div, signed) + "]"
+	}
+	return s
+}
+
+// decimal formats v with one decimal, never as "-0.0", and with signed a
+// plus sign when it is positive.
+func decimal(v float64, signed bool) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if signed && s != "0.0" && s[0] != '-' {
+		s = "+" + s
+	}
+	return s
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// mdEscape escapes the characters that markdown would read as markup in
+// text from a scenario (names, labels, descriptions).
+var mdEscape = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "`", "\\`",
+).Replace
+
+// wrap breaks s into lines of at most width characters, between words;
+// a word longer than width has a line of its own.
+func wrap(s string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, w := range strings.Fields(s) {
+		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(w)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
