@@ -41,7 +41,8 @@ func ResultNames() []string {
 }
 
 // PrepareDir makes dir ready to receive the results of the scenario named
-// scenario: it creates dir (and its parents) when missing. An existing
+// scenario, or of the comparison whose Summary.Identity is scenario: it
+// creates dir (and its parents) when missing. An existing
 // directory may hold only results of the same scenario, which the new
 // ones replace, and temporary files left by an interrupted write;
 // results include a PlotsDir subdirectory holding figure files (ending in
@@ -117,8 +118,12 @@ func PrepareDir(dir, scenario string, force bool) error {
 	if err != nil || s.Provenance.Scenario == "" {
 		return &DirInUseError{Dir: dir, What: "a " + SummaryFile + " that is not an interopsim summary"}
 	}
-	if s.Provenance.Scenario != scenario {
-		return &DirInUseError{Dir: dir, What: fmt.Sprintf("results of scenario %q", s.Provenance.Scenario)}
+	if id := s.Identity(); id != scenario {
+		kind := "scenario"
+		if s.Comparison != nil {
+			kind = "comparison"
+		}
+		return &DirInUseError{Dir: dir, What: fmt.Sprintf("results of %s %q", kind, id)}
 	}
 	return nil
 }

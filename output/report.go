@@ -96,13 +96,18 @@ func WriteMarkdown(w io.Writer, in ReportInput) error {
 }
 
 // WriteText writes the human summary of in to w as plain text for a
-// terminal: the title, the provenance, and the table of WriteMarkdown
-// in aligned columns no wider than TextWidth. Columns that do not fit
+// terminal: the title, the provenance, and the national rows of the
+// table of WriteMarkdown (the regions' rows are in summary.md) in
+// aligned columns no wider than TextWidth. Columns that do not fit
 // continue in further tables, each repeating the labels.
 func WriteText(w io.Writer, in ReportInput) error {
 	rep, err := buildReport(in)
 	if err != nil {
 		return err
+	}
+	if len(rep.blocks) > 1 {
+		rep.blocks = rep.blocks[:1]
+		rep.howToRead = "Figures by region are in " + ReportFile + ". " + rep.howToRead
 	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s\n\n", rep.title)

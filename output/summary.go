@@ -24,6 +24,66 @@ type Summary struct {
 	// Moments holds the headline figures: first the baseline moment, then
 	// the final one (see NewSummary).
 	Moments []Moment `json:"moments"`
+	// Comparison is set for the summary of 'interopsim compare': the
+	// baseline and the effects at the chosen horizons. Moments are then
+	// the scenario's.
+	Comparison *Comparison `json:"comparison,omitempty"`
+}
+
+// Comparison describes a counterfactual comparison.
+type Comparison struct {
+	// Baseline is the baseline scenario's name, BaselineFile where it came
+	// from, and BaselineSHA256 the hex SHA-256 of its resolved file
+	// (baseline.yaml).
+	Baseline       string `json:"baseline"`
+	BaselineFile   string `json:"baseline_file"`
+	BaselineSHA256 string `json:"baseline_sha256"`
+	// CommonRandomNumbers says whether replicate i of both scenarios drew
+	// the same random numbers (the default) or independent ones.
+	CommonRandomNumbers bool `json:"common_random_numbers"`
+	// Effects are the effects at each horizon (see EffectsAt).
+	Effects []EffectFigure `json:"effects"`
+}
+
+// EffectFigure is one row of the effects table in summary.json.
+type EffectFigure struct {
+	Horizon string `json:"horizon"`
+	Date    string `json:"date"`
+	Region  string `json:"region"`
+	Metric  string `json:"metric"`
+	Entity  string `json:"entity"`
+	// Runs is the number of paired replicates with a value.
+	Runs int `json:"runs"`
+	// Scenario and Baseline are means; Effect is the mean of the paired
+	// differences and P05, P95 their 5th and 95th percentiles.
+	Scenario Value `json:"scenario"`
+	Baseline Value `json:"baseline"`
+	Effect   Value `json:"effect"`
+	P05      Value `json:"p05"`
+	P95      Value `json:"p95"`
+}
+
+// NewComparison returns the comparison part of a summary.
+func NewComparison(baseline, file string, resolved []byte, crn bool, rows []EffectRow) *Comparison {
+	sum := sha256.Sum256(resolved)
+	c := &Comparison{Baseline: baseline, BaselineFile: file, BaselineSHA256: hex.EncodeToString(sum[:]), CommonRandomNumbers: crn}
+	for _, r := range rows {
+		c.Effects = append(c.Effects, EffectFigure{
+			Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
+			Runs: r.Runs, Scenario: Value(r.Scenario), Baseline: Value(r.Baseline), Effect: Value(r.Effect), P05: Value(r.Lo), P95: Value(r.Hi),
+		})
+	}
+	return c
+}
+
+// Identity names the job a summary belongs to: the scenario's name, or
+// "<scenario> vs <baseline>" for a comparison. An output directory holds
+// the results of one job (see PrepareDir).
+func (s *Summary) Identity() string {
+	if s.Comparison != nil {
+		return s.Provenance.Scenario + " vs " + s.Comparison.Baseline
+	}
+	return s.Provenance.Scenario
 }
 
 // Provenance identifies a run well enough to reproduce it. The number of

@@ -136,8 +136,8 @@ func TestRunPlots(t *testing.T) {
 func TestRunNoPlots(t *testing.T) {
 	dir := runTiny(t, "--no-plots", "-q")
 	checkNothingWritten(t, filepath.Join(dir, output.PlotsDir))
-	if got := listNames(t, dir); got != "metrics.csv,scenario.yaml,summary.json" {
-		t.Errorf("directory holds %s, want the three data files", got)
+	if got := listNames(t, dir); got != "metrics.csv,scenario.yaml,summary.json,summary.md" {
+		t.Errorf("directory holds %s, want the data files and summary.md", got)
 	}
 }
 

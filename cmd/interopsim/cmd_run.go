@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -55,7 +56,17 @@ interopsim run --no-plots`,
 
 // RunOptions are the flags of the run command.
 type RunOptions struct {
-	// Out is the output directory; empty means out/<scenario name>.
+	jobOptions
+}
+
+// AddFlags adds the run command's flags to fs.
+func (o *RunOptions) AddFlags(fs *pflag.FlagSet) {
+	o.jobOptions.addFlags(fs, 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
+}
+
+// jobOptions are the flags that run and compare share.
+type jobOptions struct {
+	// Out is the output directory; empty means the job's default.
 	Out string
 	// Seed overrides the scenario's seed when set.
 	Seed seedFlag
@@ -75,27 +86,56 @@ type RunOptions struct {
 	NoPlots bool
 	// Runs is the number of replicates.
 	Runs int
-	// KeepRuns writes every replicate of an ensemble into runs.csv.
+	// KeepRuns writes every replicate of an ensemble.
 	KeepRuns bool
 }
 
-// AddFlags adds the run command's flags to fs.
-func (o *RunOptions) AddFlags(fs *pflag.FlagSet) {
+// addFlags adds the shared flags to fs, --runs with its default and help.
+func (o *jobOptions) addFlags(fs *pflag.FlagSet, runs int, runsUsage string) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
 	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions (e.g. 100k)")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
+	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
+	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate (runs.csv)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
-	addSwitch(fs, &o.Force, "force", "", "write into the output directory even if it holds other files or another scenario's results")
+	addSwitch(fs, &o.Force, "force", "", "write into the output directory even if it holds other files or another job's results")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
-	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those of an earlier run in the output directory)")
-	fs.IntVar(&o.Runs, "runs", 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
-	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate into runs.csv")
+	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those of an earlier job in the output directory)")
 }
 
 // meminfoPath is the file that tells how much memory is available.
 var meminfoPath = "/proc/meminfo"
+
+// load loads the scenario named name and applies the seed and agents
+// overrides of o.
+func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
+	sc, err := loadScenario(name)
+	if err != nil {
+		return nil, err
+	}
+	if o.Seed.set {
+		sc.SetSeed(o.Seed.seed)
+	}
+	if o.Agents.set {
+		if err := sc.SetAgents(o.Agents.n); err != nil {
+			return nil, usagef(cmd, "--agents %d: %w", o.Agents.n, err)
+		}
+	}
+	return sc, nil
+}
+
+// checkRuns checks --runs against the engine.
+func (o *jobOptions) checkRuns(cmd string) error {
+	if o.Runs < 1 {
+		return usagef(cmd, "--runs %d: want at least 1", o.Runs)
+	}
+	if o.Runs > 1 && o.Engine.engine == sim.MeanField {
+		return usagef(cmd, "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents or --runs 1", o.Runs)
+	}
+	return nil
+}
 
 // runRun runs the run command.
 func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr io.Writer) error {
@@ -106,27 +146,16 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if len(args) == 1 {
 		name = args[0]
 	}
-	sc, err := loadScenario(name)
+	sc, err := opts.load("run", name)
 	if err != nil {
 		return err
 	}
-	if opts.Seed.set {
-		sc.SetSeed(opts.Seed.seed)
-	}
-	if opts.Agents.set {
-		if err := sc.SetAgents(opts.Agents.n); err != nil {
-			return usagef("run", "--agents %d: %w", opts.Agents.n, err)
-		}
+	if err := opts.checkRuns("run"); err != nil {
+		return err
 	}
 	cfg := &sc.Config
 	engine := opts.Engine.engine
 	runs := opts.Runs
-	if runs < 1 {
-		return usagef("run", "--runs %d: want at least 1", runs)
-	}
-	if runs > 1 && engine == sim.MeanField {
-		return usagef("run", "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents", runs)
-	}
 	if err := checkMemory(cfg, engine, meminfoPath, ensembleBytes(cfg, runs)); err != nil {
 		return err
 	}
@@ -153,7 +182,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		return err
 	}
 	st := rs.Stats()
-	files, err := resultFiles(sc, rs, st, opts.KeepRuns, engine, wall)
+	files, summary, err := resultFiles(sc, rs, st, opts.KeepRuns, engine, wall)
 	if err != nil {
 		prog.done()
 		out.abandon()
@@ -173,6 +202,11 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		files = append(files, figs...)
 	}
 	prog.done()
+	rep := output.ReportInput{
+		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
+		Stats: st, Figures: embedded(files),
+	}
+	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
 		out.abandon()
 		return errors.New(interruptedMessage(j.done, runs, nothingKept))
@@ -183,7 +217,28 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if opts.Quiet {
 		return nil
 	}
-	return report(stdout, sc, engine, runs, wall, plotWall, dir, files)
+	if err := report(stdout, sc, engine, runs, wall, plotWall, dir, files); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	return output.WriteText(stdout, rep)
+}
+
+// embedded returns the figures among files that summary.md shows, in
+// order: PNG if drawn, else SVG (PDF cannot be embedded in markdown).
+func embedded(files []output.File) []string {
+	for _, ext := range []string{".png", ".svg"} {
+		var figs []string
+		for _, f := range files {
+			if strings.HasPrefix(f.Name, output.PlotsDir+"/") && strings.HasSuffix(f.Name, ext) {
+				figs = append(figs, f.Name)
+			}
+		}
+		if len(figs) > 0 {
+			return figs
+		}
+	}
+	return nil
 }
 
 // nothingKept says what an interrupted job leaves.
@@ -231,16 +286,16 @@ func (o *outDir) write(files []output.File) error {
 // resultFiles returns the data files of a run's output directory. A
 // single run's metrics.csv holds its values; an ensemble's holds their
 // statistics, and runs.csv every replicate when keepRuns is set.
-func resultFiles(sc *scenarios.Scenario, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, error) {
+func resultFiles(sc *scenarios.Scenario, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, error) {
 	summary, err := output.NewSummary(st.MeanTable(), &sc.Config, output.RunInfo{
 		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: st.Runs, Wall: wall,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resolved, err := scenarios.Marshal(sc)
 	if err != nil {
-		return nil, fmt.Errorf("write scenario.yaml: %w", err)
+		return nil, nil, fmt.Errorf("write scenario.yaml: %w", err)
 	}
 	files := []output.File{
 		metricsFile(output.MetricsFile, rs, st),
@@ -250,7 +305,7 @@ func resultFiles(sc *scenarios.Scenario, rs *output.Runs, st *output.StatTable, 
 	if keepRuns && st.Runs > 1 {
 		files = append(files, output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }})
 	}
-	return files, nil
+	return files, summary, nil
 }
 
 // metricsFile returns the file name holding rs: its values for a single

@@ -50,7 +50,7 @@ func readSummary(t *testing.T, dir string) *output.Summary {
 }
 
 // resultFileNames are the files a run writes.
-var resultFileNames = []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile}
+var resultFileNames = []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile, output.ReportFile}
 
 func TestRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "results", "tiny")

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/output/plots"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+var compareCommand = &command{
+	name:  "compare",
+	args:  "[SCENARIO]",
+	short: "measure the effect of a scenario's events against a baseline",
+	long: `Measure the effect of a scenario's events: run the scenario and a
+baseline, replicate by replicate with the same random numbers (common
+random numbers: replicate i of both draws from the streams of (seed, i)),
+so that they agree until the first event and their difference is the
+effect of the events, not noise. By default the baseline is the scenario
+without its acceptance events (accept and stop_accepting; promotions and
+parameter changes stay); --baseline names another scenario, which must
+have the same regions, methods, platforms and steps, and runs with the
+scenario's seed and agents.
+
+The output directory (default out/<scenario>-vs-<baseline>) receives
+metrics.csv and baseline.csv (each scenario's metrics: their mean, sd and
+5th, 50th and 95th percentiles over replicates), effects.csv (the same
+statistics of the paired differences, scenario minus baseline, for every
+metric, step and region), effects_at.csv (the headline effects at
+--at horizons after the first acceptance event), summary.json,
+summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
+figures: the scenario against the baseline, and the effects with their
+5th-95th percentile band. All files are written together or not at all.
+
+--independent gives the baseline its own random streams instead, to
+measure how much common random numbers narrow the intervals.`,
+	example: `interopsim compare
+interopsim compare jd-alipay --runs 40 --at 1m,6m,12m
+interopsim compare my-world.yaml --baseline my-world-closed.yaml --agents 1M`,
+	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
+		var opts CompareOptions
+		opts.AddFlags(fs)
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return runCompare(ctx, opts, args, stdout, stderr)
+		}
+	},
+}
+
+// defaultCompareRuns is the number of replicates of a comparison with the
+// agent engine.
+const defaultCompareRuns = 20
+
+// CompareOptions are the flags of the compare command.
+type CompareOptions struct {
+	jobOptions
+	// Baseline is the baseline scenario; empty means the scenario without
+	// its acceptance events.
+	Baseline string
+	// At lists the horizons of the effects table.
+	At string
+	// Independent gives the baseline its own random streams.
+	Independent bool
+}
+
+// AddFlags adds the compare command's flags to fs.
+func (o *CompareOptions) AddFlags(fs *pflag.FlagSet) {
+	o.jobOptions.addFlags(fs, defaultCompareRuns, "run `N` replicates of each scenario (1 with --engine meanfield, which is exact)")
+	fs.StringVar(&o.Baseline, "baseline", "", "compare with the scenario `OTHER` (a built-in or a file) instead of the scenario without its acceptance events")
+	fs.StringVar(&o.At, "at", output.DefaultHorizons, "report effects at the `HORIZONS` after the first acceptance event: months (6m) or years (2y), separated by commas")
+	addSwitch(fs, &o.Independent, "independent", "", "draw the baseline's replicates from independent random streams, not common random numbers")
+}
+
+// runCompare runs the compare command.
+func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 1 {
+		return usagef("compare", "want at most one scenario, got %d: %v", len(args), args)
+	}
+	name := scenarios.Default
+	if len(args) == 1 {
+		name = args[0]
+	}
+	horizons, err := output.ParseHorizons(opts.At)
+	if err != nil {
+		return usagef("compare", "--at: %w", err)
+	}
+	if opts.Engine.engine == sim.MeanField && opts.Runs == defaultCompareRuns {
+		opts.Runs = 1 // the default suits the agents; the mean field is exact
+	}
+	if err := opts.checkRuns("compare"); err != nil {
+		return err
+	}
+	sc, err := opts.load("compare", name)
+	if err != nil {
+		return err
+	}
+	base, err := baselineOf(sc, opts.Baseline)
+	if err != nil {
+		return err
+	}
+	cfg := &sc.Config
+	engine, runs := opts.Engine.engine, opts.Runs
+	if err := checkMemory(cfg, engine, meminfoPath, 3*ensembleBytes(cfg, runs)); err != nil {
+		return err
+	}
+	id := cfg.Name + " vs " + base.Config.Name
+	dir := opts.Out
+	if dir == "" {
+		dir = filepath.Join("out", cfg.Name+"-vs-"+base.Config.Name)
+	}
+	out, err := prepareOut(dir, id, opts.Force)
+	if err != nil {
+		return err
+	}
+
+	// Replicate i of the scenario, then of the baseline: with common
+	// random numbers both use the streams of (seed, i); independent
+	// baselines use (seed, runs+i), streams no scenario replicate uses.
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, id, 2*runs, cfg.Steps, time.Now)
+	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
+	var srs, brs output.Runs
+	start := time.Now()
+	for i := 0; i < runs && err == nil; i++ {
+		var ts, tb *output.Table
+		if ts, err = j.replicate(sc, sc.Seed, i, 2*i); err != nil {
+			break
+		}
+		bi := i
+		if opts.Independent {
+			bi = runs + i
+		}
+		if tb, err = j.replicate(base, sc.Seed, bi, 2*i+1); err != nil {
+			break
+		}
+		if err = srs.Add(ts); err == nil {
+			err = brs.Add(tb)
+		}
+	}
+	wall := time.Since(start)
+	fail := func(err error) error {
+		prog.done()
+		out.abandon()
+		if errors.Is(err, errCanceled) {
+			return errors.New(interruptedMessage(j.done, 2*runs, nothingKept))
+		}
+		return err
+	}
+	if err != nil {
+		return fail(err)
+	}
+
+	diff, err := srs.Difference(&brs)
+	if err != nil {
+		return fail(err)
+	}
+	sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
+	rows, notes, err := output.EffectsAt(sst, bst, est, cfg, horizons)
+	if err != nil {
+		return fail(fmt.Errorf("effects table: %w", err))
+	}
+	files, rep, err := compareFiles(sc, base, &srs, &brs, sst, bst, est, rows, opts, engine, wall)
+	if err != nil {
+		return fail(err)
+	}
+	var plotWall time.Duration
+	if !opts.NoPlots {
+		prog.phase("drawing figures")
+		plotStart := time.Now()
+		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, opts.Formats.list(), opts.Workers.n)
+		if err != nil {
+			return fail(err)
+		}
+		plotWall = time.Since(plotStart)
+		files = append(files, figs...)
+	}
+	prog.done()
+	rep.Figures = embedded(files)
+	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
+	if ctx.Err() != nil {
+		return fail(errCanceled)
+	}
+	if err := out.write(files); err != nil {
+		return err
+	}
+	if opts.Quiet {
+		return nil
+	}
+	if err := report(stdout, sc, engine, runs, wall, plotWall, dir, files); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "baseline          %s (%s)\n", base.Config.Name, scenarioSource(base))
+	for _, n := range notes {
+		fmt.Fprintf(stdout, "note: %s\n", n)
+	}
+	fmt.Fprintln(stdout)
+	// On the terminal, the effect at the longest horizon only; every
+	// horizon is in summary.md and effects_at.csv.
+	text := rep
+	if len(rows) > 0 {
+		last := rows[len(rows)-1].Horizon
+		text.Effects = slices.DeleteFunc(slices.Clone(rows), func(r output.EffectRow) bool { return r.Horizon != last })
+	}
+	return output.WriteText(stdout, text)
+}
+
+// baselineOf returns the baseline of sc: the scenario named other, run
+// with sc's seed and agents, or sc without its acceptance events.
+func baselineOf(sc *scenarios.Scenario, other string) (*scenarios.Scenario, error) {
+	if other == "" {
+		b := sc.WithoutAcceptance()
+		if len(b.Config.Events) == len(sc.Config.Events) {
+			return nil, fmt.Errorf("scenario %s has no acceptance event, so it is its own baseline: give --baseline", sc.Config.Name)
+		}
+		return b, nil
+	}
+	b, err := loadScenario(other)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameWorld(&sc.Config, &b.Config); err != nil {
+		return nil, fmt.Errorf("baseline %s cannot be compared with %s: %w", b.Config.Name, sc.Config.Name, err)
+	}
+	b.SetSeed(sc.Seed)
+	if err := b.SetAgents(sc.Config.Agents()); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", b.Config.Name, err)
+	}
+	return b, nil
+}
+
+// sameWorld checks that a and b measure the same things on the same
+// dates, so that their metrics can be subtracted row by row.
+func sameWorld(a, b *sim.Config) error {
+	if !a.Start.Equal(b.Start) || a.Step != b.Step || a.Steps != b.Steps {
+		return fmt.Errorf("its horizon is %d %ss from %s, want %d %ss from %s", b.Steps, b.Step, b.Start.Format(output.DateLayout),
+			a.Steps, a.Step, a.Start.Format(output.DateLayout))
+	}
+	names := func(n int, name func(int) string) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = name(i)
+		}
+		return s
+	}
+	for _, c := range []struct {
+		what string
+		a, b []string
+	}{
+		{"regions", names(len(a.Regions), func(i int) string { return a.Regions[i].Name }), names(len(b.Regions), func(i int) string { return b.Regions[i].Name })},
+		{"methods", names(len(a.Methods), func(i int) string { return a.Methods[i].Name }), names(len(b.Methods), func(i int) string { return b.Methods[i].Name })},
+		{"platforms", names(len(a.Platforms), func(i int) string { return a.Platforms[i].Name }), names(len(b.Platforms), func(i int) string { return b.Platforms[i].Name })},
+	} {
+		if !slices.Equal(c.a, c.b) {
+			return fmt.Errorf("its %s are %v, want %v in that order", c.what, c.b, c.a)
+		}
+	}
+	return nil
+}
+
+// compareFiles returns the data files of a comparison and its report.
+func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst, est *output.StatTable,
+	rows []output.EffectRow, opts CompareOptions, engine sim.Engine, wall time.Duration) ([]output.File, output.ReportInput, error) {
+	cfg := &sc.Config
+	summary, err := output.NewSummary(sst.MeanTable(), cfg, output.RunInfo{
+		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: sst.Runs, Wall: wall,
+	})
+	if err != nil {
+		return nil, output.ReportInput{}, err
+	}
+	resolved, err := scenarios.Marshal(sc)
+	if err != nil {
+		return nil, output.ReportInput{}, fmt.Errorf("write scenario.yaml: %w", err)
+	}
+	baseResolved, err := scenarios.Marshal(base)
+	if err != nil {
+		return nil, output.ReportInput{}, fmt.Errorf("write baseline.yaml: %w", err)
+	}
+	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows)
+	files := []output.File{
+		metricsFile(output.MetricsFile, srs, sst),
+		metricsFile(output.BaselineFile, brs, bst),
+		{Name: output.EffectsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, est) }},
+		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(w, rows) }},
+		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, summary) }},
+		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
+		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
+	}
+	if opts.KeepRuns && sst.Runs > 1 {
+		files = append(files,
+			output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, srs.Table()) }},
+			output.File{Name: output.BaselineRunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, brs.Table()) }})
+	}
+	rep := output.ReportInput{
+		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
+		Stats: sst, Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
+	}
+	return files, rep, nil
+}
+
+// compareFigures draws the scenario against the baseline and the effects,
+// from the statistics as rounded in the files.
+func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, formats []string, workers int) ([]output.File, error) {
+	opt := plots.Options{Formats: formats, Baseline: bst.Rounded(), BaselineName: baseline}
+	figs, err := plots.Figures(sst.Rounded(), cfg, cfg.Name, opt)
+	if err != nil {
+		return nil, fmt.Errorf("draw figures: %w", err)
+	}
+	effOpt := plots.Options{Formats: formats}
+	effs, err := plots.EffectFigures(est.Rounded(), cfg, cfg.Name+" minus "+baseline, effOpt)
+	if err != nil {
+		return nil, fmt.Errorf("draw effect figures: %w", err)
+	}
+	return renderFiles(append(figs, effs...), opt, workers)
+}

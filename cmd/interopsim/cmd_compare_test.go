@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// compareTiny runs compare on the tiny scenario with extra arguments and
+// returns the output directory; it must succeed.
+func compareTiny(t *testing.T, extra ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "cmp")
+	args := append([]string{"compare", tiny, "--out", dir, "--no-plots", "-q", "--at", "1m"}, extra...)
+	code, stdout, stderr := cli(t, args...)
+	if code != exitOK {
+		t.Fatalf("compare %v: exit %d\n%s%s", extra, code, stdout, stderr)
+	}
+	return dir
+}
+
+func readStats(t *testing.T, path string) *output.StatTable {
+	t.Helper()
+	st, err := output.ReadStats(bytes.NewReader(readFile(t, path)), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestCompareWithItself checks that a scenario compared with itself has
+// an effect of exactly zero, for every metric, region and step.
+func TestCompareWithItself(t *testing.T) {
+	dir := compareTiny(t, "--baseline", tiny, "--runs", "3")
+	st := readStats(t, filepath.Join(dir, output.EffectsFile))
+	if st.Runs != 3 || len(st.Rows) == 0 {
+		t.Fatalf("effects of %d runs, %d rows", st.Runs, len(st.Rows))
+	}
+	for _, r := range st.Rows {
+		for _, v := range []float64{r.Mean, r.P05, r.P50, r.P95} {
+			if v != 0 && !math.IsNaN(v) {
+				t.Fatalf("step %d %s %s %s: effect %+v, want exactly 0", r.Step, r.Region, r.Metric, r.Entity, r)
+			}
+		}
+	}
+}
+
+// TestCompare checks the files of a comparison against the scenario
+// without its acceptance event: effects are exactly zero before the
+// event (common random numbers) and not after; effects_at.csv and
+// summary.json hold the effect at the horizon.
+func TestCompare(t *testing.T) {
+	dir := compareTiny(t, "--runs", "4", "--keep-runs")
+	for _, f := range []string{output.MetricsFile, output.BaselineFile, output.EffectsFile, output.EffectsAtFile,
+		output.SummaryFile, output.ReportFile, output.ScenarioFile, output.BaselineScenarioFile, output.RunsFile, output.BaselineRunsFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	st := readStats(t, filepath.Join(dir, output.EffectsFile))
+	event := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
+	after := false
+	for _, r := range st.Rows {
+		if r.Date.Before(event) {
+			if r.Mean != 0 && !math.IsNaN(r.Mean) {
+				t.Fatalf("%s %s %s %s before the event: effect %v, want 0", r.Date.Format("2006-01-02"), r.Region, r.Metric, r.Entity, r.Mean)
+			}
+		} else if r.Metric == "payment_share" && r.Entity == "taobao/wechat_pay" && r.Mean > 0 {
+			after = true
+		}
+	}
+	if !after {
+		t.Error("no positive effect on WeChat Pay's share of Taobao payments after the event")
+	}
+	var s output.Summary
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, output.SummaryFile)), &s); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Comparison
+	if c == nil || c.Baseline != "tiny-no-acceptance" || !c.CommonRandomNumbers || len(c.Effects) == 0 || c.Effects[0].Horizon != "1m" {
+		t.Fatalf("summary comparison %+v", c)
+	}
+	at := string(readFile(t, filepath.Join(dir, output.EffectsAtFile)))
+	if !strings.HasPrefix(at, strings.Join(output.EffectColumns, ",")+"\n1m,") {
+		t.Errorf("effects_at.csv starts %.80q", at)
+	}
+	// The baseline reproduces: baseline.yaml has no acceptance event.
+	b, err := scenarios.Load(filepath.Join(dir, output.BaselineScenarioFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b.Config.Events {
+		if e.Kind == sim.Accept || e.Kind == sim.StopAccepting {
+			t.Errorf("baseline.yaml holds an acceptance event on %s", e.Date.Format("2006-01-02"))
+		}
+	}
+}
+
+// TestCompareIndependent checks that --independent draws the baseline
+// from other streams: the scenarios then differ before the event too.
+func TestCompareIndependent(t *testing.T) {
+	dir := compareTiny(t, "--runs", "2", "--independent")
+	st := readStats(t, filepath.Join(dir, output.EffectsFile))
+	nonzero := false
+	for _, r := range st.Rows {
+		if r.Step == 0 && r.Metric == "adoption" && r.Mean != 0 {
+			nonzero = true
+		}
+	}
+	if !nonzero {
+		t.Error("independent streams gave identical first steps")
+	}
+	if !strings.Contains(string(readFile(t, filepath.Join(dir, output.SummaryFile))), `"common_random_numbers": false`) {
+		t.Error("summary.json does not say the random numbers were independent")
+	}
+}
+
+// TestEnsembleWorkers checks that replicates are byte-identical for any
+// number of workers, for run and compare.
+func TestEnsembleWorkers(t *testing.T) {
+	files := map[string][]string{
+		"run":     {output.MetricsFile, output.RunsFile},
+		"compare": {output.MetricsFile, output.BaselineFile, output.EffectsFile, output.EffectsAtFile},
+	}
+	for _, cmd := range []string{"run", "compare"} {
+		var dirs []string
+		for _, w := range []string{"1", "4"} {
+			dir := filepath.Join(t.TempDir(), cmd+w)
+			args := []string{cmd, tiny, "--out", dir, "--runs", "3", "--keep-runs", "--workers", w, "--no-plots", "-q", "--agents", "5000"}
+			if cmd == "compare" {
+				args = append(args, "--at", "1m")
+			}
+			if code, _, stderr := cli(t, args...); code != exitOK {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			dirs = append(dirs, dir)
+		}
+		for _, f := range files[cmd] {
+			a, b := readFile(t, filepath.Join(dirs[0], f)), readFile(t, filepath.Join(dirs[1], f))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s %s differs between --workers 1 and 4", cmd, f)
+			}
+		}
+	}
+}
+
+func TestCompareErrors(t *testing.T) {
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	src := strings.Replace(string(readFile(t, tiny)), "name: tiny", "name: other", 1)
+	src = strings.Replace(strings.Replace(src, "- name: rural", "- name: inland", 1), "{rural: -0.2}", "{inland: -0.2}", 1)
+	if err := os.WriteFile(other, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad horizon", []string{"--at", "3q"}, exitUsage, "--at"},
+		{"meanfield runs", []string{"--engine", "meanfield", "--runs", "3"}, exitUsage, "deterministic"},
+		{"other regions", []string{"--baseline", other}, exitFailure, "its regions are [tier1 inland], want [tier1 rural]"},
+		{"two scenarios", []string{"walled-gardens"}, exitUsage, "at most one scenario"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "cmp")
+			code, _, stderr := cli(t, append([]string{"compare", tiny, "--out", dir}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("got exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.want)
+			}
+			checkNothingWritten(t, dir)
+		})
+	}
+}
