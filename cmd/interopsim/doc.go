@@ -15,7 +15,13 @@
 //	                      default is taobao-wechat-pay) and write
 //	                      metrics.csv, summary.json, scenario.yaml and the
 //	                      figures in plots/ into its output directory, all
-//	                      or none of them
+//	                      or none of them, and print the headline figures
+//	                      (also in summary.md)
+//	compare [SCENARIO]    measure the effect of a scenario's events: run it
+//	                      and a baseline (by default without its acceptance
+//	                      events) replicate by replicate on common random
+//	                      numbers, and write the effects over time and at
+//	                      chosen horizons with their intervals
 //	plot RUN_DIR          redraw a run's figures from its metrics.csv and
 //	                      scenario.yaml, without running it again
 //	validate SCENARIO...  check scenarios and print what they describe:
@@ -39,6 +45,28 @@
 //	    --format FORMATS  figures as png (default), svg or pdf; several
 //	                      separated by commas
 //	    --no-plots        write no figures
+//	    --runs N          N replicates (default 1); replicate i draws from
+//	                      the random streams of (seed, i); metrics.csv then
+//	                      holds the mean, sd and 5th, 50th and 95th
+//	                      percentiles of every value, figures draw the mean
+//	                      with a 5th-95th percentile band
+//	    --keep-runs       with --runs, also write every replicate (runs.csv)
+//
+// compare takes the flags of run (--runs defaults to 20, or 1 with
+// --engine meanfield) and:
+//
+//	--baseline OTHER  compare with the scenario OTHER, which must have
+//	                  the same regions, methods, platforms and steps
+//	--at HORIZONS     effects table at these times after the first
+//	                  acceptance event (default 3m,6m,12m,24m)
+//	--independent     give the baseline its own random streams (to
+//	                  measure what common random numbers gain)
+//
+// Its directory (default out/<scenario>-vs-<baseline>) holds metrics.csv
+// and baseline.csv (each side's statistics), effects.csv (the statistics
+// of the paired differences, scenario minus baseline, for every metric,
+// region and step), effects_at.csv, summary.json, summary.md,
+// scenario.yaml, baseline.yaml and the figures, including effect-*.
 //
 // A run draws six figures into plots/: adoption, payment-shares,
 // headline, platform-shares, lost-sales and multihoming (see package
@@ -78,8 +106,12 @@
 //
 // A run refuses to start if it would need more than 90% of the memory
 // available (MemAvailable in /proc/meminfo). The first SIGINT or SIGTERM
-// stops it between two steps, leaving nothing written; a second one ends
-// the process at once. On a terminal, a run shows the step it is at.
+// stops it between two steps, leaving nothing written and saying how many
+// replicates were done; a second one ends the process at once. A job that
+// takes more than a second shows its progress on standard error: a bar
+// with replicates and steps done, elapsed and remaining time on a
+// terminal, a plain line every few seconds otherwise, nothing with
+// --quiet.
 //
 // Exit status:
 //
@@ -96,5 +128,7 @@
 //	interopsim init my-world --from taobao-wechat-pay
 //	interopsim validate my-world.yaml
 //	interopsim run my-world.yaml --agents 100k --seed 7
+//	interopsim run my-world.yaml --runs 20
+//	interopsim compare my-world.yaml --at 6m,12m
 //	interopsim plot out/my-world --format pdf --width 12cm --figures headline
 package main

@@ -338,10 +338,38 @@ func TestNiceRange(t *testing.T) {
 		{-0.45, -0.1, 4, -0.6, 0, "−0.6", "0"},
 		{-12, 3, 6, -15, 5, "−15", "5"},
 		{0, 7.3, 6, 0, 8, "0", "8"},
+		// Values on both sides of 0 need three ticks: with n = 2 the
+		// search once ran on to a step of 10^8 and returned -10^8..0.
+		{-3.06, 0.054, 2, -5, 5, "−5", "5"},
+		{-3.06, 0.054, 3, -5, 5, "−5", "5"},
+		{-3.06, 0.054, 4, -4, 2, "−4", "2"},
+		{0, 0, 2, -1, 1, "−1", "1"},
+		{-3.06, 0, 2, -5, 0, "−5", "0"},
+		{0, 0.054, 2, 0, 0.1, "0", "0.1"},
 	} {
 		ticks, bot, top := niceRange(tc.lo, tc.hi, tc.n)
-		if bot != tc.bot || top != tc.top || len(ticks) > tc.n || ticks[0].Label != tc.first || ticks[len(ticks)-1].Label != tc.final {
+		n := tc.n
+		if min(tc.lo, -1) < 0 && max(tc.hi, 0) > 0 || tc.lo == 0 && tc.hi == 0 {
+			n = max(n, 3) // 0 lies between the ends
+		}
+		if bot != tc.bot || top != tc.top || len(ticks) > n || ticks[0].Label != tc.first || ticks[len(ticks)-1].Label != tc.final {
 			t.Errorf("niceRange(%g, %g, %d): %g..%g, ticks %v", tc.lo, tc.hi, tc.n, bot, top, ticks)
+		}
+	}
+	// Whatever n, the range takes in lo and hi and stays within a few
+	// times their spread.
+	for _, lo := range []float64{0, -1e-6, -0.3, -3.06, -7, -1234} {
+		for _, hi := range []float64{0, 1e-6, 0.054, 0.3, 9, 5678} {
+			for n := 2; n <= 6; n++ {
+				ticks, bot, top := niceRange(lo, hi, n)
+				spread, slack := hi-lo, 1e-9*(top-bot) // rounding slack, as in niceRange
+				if spread == 0 {
+					spread = 2 // -1 to 1
+				}
+				if bot > lo+slack || top < hi-slack || top-bot > 4*spread || len(ticks) > max(n, 3) || len(ticks) < 2 {
+					t.Errorf("niceRange(%g, %g, %d): %g..%g, %d ticks", lo, hi, n, bot, top, len(ticks))
+				}
+			}
 		}
 	}
 }

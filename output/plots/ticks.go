@@ -146,14 +146,23 @@ search:
 // niceRange returns labelled ticks from the last tick at or below lo to
 // the first at or above hi, both taken to include 0, at most n of them
 // (n >= 2), at a step of 1, 2, 2.5 or 5 times a power of ten, and the
-// range they span. With lo and hi both 0 the range is -1 to 1. Negative
-// labels take a minus sign (U+2212), not a hyphen.
+// range they span. 0 is always a tick, so a range with values on both
+// sides of it has at least three, whatever n. With lo and hi both 0 the
+// range is -1 to 1. Negative labels take a minus sign (U+2212), not a
+// hyphen.
 func niceRange(lo, hi float64, n int) (plot.ConstantTicks, float64, float64) {
 	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	if !(hi > lo) {
 		lo, hi = -1, 1
 	}
 	n = maxInt(n, 2)
+	if lo < 0 && hi > 0 {
+		// Below 0, 0 and above 0. With two, no step would do: the search
+		// would run on until hi was lost in the rounding slack, giving
+		// an axis from -10^k (k as large as 8 for hi/|lo| of 2%) to 0
+		// that leaves hi off the axis and squashes the data onto 0.
+		n = maxInt(n, 3)
+	}
 	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/float64(n-1))))
 	var step, bot, top float64
 search:
