@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +181,45 @@ func TestCompareErrors(t *testing.T) {
 			}
 			checkNothingWritten(t, dir)
 		})
+	}
+}
+
+// TestComparePlots checks that compare draws the comparison and effect
+// figures, and that plot redraws them from the directory byte for byte.
+func TestComparePlots(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cmp")
+	if code, _, stderr := cli(t, "compare", tiny, "--out", dir, "--runs", "3", "--at", "1m", "-q", "--format", "svg"); code != exitOK {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	redrawn := filepath.Join(t.TempDir(), "plots")
+	if code, _, stderr := cli(t, "plot", dir, "--out", redrawn, "--format", "svg", "-q"); code != exitOK {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	want := []string{"adoption", "effect-adoption", "effect-headline", "effect-lost-sales", "effect-platform-shares",
+		"headline", "lost-sales", "multihoming", "payment-shares", "platform-shares"}
+	for _, name := range want {
+		a := readFile(t, filepath.Join(dir, output.PlotsDir, name+".svg"))
+		if b := readFile(t, filepath.Join(redrawn, name+".svg")); !bytes.Equal(a, b) {
+			t.Errorf("%s.svg: plot's differs from compare's", name)
+		}
+	}
+	if md := string(readFile(t, filepath.Join(dir, output.ReportFile))); !strings.Contains(md, "](plots/effect-headline.svg)") {
+		t.Error("summary.md does not embed the effect figures")
+	}
+}
+
+// TestCompareInterrupted interrupts a comparison in its third replicate,
+// in a directory holding an earlier comparison: it must stay as it was.
+func TestCompareInterrupted(t *testing.T) {
+	dir := compareTiny(t, "--runs", "2")
+	before := snapshot(t, dir)
+	ctx := &cancelAfter{Context: context.Background(), n: 25}
+	code, _, stderr := cliContext(t, ctx, "compare", tiny, "--out", dir, "--runs", "2", "--at", "1m", "--no-plots")
+	want := "interopsim: interrupted after 2 of 4 runs: nothing written; the output directory is as it was\n"
+	if code != exitFailure || stderr != want {
+		t.Fatalf("got exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("the interrupted comparison changed the directory")
 	}
 }

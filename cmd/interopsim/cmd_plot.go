@@ -34,9 +34,17 @@ metrics.csv may also be written by hand or by another program: it needs
 the columns run, step, date (YYYY-MM-DD), region, metric, entity and
 value, in any order; other columns are ignored. Its regions, methods and
 platforms must be those of scenario.yaml; an empty value is a missing one.
+metrics.csv of a run with --runs (the columns step, date, region, metric,
+entity, runs, mean, sd, p05, p50, p95) is drawn as means with bands.
+
+In the directory of 'interopsim compare', the figures are drawn against
+the baseline (baseline.csv, baseline.yaml), and the effect figures
+(effect-headline, effect-platform-shares, effect-adoption,
+effect-lost-sales) from effects.csv, as compare drew them.
 
 --figures chooses figures by name: adoption, payment-shares, headline,
-platform-shares, lost-sales, multihoming. --metrics chooses the metrics
+platform-shares, lost-sales, multihoming and, for a comparison, the
+effect figures. --metrics chooses the metrics
 drawn, by their name in metrics.csv: adoption, tx_share, payment_share,
 gmv_share, lost_sales, signups, multihoming; a figure is drawn when one
 of its metrics is kept. --regions (a region of the scenario, or all for
@@ -85,7 +93,7 @@ func newPlotOptions() *PlotOptions {
 	return &PlotOptions{
 		Width:     lengthFlag{def: plots.DefaultWidth},
 		Height:    lengthFlag{def: plots.DefaultHeight},
-		Figures:   namesFlag{valid: plots.Names(), what: "figure"},
+		Figures:   namesFlag{valid: append(plots.Names(), plots.EffectNames()...), what: "figure"},
 		Metrics:   namesFlag{valid: plots.Metrics(), what: "metric"},
 		Regions:   namesFlag{what: "region"},
 		Methods:   namesFlag{what: "method"},
@@ -169,9 +177,25 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		Regions: opts.Regions.names, Metrics: opts.Metrics.names,
 		Methods: opts.Methods.names, Platforms: opts.Platforms.names,
 	}
+	cmp, err := readComparison(runDir, cfg)
+	if err != nil {
+		return err
+	}
+	if cmp != nil {
+		popt.Baseline, popt.BaselineName = cmp.baseline, cmp.name
+	}
 	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
 	if err != nil {
 		return fmt.Errorf("draw figures: %w", err)
+	}
+	if cmp != nil {
+		effOpt := popt
+		effOpt.Baseline, effOpt.BaselineName = nil, ""
+		effs, err := plots.EffectFigures(cmp.effects, cfg, cfg.Name+" minus "+cmp.name, effOpt)
+		if err != nil {
+			return fmt.Errorf("draw effect figures: %w", err)
+		}
+		figs = append(figs, effs...)
 	}
 	if len(opts.Figures.names) > 0 {
 		figs = slices.DeleteFunc(figs, func(f plots.Figure) bool { return !slices.Contains(opts.Figures.names, f.Name) })
@@ -315,4 +339,45 @@ func checkTable(t *output.StatTable, cfg *sim.Config, csvPath, scPath string) er
 		errs = append(errs[:8], fmt.Errorf("%s: and %d more unknown names", csvPath, len(errs)-8))
 	}
 	return errors.Join(errs...)
+}
+
+// comparison is what the directory of 'interopsim compare' adds to a
+// run's: the baseline's statistics and name, and the effects.
+type comparison struct {
+	baseline, effects *output.StatTable
+	name              string
+}
+
+// readComparison reads the baseline and the effects of a comparison's
+// directory, or returns nil when dir holds no comparison (no
+// baseline.yaml).
+func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
+	bPath := filepath.Join(dir, output.BaselineScenarioFile)
+	data, err := os.ReadFile(bPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read baseline scenario: %w", err)
+	}
+	b, err := scenarios.Parse(data, bPath)
+	if err != nil {
+		return nil, &scenarioError{name: bPath, err: err}
+	}
+	c := &comparison{name: b.Config.Name}
+	for _, f := range []struct {
+		name string
+		st   **output.StatTable
+	}{{output.BaselineFile, &c.baseline}, {output.EffectsFile, &c.effects}} {
+		path := filepath.Join(dir, f.name)
+		st, err := readTable(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkTable(st, cfg, path, bPath); err != nil {
+			return nil, err
+		}
+		*f.st = st
+	}
+	return c, nil
 }

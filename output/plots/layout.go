@@ -419,8 +419,14 @@ func (l *layout) stripRowHeight() vg.Length {
 // labelBase is the offset of the text origin of strip row r above the
 // data area.
 func (l *layout) labelBase(r int) vg.Length {
-	return l.st.pt(1.5) + vg.Length(r)*l.stripRowHeight() + l.st.axisLabel.FontExtents().Descent
+	return l.tickRise() + l.st.pt(1.5) + vg.Length(r)*l.stripRowHeight() + l.st.axisLabel.FontExtents().Descent
 }
+
+// tickRise is how far above the data area the strip starts: the label of
+// the top tick of a y axis, which every axis has, is centred on the top
+// edge, and its upper half would otherwise run into the y axis label
+// written above it (and into event labels near the left edge).
+func (l *layout) tickRise() vg.Length { return l.st.tick.Height("0") / 2 }
 
 // align returns the panels' canvases, with evenly sized data areas once
 // top and bottom are cropped from each. Tick density depends on the size
@@ -482,9 +488,9 @@ func (l *layout) placeEvents(area draw.Canvas, tiles draw.Tiles, titleH vg.Lengt
 		return l.placeEvents(area, tiles, titleH, true)
 	}
 	if rows == 0 {
-		return 0, labels
+		return l.tickRise(), labels
 	}
-	return vg.Length(rows)*l.stripRowHeight() + l.st.pt(2), labels
+	return l.tickRise() + vg.Length(rows)*l.stripRowHeight() + l.st.pt(2), labels
 }
 
 // eventsNumbered reports whether the event labels must be replaced by

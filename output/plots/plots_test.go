@@ -15,6 +15,8 @@ import (
 
 	"gonum.org/v1/plot/cmpimg"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/interopsim/interopsim/output"
 )
@@ -325,6 +327,45 @@ func TestBaselineMismatch(t *testing.T) {
 	}
 }
 
+// An effect on lost sales in the millions whose band pokes a little above
+// 0, next to a platform with no effect at all (a band of no width): drawn
+// at any height, the y axis takes in the data and no more than a few
+// times its spread. On a short data area, with room for two labels, the
+// axis once ran from -100000000 to 0 and squashed the curves onto 0.
+func TestEffectLostSalesAxis(t *testing.T) {
+	cfg := testConfig()
+	st := &output.StatTable{Runs: 10}
+	for step := range cfg.Steps {
+		date := cfg.Start.AddDate(0, 0, 7*step)
+		var mean, lo, hi float64
+		if step >= 88 {
+			mean, lo, hi = -2.24e6, -3.06e6, 0.054e6
+		}
+		st.Rows = append(st.Rows,
+			output.StatRow{Step: step, Date: date, Region: output.AllRegions, Metric: "lost_sales", Entity: "taobao_tmall",
+				Runs: 10, Mean: mean, SD: 1e6, P05: lo, P50: mean, P95: hi},
+			output.StatRow{Step: step, Date: date, Region: output.AllRegions, Metric: "lost_sales", Entity: "jd", Runs: 10})
+	}
+	for h := 5.0; h <= 12; h += 0.5 {
+		opt := Options{Height: vg.Length(h) * vg.Centimeter}.withDefaults()
+		b, err := newBuilder(st, cfg, "test", opt, Metrics())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.effect = "test minus no acceptance"
+		l := b.effectLostSales()
+		if got, want := l.panels[0].yLabel, "Effect (millions of lost sales per week)"; got != want {
+			t.Fatalf("y label %q, want %q", got, want)
+		}
+		fig := b.figure("effect-lost-sales", l)
+		fig.Draw(draw.New(vgimg.NewWith(vgimg.UseWH(fig.Width, fig.Height), vgimg.UseDPI(30))))
+		y := l.panels[0].plot.Y
+		if y.Min > -3.06 || y.Max < 0.054 || y.Max-y.Min > 4*(0.054+3.06) {
+			t.Errorf("height %g cm: y axis %g to %g, want about -4 to 1 around the data's -3.06 to 0.054", h, y.Min, y.Max)
+		}
+	}
+}
+
 func TestNiceRange(t *testing.T) {
 	for _, tc := range []struct {
 		lo, hi       float64
@@ -349,7 +390,7 @@ func TestNiceRange(t *testing.T) {
 	} {
 		ticks, bot, top := niceRange(tc.lo, tc.hi, tc.n)
 		n := tc.n
-		if min(tc.lo, -1) < 0 && max(tc.hi, 0) > 0 || tc.lo == 0 && tc.hi == 0 {
+		if tc.lo < 0 && tc.hi > 0 || tc.lo == 0 && tc.hi == 0 {
 			n = max(n, 3) // 0 lies between the ends
 		}
 		if bot != tc.bot || top != tc.top || len(ticks) > n || ticks[0].Label != tc.first || ticks[len(ticks)-1].Label != tc.final {
