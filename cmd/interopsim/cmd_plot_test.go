@@ -229,7 +229,7 @@ func TestPlotUsageErrors(t *testing.T) {
 		{"bad unit", []string{handwritten, "--height", "3furlongs"}, `invalid argument "3furlongs" for "--height" flag: want a number and a unit`},
 		{"tiny width", []string{handwritten, "--width", "1cm"}, `invalid argument "1cm" for "--width" flag: 1cm is out of range: want from 4cm to 200cm`},
 		{"dpi", []string{handwritten, "--dpi", "0"}, `invalid argument "0" for "--dpi" flag: want a whole number of dots per inch from 30 to 1200`},
-		{"figure", []string{handwritten, "--figures", "headlines"}, `unknown figure "headlines" (valid: adoption, payment-shares, headline, platform-shares, lost-sales, multihoming)`},
+		{"figure", []string{handwritten, "--figures", "headlines"}, `unknown figure "headlines" (valid: adoption, payment-shares, headline, platform-shares, lost-sales, multihoming, effect-headline, effect-platform-shares, effect-adoption, effect-lost-sales)`},
 		{"metric", []string{handwritten, "--metrics", "revenue"}, `unknown metric "revenue" (valid: adoption, tx_share, payment_share, gmv_share, lost_sales, signups, multihoming)`},
 		{"method", []string{handwritten, "--methods", "alipay,paypal"}, `--methods: unknown method "paypal" (valid: alipay, wechat_pay)`},
 		{"region", []string{handwritten, "--regions", "tier9"}, `--regions: unknown region "tier9" (valid: all, tier1, rural)`},
