@@ -29,12 +29,7 @@ var Columns = []string{"run", "step", "date", "region", "metric", "entity", "val
 // value is written as an empty field, which pandas and R read as missing.
 // Fields are quoted as encoding/csv requires.
 func WriteCSV(w io.Writer, t *Table) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
-	rec := make([]string, len(Columns))
-	for i := range t.Rows {
+	return writeRecords(w, Columns, len(t.Rows), func(i int, rec []string) {
 		r := &t.Rows[i]
 		rec[0] = strconv.Itoa(r.Run)
 		rec[1] = strconv.Itoa(r.Step)
@@ -43,6 +38,19 @@ func WriteCSV(w io.Writer, t *Table) error {
 		rec[4] = r.Metric
 		rec[5] = r.Entity
 		rec[6] = FormatValue(r.Value)
+	})
+}
+
+// writeRecords writes a CSV file to w: the header, then n records, record
+// filling rec (len(header) fields) for the i-th.
+func writeRecords(w io.Writer, header []string, n int, record func(i int, rec []string)) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write csv header: %w", err)
+	}
+	rec := make([]string, len(header))
+	for i := range n {
+		record(i, rec)
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write csv row %d: %w", i+1, err)
 		}

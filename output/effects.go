@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -439,12 +438,7 @@ func indexStats(st *StatTable) map[statKey]*StatRow {
 // dates as YYYY-MM-DD and values as WriteCSV writes them (NaN as an empty
 // field).
 func WriteEffectsCSV(w io.Writer, rows []EffectRow) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(EffectColumns); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
-	rec := make([]string, len(EffectColumns))
-	for i := range rows {
+	return writeRecords(w, EffectColumns, len(rows), func(i int, rec []string) {
 		r := &rows[i]
 		rec[0] = r.Horizon
 		rec[1] = strconv.Itoa(r.Step)
@@ -454,13 +448,5 @@ func WriteEffectsCSV(w io.Writer, rows []EffectRow) error {
 		for k, v := range []float64{r.Scenario, r.Baseline, r.Effect, r.Lo, r.Hi} {
 			rec[7+k] = FormatValue(v)
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv row %d: %w", i+1, err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	return nil
+	})
 }

@@ -198,12 +198,7 @@ func statRow(r Row, vals []float64) StatRow {
 // WriteStatCSV writes st to w as CSV with the StatColumns header, values
 // formatted as WriteCSV formats them (NaN as an empty field).
 func WriteStatCSV(w io.Writer, st *StatTable) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(StatColumns); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
-	rec := make([]string, len(StatColumns))
-	for i := range st.Rows {
+	return writeRecords(w, StatColumns, len(st.Rows), func(i int, rec []string) {
 		r := &st.Rows[i]
 		rec[0] = strconv.Itoa(r.Step)
 		rec[1] = r.Date.Format(DateLayout)
@@ -212,15 +207,7 @@ func WriteStatCSV(w io.Writer, st *StatTable) error {
 		for k, v := range []float64{r.Mean, r.SD, r.P05, r.P50, r.P95} {
 			rec[6+k] = FormatValue(v)
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv row %d: %w", i+1, err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	return nil
+	})
 }
 
 // ReadStats reads a metrics.csv of either layout from r and returns its

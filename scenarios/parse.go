@@ -369,17 +369,7 @@ func (b *builder) methods(n *yaml.Node) {
 		if m := b.mapping(it, path, methodKeys); m != nil {
 			b.require(m, "name")
 			meth.Name = b.entityName(m, path, "method", b.methodIdx, i, lines)
-			meth.Label = meth.Name
-			if v := m.get("label"); v != nil {
-				if s, ok := b.label(v, field(path, "label")); ok {
-					meth.Label = s
-				}
-			}
-			if v := m.get("color"); v != nil {
-				if s, ok := b.color(v, field(path, "color")); ok {
-					meth.Color = s
-				}
-			}
+			meth.Label, meth.Color = b.labelColor(m, path, meth.Name, meth.Color)
 			if v := m.get("appeal"); v != nil {
 				meth.Appeal, _ = b.number(v, field(path, "appeal"))
 			}
@@ -609,17 +599,7 @@ func (b *builder) platforms(n *yaml.Node) {
 		if m := b.mapping(it, path, platformKeys); m != nil {
 			b.require(m, "name", "accepts")
 			pl.Name = b.entityName(m, path, "platform", b.platformIdx, i, lines)
-			pl.Label = pl.Name
-			if v := m.get("label"); v != nil {
-				if s, ok := b.label(v, field(path, "label")); ok {
-					pl.Label = s
-				}
-			}
-			if v := m.get("color"); v != nil {
-				if s, ok := b.color(v, field(path, "color")); ok {
-					pl.Color = s
-				}
-			}
+			pl.Label, pl.Color = b.labelColor(m, path, pl.Name, pl.Color)
 			if v := m.get("appeal"); v != nil {
 				pl.Appeal, _ = b.number(v, field(path, "appeal"))
 			}
@@ -713,4 +693,21 @@ func (b *builder) agents(m *mapping) {
 	}
 	allocate(b.cfg.Regions, int(n))
 	b.sc.Agents = int(n)
+}
+
+// labelColor returns the label and colour of a method or platform: those
+// of mapping m at path if given and valid, else name and color.
+func (b *builder) labelColor(m *mapping, path, name, color string) (string, string) {
+	label := name
+	if v := m.get("label"); v != nil {
+		if s, ok := b.label(v, field(path, "label")); ok {
+			label = s
+		}
+	}
+	if v := m.get("color"); v != nil {
+		if s, ok := b.color(v, field(path, "color")); ok {
+			color = s
+		}
+	}
+	return label, color
 }
