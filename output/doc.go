@@ -1,6 +1,8 @@
 // Package output turns what a simulation measured into files and reads
-// them back: the tidy table metrics.csv, the headline figures and
-// provenance of summary.json, and the directory they live in.
+// them back: the tidy table metrics.csv, the statistics of replicates and
+// of a comparison's effects, the headline figures and provenance of
+// summary.json, the human summary summary.md, and the directory they live
+// in.
 //
 // The main entry points are:
 //
@@ -13,6 +15,15 @@
 //     a reader sees the old files or the new ones, never a half-written file.
 //   - PrepareDir creates an output directory, refusing to mix results with
 //     another scenario's results or with files that are not results.
+//   - Runs collects the replicates of an ensemble compactly; Stats gives
+//     their StatTable (mean, sd, 5th, 50th and 95th percentiles of every
+//     value), Difference the paired differences of two ensembles (the
+//     effects of a comparison). WriteStatCSV and ReadStats write and read
+//     a StatTable (ReadStats reads either layout of metrics.csv).
+//   - EffectsAt picks the headline effects (HeadlineKeys) at horizons
+//     after the first event; WriteEffectsCSV writes them.
+//   - WriteMarkdown and WriteText write the human summary of a run or a
+//     comparison, as summary.md and for the terminal.
 //
 // metrics.csv is byte-identical for the same scenario and seed: values are
 // written with ValueDigits significant digits and rows keep the order of
