@@ -348,12 +348,20 @@ func (b *builder) newLayout(title, desc string) *layout {
 // legendFor returns one entry per distinct label of the panels' series,
 // in order of first appearance, plus a key to baselines if any.
 func (b *builder) legendFor(panels ...*panel) []legendEntry {
+	entries := b.seriesEntries(panels...)
+	if hasBaseline(panels...) {
+		entries = append(entries, b.baselineKey(panels...)...)
+	}
+	return entries
+}
+
+// seriesEntries returns one entry per distinct label of the panels'
+// series, in order of first appearance, without the key to baselines.
+func (b *builder) seriesEntries(panels ...*panel) []legendEntry {
 	var entries []legendEntry
 	seen := map[string]bool{}
-	baseline := false
 	for _, pn := range panels {
 		for _, s := range pn.series {
-			baseline = baseline || s.Baseline != nil
 			if seen[s.Label] {
 				continue
 			}
@@ -366,10 +374,41 @@ func (b *builder) legendFor(panels ...*panel) []legendEntry {
 			entries = append(entries, legendEntry{label: s.Label, thumbs: thumbs})
 		}
 	}
-	if baseline {
-		entries = append(entries, b.baselineKey(panels...)...)
-	}
 	return entries
+}
+
+// hasBaseline reports whether any of the panels draws a baseline line.
+func hasBaseline(panels ...*panel) bool {
+	for _, pn := range panels {
+		for _, s := range pn.series {
+			if s.Baseline != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keyOnce adds the key to scenario and baseline lines, if any panel of l
+// draws a baseline, to the figure's first legend: the shared one, else
+// that of the first panel with a legend of its own. The key says what
+// solid and dotted lines mean in the whole figure, so it is given once,
+// not under every panel.
+func (b *builder) keyOnce(l *layout) {
+	if !hasBaseline(l.panels...) {
+		return
+	}
+	key := b.baselineKey(l.panels...)
+	if len(l.legend) > 0 {
+		l.legend = append(l.legend, key...)
+		return
+	}
+	for _, pn := range l.panels {
+		if len(pn.legend) > 0 {
+			pn.legend = append(pn.legend, key...)
+			return
+		}
+	}
 }
 
 // baselineKey is the key to scenario and baseline lines: "Scenario:
@@ -395,7 +434,8 @@ func (b *builder) baselineKey(panels ...*panel) []legendEntry {
 
 // figure finishes a layout: columns, one y label for the figure when the
 // panels share it, plots, and the size (taller by 0.8*Height per extra
-// row of panels, and by the height of the legends under single panels).
+// row of panels, and by the height of the tallest legend under single
+// panels of each row, which Draw gives that row).
 func (b *builder) figure(name string, l *layout) Figure {
 	if l.cols == 0 {
 		l.cols = min(len(l.panels), 2)
@@ -409,13 +449,18 @@ func (b *builder) figure(name string, l *layout) Figure {
 	rows := (len(l.panels) + l.cols - 1) / l.cols
 	h := b.opt.Height * vg.Length(1+0.8*float64(rows-1))
 	// Legends under single panels come on top, so that they do not
-	// squeeze the data areas.
+	// squeeze the data areas: each row of panels is taller by its
+	// tallest legend (see layout.align).
 	st := b.st
 	tileW := (b.opt.Width - 2*st.pt(4) - vg.Length(l.cols-1)*st.pt(16)) / vg.Length(l.cols)
-	for i, pn := range l.panels {
-		if len(pn.legend) > 0 && i%l.cols == 0 {
-			h += legendHeight(st, pn.legend, tileW, 0) + st.pt(3)
+	for r := range rows {
+		var legH vg.Length
+		for _, pn := range l.panels[r*l.cols : min((r+1)*l.cols, len(l.panels))] {
+			if len(pn.legend) > 0 {
+				legH = max(legH, legendHeight(st, pn.legend, tileW, 0)+st.pt(3))
+			}
 		}
+		h += legH
 	}
 	// The key to scenario and baseline lines adds its rows to the height,
 	// so that a comparison's data areas are as tall as a run's.
@@ -664,7 +709,7 @@ func (b *builder) lostSales() *layout {
 		}
 		if len(pn.series) > 0 {
 			pn.title = "Lost sales " + per + b.scaleCounts(pn) + ", by platform"
-			pn.legend = b.legendFor(pn)
+			pn.legend = b.seriesEntries(pn)
 			l.panels = append(l.panels, pn)
 		}
 	}
@@ -696,13 +741,13 @@ func (b *builder) lostSales() *layout {
 		slices.Sort(methods)
 		if len(pn.series) > 0 {
 			pn.title = "Sign-ups at checkout " + per + b.scaleCounts(pn)
-			pn.legend = b.legendFor(pn)
+			pn.legend = b.seriesEntries(pn)
 			if len(methods)+len(platforms) < len(pn.series) {
 				// A key to colours and patterns, one entry per method and
 				// per platform, rather than one per combination: short
 				// enough to sit in a few columns, not a tall list that
 				// crushes the panel.
-				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil, pn)
+				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil)
 				omitted = true // the note says how to read the key
 			}
 			l.panels = append(l.panels, pn)
@@ -711,14 +756,14 @@ func (b *builder) lostSales() *layout {
 			}
 		}
 	}
+	b.keyOnce(l)
 	return l
 }
 
 // factoredLegend is the legend of lines coloured by method and patterned
 // by platform: the methods as solid lines of their colour, then the
-// platforms as dark grey lines of their pattern, and the key to
-// baselines if any series has one.
-func (b *builder) factoredLegend(methods, platforms []int, band bool, pn *panel) []legendEntry {
+// platforms as dark grey lines of their pattern.
+func (b *builder) factoredLegend(methods, platforms []int, band bool) []legendEntry {
 	var entries []legendEntry
 	for _, m := range methods {
 		var thumbs []plot.Thumbnailer
@@ -733,12 +778,6 @@ func (b *builder) factoredLegend(methods, platforms []int, band bool, pn *panel)
 			label:  b.platformLabel(p),
 			thumbs: []plot.Thumbnailer{b.st.meanLine(curve{Color: darkGrey, Dashes: p})},
 		})
-	}
-	for _, s := range pn.series {
-		if s.Baseline != nil {
-			entries = append(entries, b.baselineKey(pn)...)
-			break
-		}
 	}
 	return entries
 }

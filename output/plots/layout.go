@@ -30,6 +30,7 @@ type panel struct {
 	top  float64       // largest value of a count axis
 	bot  float64       // smallest value of a signed axis (0 if none is negative)
 	legH vg.Length     // height taken by the panel's own legend
+	data vg.Rectangle  // the data area, as last drawn
 }
 
 // event is a dated vertical marker.
@@ -252,6 +253,7 @@ func (l *layout) Draw(c draw.Canvas) {
 		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
 		pn.plot.Draw(plotC)
 		dc := pn.plot.DataCanvas(plotC)
+		pn.data = dc.Rectangle
 		if pn.title != "" {
 			ts := st.panelTitle
 			ts.YAlign = draw.YTop
@@ -357,8 +359,9 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 		area.Min.Y = inner.Min.Y + h + st.pt(3)
 	}
 
-	// Per-panel legends under each panel: the data areas of panels with
-	// taller legends are shorter; the x axes stay aligned.
+	// Per-panel legends under each panel: align makes each row of panels
+	// taller by its tallest legend, so the data areas stay the same
+	// height and a row's x axes stay aligned.
 	tileW := (width - vg.Length(l.cols-1)*tiles.PadX) / vg.Length(l.cols)
 	for _, pn := range l.panels {
 		pn.legH = 0
@@ -428,16 +431,16 @@ func (l *layout) labelBase(r int) vg.Length {
 // written above it (and into event labels near the left edge).
 func (l *layout) tickRise() vg.Length { return l.st.tick.Height("0") / 2 }
 
-// align returns the panels' canvases, with evenly sized data areas once
-// top and bottom are cropped from each. Tick density depends on the size
-// of the data area, so it is set from a first pass.
+// align returns the panels' canvases, placed so that once top and the
+// panel's own legend are cropped from each, the data areas line up: the
+// same left and right edges in a column, the same top and bottom in a
+// row, and the same height in every row. A row is as tall as its data
+// areas plus what its panels need above and below them, the tallest
+// legend under it included, so that a panel with a tall legend takes
+// its room from no other row. Tick density depends on the size of the
+// data area, so it is set from a first pass.
 func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]draw.Canvas {
-	grid := make([][]*plot.Plot, tiles.Rows)
-	for r := range grid {
-		grid[r] = make([]*plot.Plot, l.cols)
-	}
-	for i, pn := range l.panels {
-		grid[i/l.cols][i%l.cols] = pn.plot
+	for _, pn := range l.panels {
 		pn.xt.width = (area.Max.X - area.Min.X) / vg.Length(l.cols) * 0.8
 		if pn.yt != nil {
 			pn.yt.height = (area.Max.Y - area.Min.Y) / vg.Length(tiles.Rows) * 0.6
@@ -445,7 +448,7 @@ func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]dr
 	}
 	var cs [][]draw.Canvas
 	for range 2 {
-		cs = plot.Align(grid, tiles, area)
+		cs = l.place(area, tiles, top)
 		for i, pn := range l.panels {
 			pc := cs[i/l.cols][i%l.cols]
 			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top))
@@ -458,6 +461,73 @@ func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]dr
 				n := int(h/(2*l.st.tick.Height("0"))) + 1
 				pn.setCountAxis(min(max(n, 2), 6), l.st)
 			}
+		}
+	}
+	return cs
+}
+
+// place is plot.Align for panels whose canvases lose top above and
+// their legend below the plot: it measures how much room each panel
+// needs on every side of its data area, gives each column and each row
+// the most any of its panels needs, shares what is left of area evenly
+// between the data areas, and returns each panel's canvas around its data
+// area; an empty cell's canvas is its column's and row's room around the
+// data area it would have.
+func (l *layout) place(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]draw.Canvas {
+	type margins struct{ left, right, bottom, top vg.Length }
+	rows := tiles.Rows
+	own := make([]margins, len(l.panels))
+	colM := make([]margins, l.cols)
+	rowM := make([]margins, rows)
+	for i, pn := range l.panels {
+		r, c := i/l.cols, i%l.cols
+		// Measured in a tile stretched to hold the legend and top, so
+		// that a tall legend leaves the plot room to be measured in.
+		tc := tiles.At(area, c, r)
+		tc.Min.Y -= pn.legH + top
+		dc := pn.plot.DataCanvas(draw.Crop(tc, 0, 0, pn.legH, -top))
+		m := margins{dc.Min.X - tc.Min.X, tc.Max.X - dc.Max.X, dc.Min.Y - tc.Min.Y, tc.Max.Y - dc.Max.Y}
+		own[i] = m
+		colM[c].left, colM[c].right = max(colM[c].left, m.left), max(colM[c].right, m.right)
+		rowM[r].bottom, rowM[r].top = max(rowM[r].bottom, m.bottom), max(rowM[r].top, m.top)
+	}
+	spaceX := vg.Length(l.cols-1)*tiles.PadX + tiles.PadLeft + tiles.PadRight
+	for _, m := range colM {
+		spaceX += m.left + m.right
+	}
+	spaceY := vg.Length(rows-1)*tiles.PadY + tiles.PadTop + tiles.PadBottom
+	for _, m := range rowM {
+		spaceY += m.bottom + m.top
+	}
+	dataW := (area.Max.X - area.Min.X - spaceX) / vg.Length(l.cols)
+	dataH := (area.Max.Y - area.Min.Y - spaceY) / vg.Length(rows)
+
+	// The data areas' left edges, left to right, and bottom edges, top
+	// to bottom.
+	left := make([]vg.Length, l.cols)
+	x := area.Min.X + tiles.PadLeft
+	for c, m := range colM {
+		left[c] = x + m.left
+		x = left[c] + dataW + m.right + tiles.PadX
+	}
+	bottom := make([]vg.Length, rows)
+	y := area.Max.Y - tiles.PadTop
+	for r, m := range rowM {
+		bottom[r] = y - m.top - dataH
+		y = bottom[r] - m.bottom - tiles.PadY
+	}
+	cs := make([][]draw.Canvas, rows)
+	for r := range cs {
+		cs[r] = make([]draw.Canvas, l.cols)
+		for c := range cs[r] {
+			m := margins{colM[c].left, colM[c].right, rowM[r].bottom, rowM[r].top}
+			if i := r*l.cols + c; i < len(l.panels) {
+				m = own[i]
+			}
+			cs[r][c] = draw.Canvas{Canvas: area.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: left[c] - m.left, Y: bottom[r] - m.bottom},
+				Max: vg.Point{X: left[c] + dataW + m.right, Y: bottom[r] + dataH + m.top},
+			}}
 		}
 	}
 	return cs

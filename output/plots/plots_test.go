@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"image"
 	_ "image/png"
 	"math"
@@ -803,5 +804,96 @@ func TestHideEqual(t *testing.T) {
 		if base[i] != want[i] && !(math.IsNaN(base[i]) && math.IsNaN(want[i])) {
 			t.Fatalf("got %v, want %v", base, want)
 		}
+	}
+}
+
+// The comparison lost-sales figure gives the key to scenario and baseline
+// lines once, in its first legend, and each row of panels the height its
+// own legend needs: a panel's data area is as tall as in the figure of the
+// run alone, however long the key or the legend under it. (Once, with a
+// long key repeated under both panels, the sign-ups legend fell back to
+// one tall column and the grid's equal rows shared its height, squashing
+// the sign-ups panel to a sliver.)
+func TestLostSalesCompareLayout(t *testing.T) {
+	cfg := testConfig()
+	base := &output.Table{}
+	for r := range 5 {
+		base.Rows = append(base.Rows, output.FromResult(testResultOf(cfg, r, false)).Rows...)
+	}
+	st := testStats(t, cfg, 5)
+	const scenario, baseName = "taobao-wechat-pay", "taobao-wechat-pay-no-acceptance"
+
+	// heights builds the lost-sales figure, adds extra entries to the
+	// legend of the panel at index under, draws it and returns its data
+	// areas' heights and its legends.
+	heights := func(opt Options, under, extra int) ([]vg.Length, [][]legendEntry) {
+		t.Helper()
+		b, err := newBuilder(st, cfg, scenario, opt.withDefaults(), Metrics())
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := b.lostSales()
+		if len(l.panels) != 2 {
+			t.Fatalf("%d panels, want 2", len(l.panels))
+		}
+		for i := range extra {
+			l.panels[under].legend = append(l.panels[under].legend, legendEntry{label: fmt.Sprintf("A long legend entry, number %d of a tall legend", i+1)})
+		}
+		fig := b.figure("lost-sales", l)
+		fig.Draw(draw.New(vgimg.NewWith(vgimg.UseWH(fig.Width, fig.Height), vgimg.UseDPI(30))))
+		var hs []vg.Length
+		var legends [][]legendEntry
+		for _, pn := range l.panels {
+			hs = append(hs, pn.data.Max.Y-pn.data.Min.Y)
+			legends = append(legends, pn.legend)
+		}
+		return hs, legends
+	}
+	run, _ := heights(Options{}, 0, 0)
+	cmp := Options{Baseline: summarize(t, base), BaselineName: baseName}
+	got, legends := heights(cmp, 0, 0)
+
+	// The key once, at the end of the first legend.
+	for i, lg := range legends {
+		var keys []string
+		for _, e := range lg {
+			if e.key {
+				keys = append(keys, e.label)
+			}
+		}
+		want := []string(nil)
+		if i == 0 {
+			want = []string{"Scenario: " + scenario, "Baseline: " + baseName}
+		}
+		if !slices.Equal(keys, want) {
+			t.Errorf("panel %d: key %q, want %q", i, keys, want)
+		}
+	}
+	if n := len(legends[0]); n < 2 || !legends[0][n-1].key || !legends[0][n-2].key {
+		t.Errorf("first legend %v does not end with the key", legends[0])
+	}
+
+	// Every data area at least as tall as the run's, whatever the legends.
+	const slack = 0.5 // points, for tick labels that differ
+	check := func(what string, hs []vg.Length) {
+		t.Helper()
+		for i, h := range hs {
+			if h < run[i]-vg.Points(slack) {
+				t.Errorf("%s: panel %d's data area %.1f pt tall, the run's %.1f pt", what, i, h.Points(), run[i].Points())
+			}
+		}
+		if hs[1] < 0.8*hs[0] {
+			t.Errorf("%s: sign-ups data area %.1f pt tall, lost sales' %.1f pt: squashed", what, hs[1].Points(), hs[0].Points())
+		}
+	}
+	check("comparison", got)
+	for _, under := range []int{0, 1} {
+		for _, extra := range []int{3, 9} {
+			hs, _ := heights(cmp, under, extra)
+			check(fmt.Sprintf("comparison, %d more legend entries under panel %d", extra, under), hs)
+		}
+	}
+	if run[1] < 0.8*run[0] {
+		t.Errorf("run: sign-ups data area %.1f pt tall, lost sales' %.1f pt", run[1].Points(), run[0].Points())
 	}
 }
