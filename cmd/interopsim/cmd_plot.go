@@ -55,7 +55,10 @@ repeated flags.
 --width and --height are those of a figure with one row of panels (a
 figure with more rows is taller), in mm, cm, in or pt; text and lines
 are sized so that the figure printed one column wide (8.5 cm) stays
-readable.`,
+readable. The data never gets squeezed by the text around it: a one-row
+figure's data area is at least 55% of --height high (each row's 30% in
+taller figures), and a figure grows beyond --height when its title,
+subtitle, labels and legends need the room.`,
 	example: `interopsim plot out/taobao-wechat-pay
 interopsim plot out/taobao-wechat-pay --format svg,pdf --width 12cm --height 8cm --out paper/figures
 interopsim plot out/taobao-wechat-pay --figures headline,adoption --methods alipay,wechat_pay --regions all,rural`,
@@ -106,7 +109,7 @@ func (o *PlotOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the figures into `DIR` (default RUN_DIR/plots)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	fs.Var(&o.Width, "width", "draw figures `LENGTH` wide, such as 16cm, 160mm or 6in")
-	fs.Var(&o.Height, "height", "draw one-row figures `LENGTH` high (taller with more rows of panels)")
+	fs.Var(&o.Height, "height", "draw one-row figures `LENGTH` high (taller with more rows of panels, or when their text leaves the data less than 55% of it)")
 	fs.Var(&o.DPI, "dpi", fmt.Sprintf("write PNG files at `N` dots per inch, from %d to %d", minDPI, maxDPI))
 	fs.Var(&o.Figures, "figures", "draw only the figures `NAMES`, such as headline,adoption")
 	fs.Var(&o.Metrics, "metrics", "draw only the metrics `NAMES`, such as adoption,gmv_share")

@@ -16,8 +16,10 @@
 // list the figures and the metrics they draw.
 //
 // Every figure has calendar dates on its x axis, percent (or counts, with
-// their unit) on its y axis, a title and a subtitle naming the scenario, a
-// dashed vertical line at each event, and legends outside the data areas.
+// their unit) on its y axis, a title and a subtitle naming the scenario
+// (in a comparison, the legend's key to scenario and baseline lines names
+// it), a dashed vertical line at each event, and legends outside the data
+// areas.
 // A method or platform keeps the same colour and line pattern in every
 // figure: its Color if set, else the Okabe-Ito palette by declaration
 // order; regions use Paul Tol's muted palette. Line patterns differ too,
@@ -27,9 +29,27 @@
 // Options.PrintWidth so that a figure printed one column wide (8.5 cm by
 // default) has text of at least 8 pt (ticks and legends 8 pt, axis labels
 // and subtitles 8.5 pt, panel titles 9 pt, titles 11 pt) and mean lines
-// of 1.2 pt, whatever its drawn width (16 cm by 11 cm by default, taller by
-// 0.8*Height per extra row of panels). Text uses one face, Liberation Sans
-// regular, embedded in SVG and PDF files.
+// of 1.2 pt, whatever its drawn width (16 cm by default). Text uses one
+// face, Liberation Sans regular, embedded in SVG and PDF files.
+//
+// The data must dominate, so the text never squeezes it: every data area
+// (the plotting area inside the axes) has a guaranteed minimum height,
+// and the figure grows to fit its text rather than shrink the data. A
+// figure is nominally Options.Height high (11 cm by default), taller by
+// 0.8*Height per extra row of panels, by the legends under single panels
+// and by the rows of a comparison's key to scenario and baseline lines.
+// Its title, subtitle, strips (y axis label and event labels), axes,
+// legends and notes take the same room at any height; if what is left
+// would make a data area shorter than its minimum, the figure is made
+// taller by what is missing: it is then data areas plus text. The
+// minimum is 55% of Height in a figure with one row of panels (the
+// headline, multihoming and one-panel effect figures: 6.05 cm of the
+// default 11 cm) and 30% of Height in each row of a figure with more
+// (3.3 cm), but never more than 3/4 of the data area's width, so that
+// narrow panels are not drawn taller than wide. Legends go in as many
+// columns as fit; a comparison's key gets rows of its own when that
+// saves rows, and its subtitle then leaves out the scenario's name, which
+// the key gives.
 //
 // Each curve is the Mean of the table; when it summarises several runs,
 // over a shaded band from the 5th to the 95th percentile (P05 to P95, a

@@ -322,27 +322,50 @@ func (b *builder) methodSeries(region, metric, entity string, m int, scale float
 
 // newLayout starts a figure with a title and a subtitle made of desc, the
 // scenario's name (or, for effect figures, the comparison) and how many
-// runs the curves summarise.
+// runs the curves summarise. A comparison's figure that draws the key to
+// scenario and baseline lines, which names both, leaves the scenario's
+// name out of its subtitle (see figure), which is then a line shorter.
 func (b *builder) newLayout(title, desc string) *layout {
-	var sub string
+	var sub, keyed string
 	if b.effect != "" {
 		sub = fmt.Sprintf("Effect of the events (%s) on the %s", b.effect, lowerFirst(desc))
 		if b.f.runs > 1 {
 			sub += fmt.Sprintf("; mean of %d paired runs, band: 5th–95th percentile", b.f.runs)
 		}
 	} else {
-		sub = fmt.Sprintf("%s. Scenario: %s", desc, b.scenario)
+		var runs string
 		if b.f.runs > 1 {
-			sub += fmt.Sprintf("; mean of %d runs, band: 5th–95th percentile", b.f.runs)
+			runs += fmt.Sprintf("; mean of %d runs, band: 5th–95th percentile", b.f.runs)
 		}
 		if b.base != nil && b.base.runs > 1 && b.base.runs != b.f.runs {
-			sub += fmt.Sprintf("; %s: mean of %d runs", b.opt.BaselineName, b.base.runs)
+			runs += fmt.Sprintf("; %s: mean of %d runs", b.opt.BaselineName, b.base.runs)
+		}
+		sub = fmt.Sprintf("%s. Scenario: %s%s", desc, b.scenario, runs)
+		if b.base != nil {
+			keyed = desc + runs + "."
 		}
 	}
 	return &layout{
-		st: b.st, title: title, subtitle: sub + ".",
+		st: b.st, title: title, subtitle: sub + ".", keyedSubtitle: keyed,
 		events: b.events, xmin: b.xmin, xmax: b.xmax,
 	}
+}
+
+// hasKey reports whether a legend of l holds the key to scenario and
+// baseline lines.
+func (l *layout) hasKey() bool {
+	legends := [][]legendEntry{l.legend}
+	for _, pn := range l.panels {
+		legends = append(legends, pn.legend)
+	}
+	for _, lg := range legends {
+		for _, e := range lg {
+			if e.key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // legendFor returns one entry per distinct label of the panels' series,
@@ -433,9 +456,11 @@ func (b *builder) baselineKey(panels ...*panel) []legendEntry {
 }
 
 // figure finishes a layout: columns, one y label for the figure when the
-// panels share it, plots, and the size (taller by 0.8*Height per extra
-// row of panels, and by the height of the tallest legend under single
-// panels of each row, which Draw gives that row).
+// panels share it, plots, and the size: nominally Height, taller by
+// 0.8*Height per extra row of panels, by the height of the tallest legend
+// under single panels of each row (which Draw gives that row) and by the
+// rows of the key to scenario and baseline lines; then taller still if
+// that leaves a data area shorter than its minimum (see grow).
 func (b *builder) figure(name string, l *layout) Figure {
 	if l.cols == 0 {
 		l.cols = min(len(l.panels), 2)
@@ -445,7 +470,20 @@ func (b *builder) figure(name string, l *layout) Figure {
 		shared = shared && pn.yLabel == l.panels[0].yLabel
 	}
 	l.sharedY = shared
+	if l.keyedSubtitle != "" && l.hasKey() {
+		l.subtitle = l.keyedSubtitle
+	}
 	l.build()
+	rows := (len(l.panels) + l.cols - 1) / l.cols
+	h := l.grow(b.opt.Width, b.nominalHeight(l), minDataHeight(b.opt.Height, rows))
+	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
+}
+
+// nominalHeight is the height of l's figure before grow: Height, taller
+// by 0.8*Height per extra row of panels, by the height of the tallest
+// legend under single panels of each row and by the rows of the key to
+// scenario and baseline lines.
+func (b *builder) nominalHeight(l *layout) vg.Length {
 	rows := (len(l.panels) + l.cols - 1) / l.cols
 	h := b.opt.Height * vg.Length(1+0.8*float64(rows-1))
 	// Legends under single panels come on top, so that they do not
@@ -468,7 +506,75 @@ func (b *builder) figure(name string, l *layout) Figure {
 		w := b.opt.Width - 2*st.pt(4)
 		h += legendHeight(st, l.legend, w, 0) - legendHeight(st, l.legend[:n-2], w, 0)
 	}
-	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
+	return h
+}
+
+// Data areas' minimum heights, as fractions of Options.Height.
+const (
+	minDataOneRow = 0.55 // in a figure with one row of panels
+	minDataRows   = 0.30 // in each row of a figure with more
+	maxDataAspect = 0.75 // but no taller than this fraction of their width
+)
+
+// minDataHeight is the least height of a data area in a figure of rows
+// rows of panels whose nominal height is height (Options.Height).
+func minDataHeight(height vg.Length, rows int) vg.Length {
+	if rows <= 1 {
+		return minDataOneRow * height
+	}
+	return minDataRows * height
+}
+
+// grow returns the height, at least h, that a figure w wide needs for
+// every data area to be at least minH tall, or maxDataAspect of its width
+// if less: the text around the panels (titles, subtitle, strips, axes,
+// legends, notes) takes the same room at any height, so the figure grows
+// by what the data areas lack rather than squeezing them.
+func (l *layout) grow(w, h, minH vg.Length) vg.Length {
+	rows := vg.Length((len(l.panels) + l.cols - 1) / l.cols)
+	// short returns how much the data area furthest below its minimum
+	// lacks at height h (negative when every one has room to spare),
+	// and false when h is too short to lay the figure out at all.
+	short := func(h vg.Length) (vg.Length, bool) {
+		s := vg.Length(math.Inf(-1))
+		for _, r := range l.dataAreas(w, h) {
+			dh := r.Max.Y - r.Min.Y
+			if !(dh > 0) || math.IsInf(float64(dh), 0) {
+				return 0, false
+			}
+			s = max(s, min(minH, maxDataAspect*(r.Max.X-r.Min.X))-dh)
+		}
+		return s, true
+	}
+	const tol = 1e-6 // points
+	h0 := h
+	for range 10 {
+		s, ok := short(h)
+		if !ok {
+			h += max(h, rows*minH)
+			continue
+		}
+		if s <= tol {
+			break
+		}
+		// Every row of panels has data areas of the same height.
+		h += rows * s
+	}
+	// A taller figure may be laid out differently (a shared y label
+	// rotated at the left, a legend in an empty cell), leaving more room
+	// than needed: take back what is spare if the minimum still holds.
+	for range 2 {
+		s, ok := short(h)
+		try := max(h0, h+rows*s)
+		if !ok || try >= h-tol {
+			break
+		}
+		if s, ok := short(try); !ok || s > tol {
+			break
+		}
+		h = try
+	}
+	return h
 }
 
 const sharePeople = "Share of people (%)"

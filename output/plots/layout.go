@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // panel is one plot of a figure.
@@ -52,6 +53,7 @@ type legendEntry struct {
 type layout struct {
 	st              *style
 	title, subtitle string
+	keyedSubtitle   string // the subtitle when a legend holds the key to scenario and baseline lines, which names the scenario
 	cols            int
 	sharedY         bool // every panel has the same y label: draw it once, rotated, at the left, if it fits
 	panels          []*panel
@@ -218,22 +220,8 @@ func (l *layout) Draw(c draw.Canvas) {
 	st := l.st
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
-	pad := st.pt(4)
-	inner := draw.Crop(c, pad, -pad, pad, -pad)
-
-	// Lay out first, draw after: written-out event labels that do not
-	// fit are numbered, with a key in the notes, which takes room from
-	// the panels and may change whether the labels fit; so a layout that
-	// ends up numbering labels it did not plan to is redone with numbers
-	// from the start, and the key is never left out.
-	var lo layoutPlan
-	for _, numbered := range []bool{false, true} {
-		lo = l.plan(inner, numbered)
-		if lo.numbered || !lo.labelsNumbered() {
-			break
-		}
-	}
-	tiles, rows, area := lo.tiles, lo.rows, lo.area
+	inner, lo, canvases := l.arrange(c)
+	rows := lo.rows
 	titleH, strip, labels, rotated, inCell := lo.titleH, lo.strip, lo.labels, lo.rotated, lo.inCell
 
 	y := drawLines(inner, st.title, lo.titleLines, inner.Min.X, inner.Max.Y)
@@ -247,7 +235,6 @@ func (l *layout) Draw(c draw.Canvas) {
 		drawLegend(st, lo.legendC, l.legend, 0)
 	}
 
-	canvases := l.align(area, tiles, titleH+strip)
 	for i, pn := range l.panels {
 		pc := canvases[i/l.cols][i%l.cols]
 		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
@@ -292,6 +279,41 @@ func (l *layout) Draw(c draw.Canvas) {
 		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
 		drawLegend(st, cell, l.legend, 1)
 	}
+}
+
+// arrange lays the figure out on c without drawing: it returns the
+// canvas inside the figure's margins, the plan and the panels' canvases
+// (see align).
+func (l *layout) arrange(c draw.Canvas) (draw.Canvas, layoutPlan, [][]draw.Canvas) {
+	pad := l.st.pt(4)
+	inner := draw.Crop(c, pad, -pad, pad, -pad)
+
+	// Lay out first, draw after: written-out event labels that do not
+	// fit are numbered, with a key in the notes, which takes room from
+	// the panels and may change whether the labels fit; so a layout that
+	// ends up numbering labels it did not plan to is redone with numbers
+	// from the start, and the key is never left out.
+	var lo layoutPlan
+	for _, numbered := range []bool{false, true} {
+		lo = l.plan(inner, numbered)
+		if lo.numbered || !lo.labelsNumbered() {
+			break
+		}
+	}
+	return inner, lo, l.align(lo.area, lo.tiles, lo.titleH+lo.strip)
+}
+
+// dataAreas lays the figure out on a w by h canvas, drawing nothing, and
+// returns its panels' data areas.
+func (l *layout) dataAreas(w, h vg.Length) []vg.Rectangle {
+	c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
+	_, lo, cs := l.arrange(c)
+	rs := make([]vg.Rectangle, len(l.panels))
+	for i, pn := range l.panels {
+		pc := cs[i/l.cols][i%l.cols]
+		rs[i] = pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -(lo.titleH + lo.strip))).Rectangle
+	}
+	return rs
 }
 
 // layoutPlan is where Draw puts things.
@@ -425,10 +447,12 @@ func (l *layout) labelBase(r int) vg.Length {
 	return l.tickRise() + l.st.pt(1.5) + vg.Length(r)*l.stripRowHeight() + l.st.axisLabel.FontExtents().Descent
 }
 
-// tickRise is how far above the data area the strip starts: the label of
-// the top tick of a y axis, which every axis has, is centred on the top
-// edge, and its upper half would otherwise run into the y axis label
-// written above it (and into event labels near the left edge).
+// tickRise is how far above the data area the strip's rows start: the
+// label of the top tick of a y axis, which every axis has, is centred on
+// the top edge, and its upper half would otherwise run into the y axis
+// label written above it (and into event labels near the left edge). The
+// plot keeps that half inside its own canvas (gonum's DataCanvas pads the
+// data area by it), so the strip above the plot need not reserve it.
 func (l *layout) tickRise() vg.Length { return l.st.tick.Height("0") / 2 }
 
 // align returns the panels' canvases, placed so that once top and the
@@ -557,10 +581,12 @@ func (l *layout) placeEvents(area draw.Canvas, tiles draw.Tiles, titleH vg.Lengt
 	if !ok && !numbered {
 		return l.placeEvents(area, tiles, titleH, true)
 	}
+	// The plot keeps the upper half of its top tick label (tickRise)
+	// inside its canvas, under the strip: the strip holds only its rows.
 	if rows == 0 {
-		return l.tickRise(), labels
+		return l.st.pt(1.5), labels
 	}
-	return l.tickRise() + vg.Length(rows)*l.stripRowHeight() + l.st.pt(2), labels
+	return vg.Length(rows)*l.stripRowHeight() + l.st.pt(2), labels
 }
 
 // eventsNumbered reports whether the event labels must be replaced by
@@ -750,42 +776,79 @@ func legendGrid(st *style, entries []legendEntry, width vg.Length, maxCols int) 
 
 func legendRowHeight(st *style) vg.Length { return lineHeight(st.legend) * 1.25 }
 
-func legendHeight(st *style, entries []legendEntry, width vg.Length, maxCols int) vg.Length {
-	_, rows, _ := legendGrid(st, entries, width, maxCols)
-	return vg.Length(rows) * legendRowHeight(st)
+// legendBlocks returns the blocks of a legend, drawn one under the other,
+// each in its own grid: the key to scenario and baseline lines, which
+// ends a comparison's legend, gets rows of its own when that takes fewer
+// rows than one grid of every entry (its long labels would otherwise
+// make the grid fall back to a single column).
+func legendBlocks(st *style, entries []legendEntry, width vg.Length, maxCols int) [][]legendEntry {
+	k := len(entries)
+	for k > 0 && entries[k-1].key {
+		k--
+	}
+	if k == 0 || k == len(entries) {
+		return [][]legendEntry{entries}
+	}
+	_, all, _ := legendGrid(st, entries, width, maxCols)
+	_, rs, _ := legendGrid(st, entries[:k], width, maxCols)
+	_, rk, _ := legendGrid(st, entries[k:], width, maxCols)
+	if rs+rk < all {
+		return [][]legendEntry{entries[:k], entries[k:]}
+	}
+	return [][]legendEntry{entries}
 }
 
-// drawLegend draws entries in rows, centred in c.
+func legendHeight(st *style, entries []legendEntry, width vg.Length, maxCols int) vg.Length {
+	n := 0
+	for _, b := range legendBlocks(st, entries, width, maxCols) {
+		_, rows, _ := legendGrid(st, b, width, maxCols)
+		n += rows
+	}
+	return vg.Length(n) * legendRowHeight(st)
+}
+
+// drawLegend draws entries in rows, centred in c; the blocks of a legend
+// (see legendBlocks) are drawn one under the other, from a common left
+// edge.
 func drawLegend(st *style, c draw.Canvas, entries []legendEntry, maxCols int) {
 	width := c.Max.X - c.Min.X
-	cols, _, colW := legendGrid(st, entries, width, maxCols)
-	if cols == 0 {
-		return
-	}
 	colGap := st.pt(12)
-	total := vg.Length(cols-1) * colGap
-	for _, w := range colW {
-		total += w
+	blocks := legendBlocks(st, entries, width, maxCols)
+	x0 := c.Max.X
+	for _, b := range blocks {
+		cols, _, colW := legendGrid(st, b, width, maxCols)
+		if cols == 0 {
+			return
+		}
+		total := vg.Length(cols-1) * colGap
+		for _, w := range colW {
+			total += w
+		}
+		x0 = min(x0, c.Min.X+(width-total)/2)
 	}
-	x0 := c.Min.X + (width-total)/2
 	rh := legendRowHeight(st)
 	sty := st.legend
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
 	th := lineHeight(st.legend)
-	for i, e := range entries {
-		col, row := i%cols, i/cols
-		x := x0
-		for k := range col {
-			x += colW[k] + colGap
+	top := c.Max.Y
+	for _, b := range blocks {
+		cols, rows, colW := legendGrid(st, b, width, maxCols)
+		for i, e := range b {
+			col, row := i%cols, i/cols
+			x := x0
+			for k := range col {
+				x += colW[k] + colGap
+			}
+			yc := top - (vg.Length(row)+0.5)*rh
+			icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: yc - th/2},
+				Max: vg.Point{X: x + st.pt(thumbWidth), Y: yc + th/2},
+			}}
+			for _, t := range e.thumbs {
+				t.Thumbnail(&icon)
+			}
+			c.FillText(sty, vg.Point{X: x + st.pt(thumbWidth) + st.pt(4), Y: yc}, e.label)
 		}
-		yc := c.Max.Y - (vg.Length(row)+0.5)*rh
-		icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: x, Y: yc - th/2},
-			Max: vg.Point{X: x + st.pt(thumbWidth), Y: yc + th/2},
-		}}
-		for _, t := range e.thumbs {
-			t.Thumbnail(&icon)
-		}
-		c.FillText(sty, vg.Point{X: x + st.pt(thumbWidth) + st.pt(4), Y: yc}, e.label)
+		top -= vg.Length(rows) * rh
 	}
 }

@@ -42,9 +42,17 @@ type Options struct {
 	// Formats are the file formats to write, among Formats; nil means
 	// png.
 	Formats []string
-	// Width and Height are the size of a one-row figure; zero means
-	// DefaultWidth and DefaultHeight. A figure with more rows of panels
-	// is taller by 0.8*Height per extra row.
+	// Width is the width of every figure; zero means DefaultWidth.
+	// Height is the nominal height of a figure with one row of panels;
+	// zero means DefaultHeight. A figure with more rows of panels is
+	// nominally taller by 0.8*Height per extra row (and by its legends
+	// under single panels and a comparison's key). Height also sets the
+	// minimum height of every data area: 55% of Height in a one-row
+	// figure, 30% in each row of others, or 3/4 of the data area's width
+	// if less. A figure whose text (titles, subtitle, event labels, axes,
+	// legends, notes) would leave less than that grows by what is
+	// missing, so its final height is its data areas plus its text, and
+	// never less than nominal. Figure.Height is the final height.
 	Width, Height vg.Length
 	// PrintWidth is the width at which the figures will be printed; zero
 	// means DefaultPrintWidth, one journal column. Every font, line and

@@ -20,6 +20,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/sim"
 )
 
 var (
@@ -481,27 +482,30 @@ func TestSaveFormats(t *testing.T) {
 	}
 }
 
-// The default PNG is 16 cm by 11 cm at 300 dpi: 1890 by 1299 pixels.
+// The default PNG is 16 cm wide at 300 dpi, 1890 pixels; a figure of
+// two rows of panels is 11 cm + 0.8*11 cm high, 2339 pixels. The
+// one-row multihoming figure is taller than its nominal 11 cm (1299
+// pixels): its title, subtitle, strip, axis and legend would leave its
+// data area less than 55% of 11 cm, so it grows to 1596 pixels.
 func TestDefaultSize(t *testing.T) {
-	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{Metrics: []string{"multihoming"}})
+	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{Metrics: []string{"adoption", "multihoming"}})
 	paths, err := Save(t.TempDir(), figs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(paths[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, _, err := image.DecodeConfig(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 1890; cfg.Width != want {
-		t.Errorf("width %d px, want %d", cfg.Width, want)
-	}
-	if want := 1299; cfg.Height != want {
-		t.Errorf("height %d px, want %d", cfg.Height, want)
+	for i, want := range []int{2339, 1596} {
+		f, err := os.Open(paths[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Width != 1890 || cfg.Height != want {
+			t.Errorf("%s: %dx%d px, want 1890x%d", paths[i], cfg.Width, cfg.Height, want)
+		}
 	}
 }
 
@@ -895,5 +899,177 @@ func TestLostSalesCompareLayout(t *testing.T) {
 	}
 	if run[1] < 0.8*run[0] {
 		t.Errorf("run: sign-ups data area %.1f pt tall, lost sales' %.1f pt", run[1].Points(), run[0].Points())
+	}
+}
+
+// dataHeights draws fig at low resolution and returns the heights of
+// the data areas of l, its layout, as drawn.
+func dataHeights(fig Figure, l *layout) []vg.Length {
+	fig.Draw(draw.New(vgimg.NewWith(vgimg.UseWH(fig.Width, fig.Height), vgimg.UseDPI(30))))
+	var hs []vg.Length
+	for _, pn := range l.panels {
+		hs = append(hs, pn.data.Max.Y-pn.data.Min.Y)
+	}
+	return hs
+}
+
+// checkDataAreas checks the rule of Options.Height on the figure of the
+// layout l: it is at least its nominal height (b.nominalHeight), every
+// data area is at least minDataOneRow of b.opt.Height tall in a one-row
+// figure, minDataRows in others (or maxDataAspect of its width if less),
+// and a figure taller than nominal grew no more than its data areas
+// needed.
+func checkDataAreas(t *testing.T, what string, b *builder, l *layout) {
+	t.Helper()
+	fig := b.figure("test", l)
+	hs := dataHeights(fig, l)
+	rows := (len(l.panels) + l.cols - 1) / l.cols
+	nominal := b.nominalHeight(l)
+	if fig.Height < nominal {
+		t.Errorf("%s: figure %.1f pt tall, less than its nominal %.1f pt", what, fig.Height.Points(), nominal.Points())
+	}
+	const tol = 1e-3 // points
+	var spare vg.Length = math.MaxFloat64
+	for i, h := range hs {
+		w := l.panels[i].data.Max.X - l.panels[i].data.Min.X
+		need := min(minDataHeight(b.opt.Height, rows), maxDataAspect*w)
+		if h < need-vg.Points(tol) {
+			t.Errorf("%s: panel %d's data area %.1f pt tall in a %.1f pt figure, want at least %.1f pt (Height %.1f pt, %d rows)",
+				what, i, h.Points(), fig.Height.Points(), need.Points(), b.opt.Height.Points(), rows)
+		}
+		spare = min(spare, h-need)
+	}
+	if fig.Height > nominal+vg.Points(tol) && spare > vg.Points(0.5) {
+		t.Errorf("%s: figure grew to %.1f pt, yet its data areas have %.1f pt to spare", what, fig.Height.Points(), spare.Points())
+	}
+}
+
+// The data areas of one-row figures take at least 55% of Options.Height,
+// however much text surrounds them (a two-line title, a subtitle, event
+// labels, a comparison's legend with a long baseline name, five or six
+// regions): the figure grows instead. (Once, the comparison's headline
+// kept its data area to about 13% of the figure's height, squeezed
+// between a three-line subtitle, two strip rows and a five-row legend.)
+func TestDataAreaMinimum(t *testing.T) {
+	cfg := testConfig()
+	base := &output.Table{}
+	for r := range 5 {
+		base.Rows = append(base.Rows, output.FromResult(testResultOf(cfg, r, false)).Rows...)
+	}
+	const scenario, baseName = "taobao-wechat-pay", "taobao-wechat-pay-no-acceptance"
+	cmp := Options{Baseline: summarize(t, base), BaselineName: baseName}
+	st1, st5 := testStats(t, cfg, 1), testStats(t, cfg, 5)
+	sizes := []struct{ w, h float64 }{{16, 11}, {16, 6}, {12, 8}, {8.5, 6}, {16, 20}} // cm
+
+	builder := func(t *testing.T, st *output.StatTable, cfg *sim.Config, opt Options, size struct{ w, h float64 }) *builder {
+		t.Helper()
+		opt.Width, opt.Height = vg.Length(size.w)*vg.Centimeter, vg.Length(size.h)*vg.Centimeter
+		b, err := newBuilder(st, cfg, scenario, opt.withDefaults(), Metrics())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, size := range sizes {
+		at := fmt.Sprintf("%g×%g cm", size.w, size.h)
+		b1 := builder(t, st1, cfg, Options{}, size)
+		checkDataAreas(t, "headline, one run, "+at, b1, b1.headline())
+
+		b := builder(t, st5, cfg, cmp, size)
+		l := b.headline()
+		if len(l.legend) != 5 || !l.legend[4].key || l.legend[4].label != "Baseline: "+baseName {
+			t.Fatalf("comparison legend %v, want the methods then the key", l.legend)
+		}
+		checkDataAreas(t, "headline, comparison, "+at, b, l)
+		// Longer legends still leave the data area its minimum.
+		l = b.headline()
+		var more []legendEntry
+		for i := range 4 {
+			more = append(more, legendEntry{label: fmt.Sprintf("A long legend entry, number %d of a tall legend", i+1)})
+		}
+		l.legend = slices.Concat(l.legend[:3], more, l.legend[3:])
+		checkDataAreas(t, "headline, comparison, longer legend, "+at, b, l)
+
+		b = builder(t, testEffects(t, cfg, 5), cfg, Options{}, size)
+		b.effect = scenario + " minus " + baseName
+		checkDataAreas(t, "effect-headline, "+at, b, b.headline())
+		checkDataAreas(t, "effect-lost-sales, "+at, b, b.effectLostSales())
+	}
+
+	// Multihoming with five regions, a line each and one for the whole
+	// country.
+	cfg5 := testConfig()
+	cfg5.Regions = []sim.Region{
+		{Name: "t1", Label: "Tier-1 cities", Population: 1e8},
+		{Name: "t2", Label: "Tier-2 cities", Population: 2e8},
+		{Name: "t3", Label: "Third-tier and below", Population: 4e8},
+		{Name: "rural", Label: "Rural", Population: 4e8},
+		{Name: "west", Label: "Western provinces", Population: 1e8},
+	}
+	multi := func(runs int, shift float64) *output.StatTable {
+		st := &output.StatTable{Runs: runs}
+		for step := range cfg5.Steps {
+			date := cfg5.Start.AddDate(0, 0, 7*step)
+			for i, r := range append([]string{output.AllRegions}, "t1", "t2", "t3", "rural", "west") {
+				v := 0.5 + 0.05*float64(i) + 0.2*logistic(float64(step), 88, 20) + shift
+				st.Rows = append(st.Rows, output.StatRow{Step: step, Date: date, Region: r, Metric: "multihoming", Entity: "2+",
+					Runs: runs, Mean: v, SD: 0.01, P05: v - 0.02, P50: v, P95: v + 0.02})
+			}
+		}
+		return st
+	}
+	for _, size := range sizes {
+		at := fmt.Sprintf("%g×%g cm", size.w, size.h)
+		b := builder(t, multi(1, 0), cfg5, Options{}, size)
+		l := b.multihoming()
+		if len(l.legend) != 6 {
+			t.Fatalf("multihoming legend has %d entries, want 6", len(l.legend))
+		}
+		checkDataAreas(t, "multihoming, five regions, "+at, b, l)
+		b = builder(t, multi(5, 0), cfg5, Options{Baseline: multi(5, -0.1), BaselineName: baseName}, size)
+		checkDataAreas(t, "multihoming, five regions, comparison, "+at, b, b.multihoming())
+	}
+
+	// Every figure keeps the rule, those of several rows included.
+	for _, size := range sizes[:2] {
+		at := fmt.Sprintf("%g×%g cm", size.w, size.h)
+		for _, opt := range []Options{{}, cmp} {
+			b := builder(t, st5, cfg, opt, size)
+			for _, spec := range figureSpecs {
+				what := fmt.Sprintf("%s, baseline %v, %s", spec.name, opt.Baseline != nil, at)
+				checkDataAreas(t, what, b, spec.build(b))
+			}
+		}
+	}
+}
+
+// The comparison's headline gives the key to scenario and baseline lines
+// rows of their own: the methods in columns above it, rather than every
+// entry in one column because the baseline's name is long.
+func TestLegendKeyRows(t *testing.T) {
+	cfg := testConfig()
+	base := &output.Table{}
+	for r := range 5 {
+		base.Rows = append(base.Rows, output.FromResult(testResultOf(cfg, r, false)).Rows...)
+	}
+	opt := Options{Baseline: summarize(t, base), BaselineName: "taobao-wechat-pay-no-acceptance"}.withDefaults()
+	b, err := newBuilder(testStats(t, cfg, 5), cfg, "taobao-wechat-pay", opt, Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := b.headline()
+	w := opt.Width - 2*b.st.pt(4)
+	_, all, _ := legendGrid(b.st, l.legend, w, 0)
+	if all != 5 {
+		t.Fatalf("one grid of the legend takes %d rows, want 5 (the case this test is about)", all)
+	}
+	_, methods, _ := legendGrid(b.st, l.legend[:3], w, 0)
+	if got, want := legendHeight(b.st, l.legend, w, 0), vg.Length(methods+2)*legendRowHeight(b.st); got != want || methods+2 >= all {
+		t.Errorf("legend %.1f pt tall, want %d rows, %.1f pt: the methods in %d, the key in 2", got.Points(), methods+2, want.Points(), methods)
+	}
+	// The key names the scenario: the subtitle leaves it out.
+	b.figure("headline", l)
+	if strings.Contains(l.subtitle, "Scenario") || !strings.Contains(l.subtitle, "mean of 5 runs, band: 5th–95th percentile") {
+		t.Errorf("comparison subtitle %q", l.subtitle)
 	}
 }
