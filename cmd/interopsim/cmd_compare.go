@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -73,7 +72,7 @@ type CompareOptions struct {
 
 // AddFlags adds the compare command's flags to fs.
 func (o *CompareOptions) AddFlags(fs *pflag.FlagSet) {
-	o.jobOptions.addFlags(fs, defaultCompareRuns, "run `N` replicates of each scenario (1 with --engine meanfield, which is exact)")
+	o.jobOptions.addFlags(fs, "out/<scenario>-vs-<baseline>", defaultCompareRuns, "run `N` replicates of each scenario (1 with --engine meanfield, which is exact)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with the scenario `OTHER` (a built-in or a file) instead of the scenario without its acceptance events")
 	fs.StringVar(&o.At, "at", output.DefaultHorizons, "report effects at the `HORIZONS` after the first acceptance event: months (6m) or years (2y), separated by commas")
 	addSwitch(fs, &o.Independent, "independent", "", "draw the baseline's replicates from independent random streams, not common random numbers")
@@ -114,7 +113,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	id := cfg.Name + " vs " + base.Config.Name
 	dir := opts.Out
 	if dir == "" {
-		dir = filepath.Join("out", cfg.Name+"-vs-"+base.Config.Name)
+		dir = defaultOut(cfg.Name + "-vs-" + base.Config.Name)
 	}
 	out, err := prepareOut(dir, id, opts.Force)
 	if err != nil {

@@ -61,7 +61,7 @@ type RunOptions struct {
 
 // AddFlags adds the run command's flags to fs.
 func (o *RunOptions) AddFlags(fs *pflag.FlagSet) {
-	o.jobOptions.addFlags(fs, 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
+	o.jobOptions.addFlags(fs, "out/<scenario name>", 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
 }
 
 // jobOptions are the flags that run and compare share.
@@ -90,9 +90,10 @@ type jobOptions struct {
 	KeepRuns bool
 }
 
-// addFlags adds the shared flags to fs, --runs with its default and help.
-func (o *jobOptions) addFlags(fs *pflag.FlagSet, runs int, runsUsage string) {
-	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>)")
+// addFlags adds the shared flags to fs: --out with the description of its
+// default, --runs with its default and help.
+func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage string) {
+	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+"; interopsim-out/... if out is a file)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
 	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions (e.g. 100k)")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
@@ -161,7 +162,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	dir := opts.Out
 	if dir == "" {
-		dir = filepath.Join("out", cfg.Name)
+		dir = defaultOut(cfg.Name)
 	}
 	out, err := prepareOut(dir, cfg.Name, opts.Force)
 	if err != nil {
@@ -239,6 +240,16 @@ func embedded(files []output.File) []string {
 		}
 	}
 	return nil
+}
+
+// defaultOut returns the default output directory of a job: out/<name>,
+// or interopsim-out/<name> when out exists and is not a directory (say,
+// the file of 'interopsim run > out'), so that the default always works.
+func defaultOut(name string) string {
+	if fi, err := os.Stat("out"); err == nil && !fi.IsDir() {
+		return filepath.Join("interopsim-out", name)
+	}
+	return filepath.Join("out", name)
 }
 
 // nothingKept says what an interrupted job leaves.

@@ -163,6 +163,33 @@ func TestRunDefaultOut(t *testing.T) {
 	}
 }
 
+// TestRunDefaultOutBesideFile checks that the default output directory
+// still works where out is a file, as after 'interopsim run > out'.
+func TestRunDefaultOutBesideFile(t *testing.T) {
+	abs, err := filepath.Abs(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("out", []byte("a report\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "run", abs, "--no-plots")
+	if code != exitOK {
+		t.Fatalf("got exit %d: %s", code, stderr)
+	}
+	want := filepath.Join("interopsim-out", "tiny")
+	if !strings.Contains(squash(stdout), "output "+want+"\n") {
+		t.Errorf("the report does not name %s as the output directory:\n%s", want, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(want, output.MetricsFile)); err != nil {
+		t.Error(err)
+	}
+	if b, _ := os.ReadFile("out"); string(b) != "a report\n" {
+		t.Errorf("the file out was changed: %q", b)
+	}
+}
+
 // checkNothingWritten fails if path exists.
 func checkNothingWritten(t *testing.T, path string) {
 	t.Helper()

@@ -33,7 +33,8 @@
 //
 // Flags of run:
 //
-//	-o, --out DIR         output directory (default out/<scenario name>)
+//	-o, --out DIR         output directory (default out/<scenario name>,
+//	                      or interopsim-out/<scenario name> if out is a file)
 //	    --seed N          random seed instead of the scenario's
 //	    --agents N        total number of agents instead of the scenario's
 //	    --workers N       worker threads, 0 for every core; results do not
