@@ -169,31 +169,70 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 
 // parseRow converts one record, whose fields for Columns are at col.
 func parseRow(rec []string, col []int, file string, line int) (Row, error) {
-	field := func(i int) string { return strings.TrimSpace(rec[col[i]]) }
-	bad := func(i int, format string, a ...any) error {
-		return &ReadError{File: file, Line: line, Column: Columns[i], Msg: fmt.Sprintf(format, a...)}
-	}
+	rd := record{rec: rec, col: col, names: Columns, file: file, line: line}
 	var row Row
 	var err error
-	if row.Run, err = parseIndex(field(0)); err != nil {
-		return row, bad(0, "%v", err)
+	if row.Run, err = rd.index(0); err != nil {
+		return row, err
 	}
-	if row.Step, err = parseIndex(field(1)); err != nil {
-		return row, bad(1, "%v", err)
+	if err := rd.key(1, &row.Step, &row.Date, &row.Region, &row.Metric, &row.Entity); err != nil {
+		return row, err
 	}
-	if row.Date, err = time.Parse(DateLayout, field(2)); err != nil {
-		return row, bad(2, "bad date %q, want YYYY-MM-DD", field(2))
+	row.Value, err = rd.value(6)
+	return row, err
+}
+
+// record reads the fields of one line of a CSV file by column: field i
+// is rec[col[i]], named names[i] in errors.
+type record struct {
+	rec   []string
+	col   []int
+	names []string
+	file  string
+	line  int
+}
+
+func (r record) field(i int) string { return strings.TrimSpace(r.rec[r.col[i]]) }
+
+func (r record) bad(i int, format string, a ...any) error {
+	return &ReadError{File: r.file, Line: r.line, Column: r.names[i], Msg: fmt.Sprintf(format, a...)}
+}
+
+// index reads field i as a run, step or count: a whole number from 0.
+func (r record) index(i int) (int, error) {
+	n, err := parseIndex(r.field(i))
+	if err != nil {
+		return 0, r.bad(i, "%v", err)
 	}
-	row.Region, row.Metric, row.Entity = field(3), field(4), field(5)
-	for i := 3; i <= 5; i++ {
-		if field(i) == "" {
-			return row, bad(i, "is empty")
+	return n, nil
+}
+
+// value reads field i as a value (see parseValue).
+func (r record) value(i int) (float64, error) {
+	v, err := parseValue(r.field(i))
+	if err != nil {
+		return 0, r.bad(i, "%v", err)
+	}
+	return v, nil
+}
+
+// key reads the step, date, region, metric and entity of a value from
+// fields i to i+4.
+func (r record) key(i int, step *int, date *time.Time, region, metric, entity *string) error {
+	var err error
+	if *step, err = r.index(i); err != nil {
+		return err
+	}
+	if *date, err = time.Parse(DateLayout, r.field(i+1)); err != nil {
+		return r.bad(i+1, "bad date %q, want YYYY-MM-DD", r.field(i+1))
+	}
+	*region, *metric, *entity = r.field(i+2), r.field(i+3), r.field(i+4)
+	for k := i + 2; k <= i+4; k++ {
+		if r.field(k) == "" {
+			return r.bad(k, "is empty")
 		}
 	}
-	if row.Value, err = parseValue(field(6)); err != nil {
-		return row, bad(6, "%v", err)
-	}
-	return row, nil
+	return nil
 }
 
 // parseIndex parses a run or step number: a whole number from 0.

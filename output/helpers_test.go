@@ -1,14 +1,12 @@
 package output
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/interopsim/interopsim/internal/golden"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -18,34 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // with -update. A mismatch reports the first differing line.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./output -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < max(len(gl), len(wl)); i++ {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s: line %d differs:\ngot  %q\nwant %q\n(run go test ./output -update if the change is intended)", path, i+1, g, w)
-		}
-	}
-	t.Fatalf("%s differs in line endings", path)
+	golden.Check(t, filepath.Join("testdata", name), got, *update, "go test ./output -update")
 }
 
 func date(s string) time.Time {

@@ -298,29 +298,17 @@ func parseStatRow(rec []string, col []int, file string, line int) (StatRow, erro
 			return r, &ReadError{File: file, Line: line, Column: StatColumns[i], Msg: "is missing: the line is too short"}
 		}
 	}
-	field := func(i int) string { return strings.TrimSpace(rec[col[i]]) }
-	bad := func(i int, format string, a ...any) error {
-		return &ReadError{File: file, Line: line, Column: StatColumns[i], Msg: fmt.Sprintf(format, a...)}
+	rd := record{rec: rec, col: col, names: StatColumns, file: file, line: line}
+	if err := rd.key(0, &r.Step, &r.Date, &r.Region, &r.Metric, &r.Entity); err != nil {
+		return r, err
 	}
 	var err error
-	if r.Step, err = parseIndex(field(0)); err != nil {
-		return r, bad(0, "%v", err)
-	}
-	if r.Date, err = time.Parse(DateLayout, field(1)); err != nil {
-		return r, bad(1, "bad date %q, want YYYY-MM-DD", field(1))
-	}
-	r.Region, r.Metric, r.Entity = field(2), field(3), field(4)
-	for i := 2; i <= 4; i++ {
-		if field(i) == "" {
-			return r, bad(i, "is empty")
-		}
-	}
-	if r.Runs, err = parseIndex(field(5)); err != nil {
-		return r, bad(5, "%v", err)
+	if r.Runs, err = rd.index(5); err != nil {
+		return r, err
 	}
 	for k, p := range []*float64{&r.Mean, &r.SD, &r.P05, &r.P50, &r.P95} {
-		if *p, err = parseValue(field(6 + k)); err != nil {
-			return r, bad(6+k, "%v", err)
+		if *p, err = rd.value(6 + k); err != nil {
+			return r, err
 		}
 	}
 	return r, nil

@@ -348,18 +348,29 @@ func (b *builder) entityName(m *mapping, path, kind string, idx map[string]int, 
 	return name
 }
 
-func (b *builder) methods(n *yaml.Node) {
-	b.methodIdx = map[string]int{}
-	items, ok := b.sequence(n, "methods")
+// entities returns the items of the list of methods or platforms under
+// key, reporting an empty list (and returning false) or one longer than
+// max (why says why there is a limit).
+func (b *builder) entities(n *yaml.Node, key, what string, max int, why string) ([]*yaml.Node, bool) {
+	items, ok := b.sequence(n, key)
 	if !ok {
-		return
+		return nil, false
 	}
 	if len(items) == 0 {
-		b.fail(n, "methods", "must list at least one payment method")
-		return
+		b.fail(n, key, "must list at least one %s", what)
+		return nil, false
 	}
-	if len(items) > maxMethods {
-		b.fail(items[maxMethods], "methods", "at most %d methods are allowed (an agent's wallets are packed in one byte), got %d", maxMethods, len(items))
+	if len(items) > max {
+		b.fail(items[max], key, "at most %d %s are allowed%s, got %d", max, key, why, len(items))
+	}
+	return items, true
+}
+
+func (b *builder) methods(n *yaml.Node) {
+	b.methodIdx = map[string]int{}
+	items, ok := b.entities(n, "methods", "payment method", maxMethods, " (an agent's wallets are packed in one byte)")
+	if !ok {
+		return
 	}
 	b.methodsOK = true
 	lines := map[string]int{}
@@ -572,16 +583,9 @@ func (b *builder) behaviour(n *yaml.Node) {
 
 func (b *builder) platforms(n *yaml.Node) {
 	b.platformIdx = map[string]int{}
-	items, ok := b.sequence(n, "platforms")
+	items, ok := b.entities(n, "platforms", "platform", maxPlatforms, "")
 	if !ok {
 		return
-	}
-	if len(items) == 0 {
-		b.fail(n, "platforms", "must list at least one platform")
-		return
-	}
-	if len(items) > maxPlatforms {
-		b.fail(items[maxPlatforms], "platforms", "at most %d platforms are allowed, got %d", maxPlatforms, len(items))
 	}
 	b.platformsOK = true
 	nm, nr := len(b.cfg.Methods), len(b.cfg.Regions)

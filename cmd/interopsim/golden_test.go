@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/interopsim/interopsim/internal/golden"
 )
 
 // TestSummaryGolden runs the tiny scenario with both engines and compares
@@ -26,26 +25,7 @@ func TestSummaryGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			path := filepath.Join("testdata", "tiny_"+engine+"_summary_golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/interopsim -run TestSummaryGolden -update)", err)
-			}
-			if bytes.Equal(got, want) {
-				return
-			}
-			gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-			for i := range min(len(gl), len(wl)) {
-				if gl[i] != wl[i] {
-					t.Fatalf("%s line %d:\ngot  %s\nwant %s\n(rerun with -update if the change is intended)", path, i+1, gl[i], wl[i])
-				}
-			}
-			t.Fatalf("%s: %d lines, want %d", path, len(gl), len(wl))
+			golden.Check(t, path, got, *update, "go test ./cmd/interopsim -run TestSummaryGolden -update")
 		})
 	}
 }
