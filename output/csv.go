@@ -136,40 +136,50 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	t := &Table{}
+	err = eachRecord(cr, name, func(rd record) error {
+		row, err := parseRow(rd)
+		t.Rows = append(t.Rows, row)
+		return err
+	}, col, Columns)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// eachRecord calls f with every data line read from cr, whose fields for
+// names are at col; blank lines are skipped, and lines too short to reach
+// every column are reported.
+func eachRecord(cr *csv.Reader, name string, f func(record) error, col []int, names []string) error {
 	need := 0
 	for _, j := range col {
 		need = max(need, j+1)
 	}
-
-	t := &Table{}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line with spaces only
 		}
 		if len(rec) < need {
-			return nil, &ReadError{File: name, Line: line, Msg: fmt.Sprintf(
+			return &ReadError{File: name, Line: line, Msg: fmt.Sprintf(
 				"has %d fields, want at least %d to reach every column of the header", len(rec), need)}
 		}
-		row, err := parseRow(rec, col, name, line)
-		if err != nil {
-			return nil, err
+		if err := f(record{rec: rec, col: col, names: names, file: name, line: line}); err != nil {
+			return err
 		}
-		t.Rows = append(t.Rows, row)
 	}
-	return t, nil
 }
 
-// parseRow converts one record, whose fields for Columns are at col.
-func parseRow(rec []string, col []int, file string, line int) (Row, error) {
-	rd := record{rec: rec, col: col, names: Columns, file: file, line: line}
+// parseRow converts one line of a Columns file.
+func parseRow(rd record) (Row, error) {
 	var row Row
 	var err error
 	if row.Run, err = rd.index(0); err != nil {

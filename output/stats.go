@@ -240,24 +240,14 @@ func ReadStats(r io.Reader, name string) (*StatTable, error) {
 		return nil, err
 	}
 	st := &StatTable{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		row, err := parseStatRow(rec, col, name, line)
-		if err != nil {
-			return nil, err
-		}
+	err = eachRecord(cr, name, func(rd record) error {
+		row, err := parseStatRow(rd)
 		st.Runs = max(st.Runs, row.Runs)
 		st.Rows = append(st.Rows, row)
+		return err
+	}, col, StatColumns)
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -291,14 +281,8 @@ func findColumns(header, want []string, name string) ([]int, error) {
 }
 
 // parseStatRow converts one record of a StatColumns file.
-func parseStatRow(rec []string, col []int, file string, line int) (StatRow, error) {
+func parseStatRow(rd record) (StatRow, error) {
 	var r StatRow
-	for i, j := range col {
-		if j >= len(rec) {
-			return r, &ReadError{File: file, Line: line, Column: StatColumns[i], Msg: "is missing: the line is too short"}
-		}
-	}
-	rd := record{rec: rec, col: col, names: StatColumns, file: file, line: line}
 	if err := rd.key(0, &r.Step, &r.Date, &r.Region, &r.Metric, &r.Entity); err != nil {
 		return r, err
 	}

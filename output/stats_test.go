@@ -154,7 +154,7 @@ func TestReadStatsErrors(t *testing.T) {
 		{"missing column", "step,date,region,metric,entity,runs,mean,sd,p05,p50\n", "m.csv:1: header lacks column p95"},
 		{"bad runs", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all,adoption,a,x,1,0,1,1,1\n", "m.csv:2: column runs: bad number"},
 		{"bad mean", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all,adoption,a,2,high,0,1,1,1\n", "m.csv:2: column mean:"},
-		{"short line", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all\n", "m.csv:2: column metric: is missing"},
+		{"short line", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all\n", "m.csv:2: has 3 fields, want at least 11"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadStats(strings.NewReader(tc.csv), "m.csv")
