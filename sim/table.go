@@ -152,13 +152,6 @@ type table struct {
 	prob []float64
 }
 
-// segmentView is what table building needs to know about a segment at a
-// step.
-type segmentView struct {
-	region int
-	rate   float64 // shopping rate per year
-}
-
 // builder computes one segment's table at one step.
 type builder struct {
 	sp     space

@@ -335,9 +335,6 @@ func TestPlotBadFiles(t *testing.T) {
 	})
 }
 
-// goldenDPI keeps golden files small; the layout is the same at any DPI.
-const goldenDPI = 60
-
 // goldenDelta is the per-pixel YIQ tolerance of golden comparisons, for
 // anti-aliasing differences between platforms, as in output/plots.
 const goldenDelta = 0.05

@@ -372,10 +372,7 @@ func removeStale(dir string, files []output.File) error {
 	for _, f := range files {
 		written[f.Name] = true
 	}
-	var stale []string
-	for _, name := range output.ResultNames() {
-		stale = append(stale, name)
-	}
+	stale := output.ResultNames()
 	for _, name := range append(plots.Names(), plots.EffectNames()...) {
 		for _, format := range plots.Formats {
 			stale = append(stale, output.PlotsDir+"/"+name+"."+format)

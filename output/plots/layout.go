@@ -416,7 +416,6 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 	if l.sharedY && st.axisLabel.Width(l.panels[0].yLabel) < (area.Max.Y-area.Min.Y)*0.75 {
 		rotated = l.panels[0].yLabel
 		area.Min.X += lineHeight(st.axisLabel) + st.pt(3)
-		width = area.Max.X - area.Min.X
 	}
 	for i, pn := range l.panels {
 		pn.drawY = pn.yLabel
