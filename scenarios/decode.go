@@ -480,6 +480,11 @@ func (u duration) after(t time.Time) time.Time {
 	return t.AddDate(0, 0, u.n)
 }
 
+// before returns the calendar date u before t.
+func (u duration) before(t time.Time) time.Time {
+	return duration{n: -u.n, unit: u.unit}.after(t)
+}
+
 // duration reads a duration such as 14d, 2w, 18m or 5y; zero is allowed
 // if allowZero.
 func (d *decoder) duration(n *yaml.Node, path string, allowZero bool) (duration, bool) {

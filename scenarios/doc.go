@@ -50,6 +50,9 @@
 //	end          date after start: steps run while a step's first day is before it
 //	duration     instead of end: the horizon's length from start, with calendar
 //	             months and years (5y from 2023-01-02 ends on 2028-01-02)
+//	warmup       optional duration (like 26w), default 0: steps simulated before
+//	             start and not recorded, with adoption, churn and sign-ups off,
+//	             so that habits and platform loyalty settle on the holdings
 //	seed         non-negative integer, default 1
 //	agents       total simulated agents, default 200000, at least one per segment,
 //	             at most 2^31-1; spread over segments in proportion to people

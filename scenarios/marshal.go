@@ -33,6 +33,7 @@ func Marshal(s *Scenario) ([]byte, error) {
 	top.add("start", date(c.Start))
 	top.add("step", plain(c.Step.String()))
 	top.add("end", plain(c.End().Format(dateLayout)))
+	top.add("warmup", plain(strconv.Itoa(c.Warmup)+c.Step.String()[:1]))
 	top.add("seed", plain(strconv.FormatUint(s.Seed, 10)))
 	top.add("agents", plain(strconv.Itoa(c.Agents())))
 	top.add("currency", str(s.Currency))

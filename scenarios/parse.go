@@ -19,7 +19,7 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
@@ -185,6 +185,9 @@ func (b *builder) scenario(root *yaml.Node) {
 		b.sc.Seed, _ = b.seed(n, "seed")
 	}
 	b.horizon(m)
+	if n := m.get("warmup"); n != nil {
+		b.warmup(n)
+	}
 	if n := m.get("methods"); n != nil {
 		b.methods(n)
 	}
@@ -287,6 +290,26 @@ func (b *builder) horizon(m *mapping) {
 	}
 	b.cfg.Steps = steps
 	b.horizonOK = true
+}
+
+// warmup reads the warm-up, a duration before start, as a number of
+// steps.
+func (b *builder) warmup(n *yaml.Node) {
+	u, ok := b.duration(n, "warmup", true)
+	if !ok || !b.horizonOK {
+		return
+	}
+	from := u.before(b.start)
+	if from.Before(minDate) {
+		b.fail(n, "warmup", "the warm-up would start on %s, before %s", from.Format(dateLayout), minDate.Format(dateLayout))
+		return
+	}
+	steps := countSteps(b.cfg.Step, from, b.start)
+	if steps > MaxSteps {
+		b.fail(n, "warmup", "the warm-up has %d steps of a %s; at most %d are allowed", steps, b.cfg.Step, MaxSteps)
+		return
+	}
+	b.cfg.Warmup = steps
 }
 
 // countSteps returns the number of steps of unit u from start whose first

@@ -204,10 +204,11 @@ func TestSegmentsScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := sim.Config{
-		Name:  "segments-demo",
-		Start: day("2024-01-31"),
-		Step:  sim.Month,
-		Steps: 24,
+		Name:   "segments-demo",
+		Start:  day("2024-01-31"),
+		Step:   sim.Month,
+		Steps:  24,
+		Warmup: 3, // warmup: 3m
 		Regions: []sim.Region{
 			{Name: "north", Label: "north", Population: 2.5e6, Segments: []sim.Segment{
 				{Name: "young", Share: 0.3, Agents: 250, ShoppingRate: 60, Basket: 55.5, Holdings: []float64{0.9, 0.5, 0}},

@@ -71,6 +71,11 @@ type Config struct {
 	Step StepUnit
 	// Steps is the number of steps simulated.
 	Steps int
+	// Warmup is the number of steps simulated before Start and not
+	// recorded, in the world as it stands on Start but with adoption,
+	// churn and sign-ups at checkout switched off: habits and platform
+	// loyalty settle on the initial holdings, which stay as given.
+	Warmup int
 	// Regions partition the simulated population.
 	Regions []Region
 	// Methods are the payment methods.

@@ -73,11 +73,9 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	tabs := make([]table, len(groups))
 	flows := make([][]float64, len(groups))
 	dt := cfg.Step.Years()
-	for n := 0; n < cfg.Steps; n++ {
-		if s.Cancel != nil && s.Cancel() {
-			return nil, ErrCanceled
-		}
-		w := worldAt(cfg, cfg.Date(n))
+	// step moves everyone by one step in world w, drawing from the
+	// stream tagged tag.
+	step := func(w *world, tag int) {
 		cs := combos(w)
 		shares := regionShares(cfg, sp, groups, eng)
 		b := newBuilder(sp, cfg, w, cs, dt)
@@ -87,13 +85,46 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 			mass := eng.mass(g)
 			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
 		}
-		eng.advance(n, tabs, flows)
+		eng.advance(tag, tabs, flows)
+	}
+	if cfg.Warmup > 0 {
+		w := warmupWorld(cfg)
+		for k := range cfg.Warmup {
+			if s.Cancel != nil && s.Cancel() {
+				return nil, ErrCanceled
+			}
+			step(w, warmupTag-k)
+		}
+	}
+	for n := 0; n < cfg.Steps; n++ {
+		if s.Cancel != nil && s.Cancel() {
+			return nil, ErrCanceled
+		}
+		w := worldAt(cfg, cfg.Date(n))
+		step(w, n)
 		res.Steps[n] = tally(cfg, sp, groups, w, tabs, flows, eng)
 		if s.Progress != nil {
 			s.Progress(n + 1)
 		}
 	}
 	return res, nil
+}
+
+// warmupTag is the stream tag of the first warm-up step; the following
+// ones count down from it, clear of the tags of initial holdings (-1 to
+// -8) and of the recorded steps (0 up).
+const warmupTag = -16
+
+// warmupWorld is the world of the warm-up: as on Start, with adoption,
+// churn and sign-ups at checkout switched off so that holdings stay as
+// the scenario gives them.
+func warmupWorld(cfg *Config) *world {
+	w := worldAt(cfg, cfg.Start)
+	for m := range w.methods {
+		w.methods[m].P, w.methods[m].Q, w.methods[m].Churn = 0, 0, 0
+	}
+	w.beh.Psi = 0
+	return w
 }
 
 // regionShares returns, per region, the share of people holding each
@@ -206,6 +237,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Steps < 1 {
 		bad("config: %d steps, want at least 1", c.Steps)
+	}
+	if c.Warmup < 0 {
+		bad("config: %d warm-up steps, want at least 0", c.Warmup)
 	}
 	if c.Step < Day || c.Step > Month {
 		bad("config: unknown step unit %v", c.Step)

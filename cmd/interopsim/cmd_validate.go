@@ -104,6 +104,9 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	}
 	t.rowf("horizon\t%s to %s (exclusive): %d steps of a %s", cfg.Start.Format(output.DateLayout),
 		cfg.End().Format(output.DateLayout), cfg.Steps, cfg.Step)
+	if cfg.Warmup > 0 {
+		t.rowf("warm-up\t%d steps before %s, not recorded (habits and loyalty settle; holdings stay)", cfg.Warmup, cfg.Start.Format(output.DateLayout))
+	}
 	t.row("seed", fmt.Sprint(sc.Seed))
 	t.row("agents", fmtCount(float64(cfg.Agents())))
 	if sc.Currency != "" {
