@@ -276,9 +276,9 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 	return ok && xok
 }
 
-// paramName returns the parameter p as written in files, such as
-// methods.alipay.q.
-func paramName(c *sim.Config, p sim.Param) (string, error) {
+// ParamName returns the parameter p of c as scenario files write it in a
+// set event, such as methods.alipay.q, or an error if p is not one of c.
+func ParamName(c *sim.Config, p sim.Param) (string, error) {
 	spec, ok := specOf(p.Kind)
 	if !ok {
 		return "", fmt.Errorf("unknown parameter kind %d", int(p.Kind))

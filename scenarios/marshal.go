@@ -136,7 +136,7 @@ func Marshal(s *Scenario) ([]byte, error) {
 			em.add("shift", num(e.Shift))
 			em.add("until", date(e.Until))
 		case sim.SetParam:
-			name, err := paramName(c, e.Param)
+			name, err := ParamName(c, e.Param)
 			if err != nil {
 				return nil, fmt.Errorf("marshal scenario %s: %w", c.Name, err)
 			}

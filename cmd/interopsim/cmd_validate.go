@@ -259,45 +259,11 @@ func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string
 		}
 		return fmt.Sprintf("%s appeal %+g %s until %s", at(methods, e.Method), e.Shift, where, e.Until.Format(output.DateLayout))
 	case sim.SetParam:
-		return fmt.Sprintf("%s = %s", paramName(cfg, methods, platforms, e.Param), fmtParam(e.Value))
+		name, err := scenarios.ParamName(cfg, e.Param)
+		if err != nil {
+			name = err.Error()
+		}
+		return fmt.Sprintf("%s = %s", name, fmtParam(e.Value))
 	}
 	return e.Kind.String()
-}
-
-// paramName names a parameter that a SetParam event sets, as scenario
-// files write it (methods.alipay.q).
-func paramName(cfg *sim.Config, methods, platforms []string, p sim.Param) string {
-	regions := make([]string, len(cfg.Regions))
-	for i, r := range cfg.Regions {
-		regions[i] = r.Name
-	}
-	switch p.Kind {
-	case sim.BehaviourBeta:
-		return "behaviour.beta"
-	case sim.BehaviourKappa:
-		return "behaviour.kappa"
-	case sim.BehaviourPsi:
-		return "behaviour.psi"
-	case sim.BehaviourGamma:
-		return "behaviour.gamma"
-	case sim.BehaviourDelta:
-		return "behaviour.delta"
-	case sim.MethodAppeal:
-		return "methods." + at(methods, p.Index) + ".appeal"
-	case sim.MethodP:
-		return "methods." + at(methods, p.Index) + ".p"
-	case sim.MethodQ:
-		return "methods." + at(methods, p.Index) + ".q"
-	case sim.MethodChurn:
-		return "methods." + at(methods, p.Index) + ".churn"
-	case sim.PlatformAppeal:
-		return "platforms." + at(platforms, p.Index) + ".appeal"
-	case sim.PlatformLoyalty:
-		return "platforms." + at(platforms, p.Index) + ".loyalty"
-	case sim.RegionShoppingRate:
-		return "regions." + at(regions, p.Index) + ".shopping_rate"
-	case sim.RegionBasket:
-		return "regions." + at(regions, p.Index) + ".basket"
-	}
-	return fmt.Sprintf("parameter %d[%d]", int(p.Kind), p.Index)
 }
