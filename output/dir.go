@@ -1,21 +1,105 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 )
 
-// DirInUseError is returned by PrepareDir for a directory that holds
-// files it must not mix new results with.
+// FileRecord records a file that interopsim wrote into a directory, so
+// that a later job can tell its own files, unchanged, from everything
+// else: it deletes or replaces only files whose record still matches.
+type FileRecord struct {
+	// Name is the file's path relative to the directory, with slashes.
+	Name string `json:"name"`
+	// Bytes is the file's size.
+	Bytes int64 `json:"bytes"`
+	// SHA256 is the hex SHA-256 of the file's content.
+	SHA256 string `json:"sha256"`
+}
+
+// Job identifies the inputs that fix a job's results: two jobs with the
+// same Key write the same numbers. A run's Job comes from its scenario
+// and flags before it runs, and from its summary.json afterwards.
+type Job struct {
+	// Scenario is the scenario's name and File where it came from.
+	Scenario, File string
+	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario (the
+	// bytes of scenario.yaml), which holds the seed and agents.
+	ResolvedSHA256 string
+	// Seed, Agents, Engine and Runs are those of the run.
+	Seed   uint64
+	Agents int
+	Engine string
+	Runs   int
+	// Baseline and BaselineSHA256 name a comparison's baseline and the
+	// hash of its resolved scenario; both are empty for a run.
+	Baseline, BaselineSHA256 string
+	// CommonRandomNumbers is a comparison's choice of random streams.
+	CommonRandomNumbers bool
+}
+
+// Same says whether j and k have the same inputs, and so the same
+// results.
+func (j Job) Same(k Job) bool {
+	return j.ResolvedSHA256 == k.ResolvedSHA256 && j.Engine == k.Engine && j.Runs == k.Runs &&
+		j.BaselineSHA256 == k.BaselineSHA256 && j.CommonRandomNumbers == k.CommonRandomNumbers
+}
+
+// String describes j for a user: "run of scenario x (file f, resolved
+// SHA-256 0123abcd, seed 1, 400000 agents, agents engine, 1 run)".
+func (j Job) String() string {
+	kind := "run"
+	if j.Baseline != "" {
+		kind = "comparison"
+	}
+	runs := "1 run"
+	if j.Runs != 1 {
+		runs = fmt.Sprintf("%d runs", j.Runs)
+	}
+	s := fmt.Sprintf("%s of scenario %s (file %s, resolved SHA-256 %.8s, seed %d, %d agents, %s engine, %s",
+		kind, j.Scenario, j.File, j.ResolvedSHA256, j.Seed, j.Agents, j.Engine, runs)
+	if j.Baseline != "" {
+		s += fmt.Sprintf(", baseline %s %.8s", j.Baseline, j.BaselineSHA256)
+		if !j.CommonRandomNumbers {
+			s += ", independent streams"
+		}
+	}
+	return s + ")"
+}
+
+// Job returns the job whose results s summarises.
+func (s *Summary) Job() Job {
+	p := &s.Provenance
+	j := Job{
+		Scenario: p.Scenario, File: p.ScenarioFile, ResolvedSHA256: p.ResolvedSHA256,
+		Seed: p.Seed, Agents: p.Agents, Engine: p.Engine, Runs: p.Runs,
+	}
+	if c := s.Comparison; c != nil {
+		j.Baseline, j.BaselineSHA256, j.CommonRandomNumbers = c.Baseline, c.BaselineSHA256, c.CommonRandomNumbers
+	}
+	return j
+}
+
+// DirInUseError is returned by PrepareDir for a directory whose files the
+// job must not replace or mix its results with.
 type DirInUseError struct {
 	// Dir is the directory.
 	Dir string
 	// What says what the directory holds.
 	What string
+	// Forceable says whether --force (PrepareDir's force) would accept
+	// the directory: true when it holds another job's results, false
+	// when the job would replace files interopsim did not write.
+	Forceable bool
 }
 
 // Error returns "output directory DIR holds WHAT".
@@ -23,133 +107,427 @@ func (e *DirInUseError) Error() string {
 	return fmt.Sprintf("output directory %s holds %s", e.Dir, e.What)
 }
 
-// resultNames are the files that a run writes into its directory.
-var resultNames = map[string]bool{
-	MetricsFile: true, SummaryFile: true, ScenarioFile: true, ReportFile: true, RunsFile: true,
-	BaselineFile: true, BaselineRunsFile: true, BaselineScenarioFile: true, EffectsFile: true, EffectsAtFile: true,
+// ManifestFile is the record of the files that 'interopsim plot' wrote
+// into a directory other than a run's: the FileRecords as a JSON list.
+// In a run's directory the record is summary.json's files.
+const ManifestFile = ".interopsim.json"
+
+// Dir is an output directory prepared for a job's results by PrepareDir:
+// it knows which of the files there interopsim wrote and which it did
+// not, and writes the new results without touching the latter.
+type Dir struct {
+	// Path is the directory.
+	Path string
+	// Created says whether PrepareDir created it.
+	Created bool
+	// owned are the files of the earlier job, as recorded and still
+	// unchanged, by name.
+	owned map[string]FileRecord
+	// foreign are the other files, as names relative to Path with
+	// slashes, sorted. They are never removed or replaced.
+	foreign []string
+	// manifest is where the record of files is kept: SummaryFile for a
+	// job's directory, ManifestFile for plot's.
+	manifest string
 }
 
-// ResultNames returns the names of the data files a job may write into
-// its directory (figures aside), sorted.
-func ResultNames() []string {
-	names := make([]string, 0, len(resultNames))
-	for n := range resultNames {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+// Foreign returns the files in the directory that interopsim did not
+// write, or that changed since it wrote them, sorted. The job leaves them
+// alone.
+func (d *Dir) Foreign() []string { return d.foreign }
 
-// PrepareDir makes dir ready to receive the results of the scenario named
-// scenario, or of the comparison whose Summary.Identity is scenario: it
-// creates dir (and its parents) when missing. An existing
-// directory may hold only results of the same scenario, which the new
-// ones replace, and temporary files left by an interrupted write;
-// results include a PlotsDir subdirectory holding figure files (ending in
-// one of PlotExts) and temporary files. It is
-// refused with a *DirInUseError when it holds another scenario's results,
-// results without a summary saying whose they are, or any other file;
-// force skips these checks. Existing files are never removed.
-func PrepareDir(dir, scenario string, force bool) error {
+// PrepareDir makes dir ready for the results of job, which may write the
+// files named in mayWrite (relative paths with slashes; summary.json is
+// always among them). It creates dir and its parents when missing.
+//
+// In an existing directory it reads the record of the files interopsim
+// wrote there (summary.json's files) and checks each against the disk;
+// every other file, and every recorded file that has since changed, is
+// the user's. It is refused with a *DirInUseError when
+//   - a file the job may write is the user's: it would be replaced, and
+//     force does not change that;
+//   - the directory holds the results of a job with other inputs (see
+//     Job.Same), unless force is set: the new results then replace them.
+//
+// Results of the same job are replaced without asking. Files of the
+// user's that the job does not write are left alone.
+func PrepareDir(dir string, job Job, mayWrite []string, force bool) (*Dir, error) {
+	d := &Dir{Path: dir, manifest: SummaryFile}
 	fi, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create output directory: %w", err)
+			return nil, fmt.Errorf("create output directory: %w", err)
 		}
-		return nil
+		d.Created = true
+		return d, nil
 	}
 	if err != nil {
-		return fmt.Errorf("output directory: %w", err)
+		return nil, fmt.Errorf("output directory: %w", err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("output directory %s exists and is not a directory", dir)
+		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
 	}
-	if force {
-		return nil
-	}
-	entries, err := os.ReadDir(dir)
+	old, err := d.scan()
 	if err != nil {
-		return fmt.Errorf("read output directory: %w", err)
+		return nil, err
 	}
-	var foreign []string
-	hasSummary, hasResults := false, false
-	for _, e := range entries {
-		name := e.Name()
+	if err := d.checkConflicts(mayWrite); err != nil {
+		return nil, err
+	}
+	if old != nil && len(d.owned) > 0 && !force {
+		if prev := old.Job(); !prev.Same(job) {
+			return nil, &DirInUseError{Dir: dir, Forceable: true, What: fmt.Sprintf(
+				"the results of another %s, which this %s would replace", prev, job)}
+		}
+	}
+	return d, nil
+}
+
+// PrepareFigureDir makes dir ready for figures that 'interopsim plot'
+// draws, as PrepareDir does for a job, without the check of whose
+// results they are: mayWrite are the figures' paths relative to dir. The
+// record of files is summary.json's when dir holds a run's results, else
+// ManifestFile.
+func PrepareFigureDir(dir string, mayWrite []string) (*Dir, error) {
+	d := &Dir{Path: dir, manifest: ManifestFile}
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create output directory: %w", err)
+		}
+		d.Created = true
+		return d, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
+	}
+	if _, err := d.scan(); err != nil {
+		return nil, err
+	}
+	return d, d.checkConflicts(mayWrite)
+}
+
+// scan reads the record of files in d and sorts the files on disk into
+// owned and foreign. It returns the directory's summary when it has one
+// with a record.
+func (d *Dir) scan() (*Summary, error) {
+	records, s, err := d.readRecord()
+	if err != nil {
+		return nil, err
+	}
+	d.owned = map[string]FileRecord{}
+	var files []string
+	err = filepath.WalkDir(d.Path, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, rerr := filepath.Rel(d.Path, path)
+		if rerr != nil {
+			return rerr
+		}
+		rel = filepath.ToSlash(rel)
 		switch {
-		case strings.HasPrefix(name, tempPrefix) && e.Type().IsRegular():
-		case resultNames[name] && e.Type().IsRegular():
-			hasResults = true
-			hasSummary = hasSummary || name == SummaryFile
-		case name == PlotsDir && e.IsDir():
-			plots, others, err := readPlotsDir(filepath.Join(dir, name))
-			if err != nil {
-				return fmt.Errorf("read output directory: %w", err)
+		case rel == ".":
+			return nil
+		case e.IsDir():
+			if rel != PlotsDir {
+				d.foreign = append(d.foreign, rel+"/")
+				return fs.SkipDir
 			}
-			hasResults = hasResults || plots
-			foreign = append(foreign, others...)
-		default:
-			if e.IsDir() {
-				name += "/"
-			}
-			foreign = append(foreign, name)
+			return nil
+		case strings.HasPrefix(e.Name(), tempPrefix) && e.Type().IsRegular():
+			return nil // left by an interrupted write
 		}
-	}
-	if len(foreign) > 0 {
-		const shown = 3
-		list := strings.Join(foreign[:min(len(foreign), shown)], ", ")
-		if len(foreign) > shown {
-			list += fmt.Sprintf(" and %d more", len(foreign)-shown)
-		}
-		return &DirInUseError{Dir: dir, What: "files that are not interopsim results: " + list}
-	}
-	if !hasResults {
+		files = append(files, rel)
 		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read output directory: %w", err)
 	}
-	if !hasSummary {
-		return &DirInUseError{Dir: dir, What: "interopsim results without " + SummaryFile + " to say which scenario they belong to"}
+	for _, rel := range files {
+		if rel == d.manifest && records != nil {
+			continue // the record itself
+		}
+		r, ok := records[rel]
+		if ok {
+			same, err := matches(d.Path, r)
+			if err != nil {
+				return nil, fmt.Errorf("read output directory: %w", err)
+			}
+			ok = same
+		}
+		if ok {
+			d.owned[rel] = r
+		} else {
+			d.foreign = append(d.foreign, rel)
+		}
 	}
-	path := filepath.Join(dir, SummaryFile)
+	slices.Sort(d.foreign)
+	return s, nil
+}
+
+// readRecord reads the record of files of d: nil if there is none, or
+// when the file that should hold it is not interopsim's (it is then a
+// foreign file like any other). For a job's directory it also returns
+// the summary.
+func (d *Dir) readRecord() (map[string]FileRecord, *Summary, error) {
+	path := filepath.Join(d.Path, d.manifest)
+	b, err := readRegular(path)
+	if errors.Is(err, fs.ErrNotExist) && d.manifest == ManifestFile {
+		// plot into a run's directory keeps the run's record
+		if sb, serr := readRegular(filepath.Join(d.Path, SummaryFile)); serr == nil {
+			if s, rerr := ReadSummary(strings.NewReader(string(sb)), SummaryFile); rerr == nil && s.Files != nil {
+				d.manifest = SummaryFile
+				return recordMap(s.Files), s, nil
+			}
+		}
+		return nil, nil, nil
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read output directory: %w", err)
+	}
+	if d.manifest == ManifestFile {
+		var records []FileRecord
+		if json.Unmarshal(b, &records) != nil {
+			return nil, nil, nil
+		}
+		return recordMap(records), nil, nil
+	}
+	s, err := ReadSummary(strings.NewReader(string(b)), path)
+	if err != nil || s.Provenance.Scenario == "" || s.Files == nil {
+		return nil, nil, nil // not a summary of this version: the user's file
+	}
+	return recordMap(s.Files), s, nil
+}
+
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads the file path if it is a regular file.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return os.ReadFile(path)
+}
+
+func recordMap(records []FileRecord) map[string]FileRecord {
+	m := make(map[string]FileRecord, len(records))
+	for _, r := range records {
+		if r.Name != "" && filepath.IsLocal(filepath.FromSlash(r.Name)) {
+			m[r.Name] = r
+		}
+	}
+	return m
+}
+
+// matches says whether the file of r in dir is still as recorded: a
+// regular file of that size and hash.
+func matches(dir string, r FileRecord) (bool, error) {
+	path := filepath.Join(dir, filepath.FromSlash(r.Name))
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() != r.Bytes {
+		return false, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("output directory: %w", err)
+		return false, err
 	}
 	defer f.Close()
-	s, err := ReadSummary(f, path)
-	if err != nil || s.Provenance.Scenario == "" {
-		return &DirInUseError{Dir: dir, What: "a " + SummaryFile + " that is not an interopsim summary"}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false, err
 	}
-	if id := s.Identity(); id != scenario {
-		kind := "scenario"
-		if s.Comparison != nil {
-			kind = "comparison"
+	return hex.EncodeToString(h.Sum(nil)) == r.SHA256, nil
+}
+
+// checkConflicts refuses names that would replace a foreign file.
+func (d *Dir) checkConflicts(names []string) error {
+	var hit []string
+	for _, n := range names {
+		if slices.Contains(d.foreign, n) {
+			hit = append(hit, n)
 		}
-		return &DirInUseError{Dir: dir, What: fmt.Sprintf("results of %s %q", kind, id)}
 	}
+	if len(hit) == 0 {
+		return nil
+	}
+	return &DirInUseError{Dir: d.Path, What: fmt.Sprintf(
+		"%s, which interopsim did not write or which changed since it wrote %s, and this job would replace %s: move %s away or choose another output directory",
+		listNames(hit), them(hit), them(hit), them(hit))}
+}
+
+func them(names []string) string {
+	if len(names) == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// listNames lists names, the first few in full.
+func listNames(names []string) string {
+	const shown = 4
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	return list
+}
+
+// Abandon removes the directory if PrepareDir created it (and it is
+// still empty): a job that writes nothing leaves nothing behind.
+func (d *Dir) Abandon() {
+	if d.Created {
+		os.Remove(d.Path)
+	}
+}
+
+// WriteJob writes a job's files and its summary s into the directory as
+// one set (see WriteFiles): s.Files is set to the record of the files as
+// written, and summary.json is written last. Then the files of the
+// earlier job that this one did not write are removed, if still
+// unchanged, and plots/ too if that leaves it empty. Files that are not
+// interopsim's are never touched: if one now stands where a file must be
+// written, nothing is written.
+func (d *Dir) WriteJob(files []File, s *Summary) error {
+	if err := d.recheck(append(names(files), SummaryFile)); err != nil {
+		return err
+	}
+	records, err := writeSet(d.Path, files, func(records []FileRecord) File {
+		s.Files = records
+		return File{Name: SummaryFile, Write: func(w io.Writer) error { return WriteSummary(w, s) }}
+	})
+	if err != nil {
+		d.Abandon()
+		return err
+	}
+	written := make(map[string]bool, len(records)+1)
+	for _, r := range records {
+		written[r.Name] = true
+	}
+	written[SummaryFile] = true
+	for _, name := range slices.Sorted(mapKeys(d.owned)) {
+		if written[name] {
+			continue
+		}
+		if ok, err := matches(d.Path, d.owned[name]); err != nil || !ok {
+			continue // changed meanwhile: no longer ours to remove
+		}
+		if err := os.Remove(filepath.Join(d.Path, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s of the earlier job: %w", name, err)
+		}
+	}
+	os.Remove(filepath.Join(d.Path, PlotsDir)) // only if empty
 	return nil
 }
 
-// readPlotsDir reads a PlotsDir subdirectory and says whether it holds
-// figure files, and lists those entries that are neither figures nor
-// temporary files, as "plots/name".
-func readPlotsDir(dir string) (plots bool, others []string, err error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false, nil, err
+// WriteFigures writes figure files into the directory as one set, each
+// named prefix + its name (prefix is "plots/" or empty), then adds them
+// to its record of files (summary.json's when it is a run's
+// directory, else ManifestFile). Files that are not interopsim's are
+// never replaced.
+func (d *Dir) WriteFigures(files []File, prefix string) error {
+	full := make([]File, len(files))
+	for i, f := range files {
+		full[i] = File{Name: prefix + f.Name, Write: f.Write}
 	}
-	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case !e.Type().IsRegular():
-			if e.IsDir() {
-				name += "/"
+	if err := d.recheck(names(full)); err != nil {
+		return err
+	}
+	records, err := writeSet(d.Path, full, nil)
+	if err != nil {
+		d.Abandon()
+		return err
+	}
+	for _, r := range records {
+		d.owned[r.Name] = r
+	}
+	all := make([]FileRecord, 0, len(d.owned))
+	for _, name := range slices.Sorted(mapKeys(d.owned)) {
+		all = append(all, d.owned[name])
+	}
+	if d.manifest == ManifestFile {
+		if slices.Contains(d.foreign, ManifestFile) {
+			return fmt.Errorf("update %s: it is not interopsim's record of files; the figures are written, but remove it so that a later plot may replace them", filepath.Join(d.Path, ManifestFile))
+		}
+		return WriteFile(filepath.Join(d.Path, ManifestFile), func(w io.Writer) error {
+			b, err := json.MarshalIndent(all, "", "  ")
+			if err != nil {
+				return err
 			}
-			others = append(others, PlotsDir+"/"+name)
-		case strings.HasPrefix(name, tempPrefix):
-		case slices.Contains(PlotExts, filepath.Ext(name)) && !strings.HasPrefix(name, "."):
-			plots = true
-		default:
-			others = append(others, PlotsDir+"/"+name)
+			_, err = w.Write(append(b, '\n'))
+			return err
+		})
+	}
+	_, s, err := d.readRecord()
+	if err != nil || s == nil {
+		return fmt.Errorf("update %s: the run's summary changed while the figures were drawn", SummaryFile)
+	}
+	s.Files = all
+	return WriteFile(filepath.Join(d.Path, SummaryFile), func(w io.Writer) error { return WriteSummary(w, s) })
+}
+
+// recheck checks again, just before writing, that no file that is not
+// interopsim's stands where names go: the directory may have changed
+// while the job ran.
+func (d *Dir) recheck(names []string) error {
+	if d.owned == nil {
+		d.owned = map[string]FileRecord{}
+	}
+	var hit []string
+	for _, n := range names {
+		path := filepath.Join(d.Path, filepath.FromSlash(n))
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		r, ok := d.owned[n]
+		if n == d.manifest {
+			continue // the record, rewritten by interopsim
+		}
+		if ok {
+			if same, err := matches(d.Path, r); err == nil && same {
+				continue
+			}
+		}
+		hit = append(hit, n)
+	}
+	if len(hit) == 0 {
+		return nil
+	}
+	return &DirInUseError{Dir: d.Path, What: fmt.Sprintf(
+		"%s, which interopsim did not write or which changed since it wrote %s: nothing was written; move %s away or choose another output directory",
+		listNames(hit), them(hit), them(hit))}
+}
+
+func names(files []File) []string {
+	n := make([]string, len(files))
+	for i, f := range files {
+		n[i] = f.Name
+	}
+	return n
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
 		}
 	}
-	return plots, others, nil
 }

@@ -13,8 +13,13 @@
 //     write and read it as summary.json.
 //   - WriteFile and WriteFiles write one file or a set of files atomically:
 //     a reader sees the old files or the new ones, never a half-written file.
-//   - PrepareDir creates an output directory, refusing to mix results with
-//     another scenario's results or with files that are not results.
+//   - PrepareDir prepares an output directory for a Job: it tells the
+//     files interopsim wrote there (recorded, with size and SHA-256, in
+//     summary.json's files) from the user's, refuses to replace the
+//     user's or, without force, another job's results, and returns a Dir
+//     whose WriteJob writes the new set and removes only the earlier
+//     job's own unchanged files. PrepareFigureDir and WriteFigures do the
+//     same for the figures of 'interopsim plot'.
 //   - Runs collects the replicates of an ensemble compactly; Stats gives
 //     their StatTable (mean, sd, 5th, 50th and 95th percentiles of every
 //     value), Difference the paired differences of two ensembles (the

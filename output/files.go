@@ -2,11 +2,14 @@ package output
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -38,10 +41,6 @@ const (
 	// <figure>.<format> (see package output/plots).
 	PlotsDir = "plots"
 )
-
-// PlotExts are the extensions of the figure files PrepareDir accepts in
-// PlotsDir.
-var PlotExts = []string{".png", ".svg", ".pdf"}
 
 // tempPrefix starts the names of the temporary files of WriteFiles, so
 // that PrepareDir recognises those left behind by a crash.
@@ -75,8 +74,17 @@ func WriteFile(path string, write func(io.Writer) error) error {
 // renames can still leave some files renamed and others not; an error
 // from a rename says which files were replaced.
 func WriteFiles(dir string, files []File) error {
+	_, err := writeSet(dir, files, nil)
+	return err
+}
+
+// writeSet is WriteFiles that also returns the record of each file as
+// written, in order. When final is set, it is called with the records of
+// files once they are written and returns one more file, written and
+// renamed last, whose record is not returned.
+func writeSet(dir string, files []File, final func([]FileRecord) File) ([]FileRecord, error) {
 	seen := make(map[string]bool, len(files))
-	for _, f := range files {
+	check := func(f File) error {
 		if f.Name == "" || !filepath.IsLocal(filepath.FromSlash(f.Name)) || path.Clean(f.Name) != f.Name ||
 			strings.Contains(f.Name, `\`) {
 			return fmt.Errorf("write files: bad file name %q, want a clean relative path with slashes", f.Name)
@@ -85,8 +93,15 @@ func WriteFiles(dir string, files []File) error {
 			return fmt.Errorf("write files: %s given twice", f.Name)
 		}
 		seen[f.Name] = true
+		return nil
 	}
-	temps := make([]string, 0, len(files))
+	for _, f := range files {
+		if err := check(f); err != nil {
+			return nil, err
+		}
+	}
+	temps := make([]string, 0, len(files)+1)
+	records := make([]FileRecord, 0, len(files))
 	var created []string // subdirectories made here, parents first
 	removeTemps := func() {
 		for _, t := range temps {
@@ -98,39 +113,50 @@ func WriteFiles(dir string, files []File) error {
 			os.Remove(created[i]) // only if empty
 		}
 	}
-	for _, f := range files {
+	all := slices.Clone(files)
+	for i := 0; i < len(all); i++ {
+		f := all[i]
 		if err := makeParents(dir, f.Name, &created); err != nil {
 			removeTemps()
 			removeCreated()
-			return err
+			return nil, err
 		}
-		tmp, err := writeTemp(dir, f)
+		tmp, rec, err := writeTemp(dir, f)
 		if tmp != "" {
 			temps = append(temps, tmp)
 		}
 		if err != nil {
 			removeTemps()
 			removeCreated()
-			return err
+			return nil, err
+		}
+		if i >= len(files) {
+			continue
+		}
+		records = append(records, rec)
+		if i == len(files)-1 && final != nil {
+			last := final(slices.Clone(records))
+			if err := check(last); err != nil {
+				removeTemps()
+				removeCreated()
+				return nil, err
+			}
+			all = append(all, last)
 		}
 	}
-	for i, f := range files {
+	for i, f := range all {
 		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 			temps = temps[i:]
 			removeTemps()
 			removeCreated()
 			if i > 0 {
-				var done []string
-				for _, g := range files[:i] {
-					done = append(done, g.Name)
-				}
-				return fmt.Errorf("replace %s (after replacing %s): %w", f.Name, strings.Join(done, ", "), err)
+				return nil, fmt.Errorf("replace %s (after replacing %s): %w", f.Name, strings.Join(names(all[:i]), ", "), err)
 			}
-			return fmt.Errorf("replace %s: %w", f.Name, err)
+			return nil, fmt.Errorf("replace %s: %w", f.Name, err)
 		}
 	}
 	synced := map[string]bool{}
-	for _, f := range files {
+	for _, f := range all {
 		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Name)))
 		if !synced[d] {
 			syncDir(d)
@@ -140,7 +166,7 @@ func WriteFiles(dir string, files []File) error {
 	if len(created) > 0 {
 		syncDir(dir)
 	}
-	return nil
+	return records, nil
 }
 
 // makeParents creates the missing directories between dir and the file
@@ -165,21 +191,24 @@ func makeParents(dir, name string, created *[]string) error {
 }
 
 // writeTemp writes f to a new temporary file beside its final path and
-// returns its path (empty if it could not be created).
-func writeTemp(dir string, f File) (string, error) {
+// returns its path (empty if it could not be created) and the record of
+// what it wrote.
+func writeTemp(dir string, f File) (string, FileRecord, error) {
 	final := filepath.Join(dir, filepath.FromSlash(f.Name))
 	tmp, err := os.CreateTemp(filepath.Dir(final), tempPrefix+filepath.Base(final)+".*.tmp")
 	if err != nil {
-		return "", fmt.Errorf("create %s: %w", final, err)
+		return "", FileRecord{}, fmt.Errorf("create %s: %w", final, err)
 	}
-	fail := func(what string, err error) (string, error) {
+	fail := func(what string, err error) (string, FileRecord, error) {
 		tmp.Close()
-		return tmp.Name(), fmt.Errorf("%s %s: %w", what, final, err)
+		return tmp.Name(), FileRecord{}, fmt.Errorf("%s %s: %w", what, final, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
 		return fail("create", err)
 	}
-	bw := bufio.NewWriterSize(tmp, 64<<10)
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	bw := bufio.NewWriterSize(cw, 64<<10)
 	if err := f.Write(bw); err != nil {
 		return fail("write", err)
 	}
@@ -190,9 +219,21 @@ func writeTemp(dir string, f File) (string, error) {
 		return fail("sync", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return tmp.Name(), fmt.Errorf("close %s: %w", final, err)
+		return tmp.Name(), FileRecord{}, fmt.Errorf("close %s: %w", final, err)
 	}
-	return tmp.Name(), nil
+	return tmp.Name(), FileRecord{Name: f.Name, Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // syncDir makes the renames in dir durable where the system allows it.

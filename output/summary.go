@@ -28,6 +28,11 @@ type Summary struct {
 	// baseline and the effects at the chosen horizons. Moments are then
 	// the scenario's.
 	Comparison *Comparison `json:"comparison,omitempty"`
+	// Files records every other file the job wrote into its directory
+	// (summary.json aside), in the order written: a later job or 'plot'
+	// deletes or replaces only the files recorded here whose size and
+	// hash still match. Set by Dir.WriteJob.
+	Files []FileRecord `json:"files"`
 }
 
 // Comparison describes a counterfactual comparison.
@@ -76,16 +81,6 @@ func NewComparison(baseline, file string, resolved []byte, crn bool, rows []Effe
 	return c
 }
 
-// Identity names the job a summary belongs to: the scenario's name, or
-// "<scenario> vs <baseline>" for a comparison. An output directory holds
-// the results of one job (see PrepareDir).
-func (s *Summary) Identity() string {
-	if s.Comparison != nil {
-		return s.Provenance.Scenario + " vs " + s.Comparison.Baseline
-	}
-	return s.Provenance.Scenario
-}
-
 // Provenance identifies a run well enough to reproduce it. The number of
 // worker goroutines is left out on purpose: results do not depend on it.
 type Provenance struct {
@@ -94,6 +89,9 @@ type Provenance struct {
 	// ScenarioFile is the file the scenario was read from, as the
 	// scenarios package records it ("builtin:<name>" for a built-in).
 	ScenarioFile string `json:"scenario_file"`
+	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario, the
+	// bytes of scenario.yaml: a built-in and its scenario.yaml agree.
+	ResolvedSHA256 string `json:"resolved_sha256"`
 	// ScenarioSHA256 is the hex SHA-256 of the scenario's source bytes.
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	// Seed is the random seed.
@@ -249,6 +247,8 @@ type RunInfo struct {
 	File string
 	// Source is the scenario file's content; its SHA-256 identifies it.
 	Source []byte
+	// Resolved is the resolved scenario (scenario.yaml's bytes).
+	Resolved []byte
 	// Seed is the random seed.
 	Seed uint64
 	// Engine is the engine that ran the scenario.
@@ -295,10 +295,12 @@ func NewSummary(t *Table, cfg *sim.Config, info RunInfo) (*Summary, error) {
 		}
 	}
 	sum := sha256.Sum256(info.Source)
+	resolved := sha256.Sum256(info.Resolved)
 	s := &Summary{Provenance: Provenance{
 		Scenario:       cfg.Name,
 		ScenarioFile:   info.File,
 		ScenarioSHA256: hex.EncodeToString(sum[:]),
+		ResolvedSHA256: hex.EncodeToString(resolved[:]),
 		Seed:           info.Seed,
 		Runs:           max(info.Runs, 1),
 		Agents:         cfg.Agents(),

@@ -64,7 +64,8 @@ func TestSummaryProvenance(t *testing.T) {
 	p := smallSummary(t).Provenance
 	want := Provenance{
 		Scenario: "small", ScenarioFile: "small.yaml", ScenarioSHA256: p.ScenarioSHA256,
-		Seed: 42, Runs: 1, Agents: 40, Steps: 3, StepUnit: "week",
+		ResolvedSHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", // of no bytes: smallSummary resolves nothing
+		Seed:           42, Runs: 1, Agents: 40, Steps: 3, StepUnit: "week",
 		Start: "2024-01-01", End: "2024-01-22", Engine: "agents",
 		Version: ProgramVersion(), GoVersion: runtime.Version(), WallSeconds: 1.235,
 	}

@@ -111,11 +111,32 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
+	resolved, err := scenarios.Marshal(sc)
+	if err != nil {
+		return fmt.Errorf("resolve scenario: %w", err)
+	}
+	baseResolved, err := scenarios.Marshal(base)
+	if err != nil {
+		return fmt.Errorf("resolve baseline: %w", err)
+	}
+	jobID := output.Job{
+		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: sha256Hex(resolved),
+		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
+		Baseline: base.Config.Name, BaselineSHA256: sha256Hex(baseResolved), CommonRandomNumbers: !opts.Independent,
+	}
 	dir := opts.Out
 	if dir == "" {
-		dir = defaultOut(cfg.Name + "-vs-" + base.Config.Name)
+		defaultRuns := defaultCompareRuns
+		if engine == sim.MeanField {
+			defaultRuns = 1
+		}
+		v := opts.variant(defaultRuns)
+		if opts.Independent {
+			v += "-independent"
+		}
+		dir = defaultOut(cfg.Name + "-vs-" + base.Config.Name + v)
 	}
-	out, err := prepareOut(dir, id, opts.Force)
+	out, err := prepareOut(dir, jobID, opts.mayWrite(true), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -146,7 +167,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	wall := time.Since(start)
 	fail := func(err error) error {
 		prog.done()
-		out.abandon()
+		out.Abandon()
 		if errors.Is(err, errCanceled) {
 			return errors.New(interruptedMessage(j.done, 2*runs, nothingKept))
 		}
@@ -165,7 +186,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, rep, err := compareFiles(sc, base, &srs, &brs, sst, bst, est, rows, opts, engine, wall)
+	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, opts, engine, wall)
 	if err != nil {
 		return fail(err)
 	}
@@ -186,13 +207,13 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if ctx.Err() != nil {
 		return fail(errCanceled)
 	}
-	if err := out.write(files); err != nil {
-		return err
+	if err := out.WriteJob(files, summary); err != nil {
+		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {
 		return nil
 	}
-	if err := report(stdout, sc, engine, runs, wall, plotWall, dir, files); err != nil {
+	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "baseline          %s (%s)\n", base.Config.Name, scenarioSource(base))
@@ -264,22 +285,14 @@ func sameWorld(a, b *sim.Config) error {
 }
 
 // compareFiles returns the data files of a comparison and its report.
-func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst, est *output.StatTable,
-	rows []output.EffectRow, opts CompareOptions, engine sim.Engine, wall time.Duration) ([]output.File, output.ReportInput, error) {
+func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, srs, brs *output.Runs, sst, bst, est *output.StatTable,
+	rows []output.EffectRow, opts CompareOptions, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, output.ReportInput, error) {
 	cfg := &sc.Config
 	summary, err := output.NewSummary(sst.MeanTable(), cfg, output.RunInfo{
-		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: sst.Runs, Wall: wall,
+		File: sc.File, Source: sc.Source, Resolved: resolved, Seed: sc.Seed, Engine: engine, Runs: sst.Runs, Wall: wall,
 	})
 	if err != nil {
-		return nil, output.ReportInput{}, err
-	}
-	resolved, err := scenarios.Marshal(sc)
-	if err != nil {
-		return nil, output.ReportInput{}, fmt.Errorf("write scenario.yaml: %w", err)
-	}
-	baseResolved, err := scenarios.Marshal(base)
-	if err != nil {
-		return nil, output.ReportInput{}, fmt.Errorf("write baseline.yaml: %w", err)
+		return nil, nil, output.ReportInput{}, err
 	}
 	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows)
 	files := []output.File{
@@ -287,7 +300,6 @@ func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst,
 		metricsFile(output.BaselineFile, brs, bst),
 		{Name: output.EffectsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, est) }},
 		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(w, rows) }},
-		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, summary) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
 	}
@@ -300,7 +312,7 @@ func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst,
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
 		Stats: sst, Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
 	}
-	return files, rep, nil
+	return files, summary, rep, nil
 }
 
 // compareFigures draws the scenario against the baseline and the effects,

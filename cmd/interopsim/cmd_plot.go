@@ -30,6 +30,12 @@ RUN_DIR/scenario.yaml, without running the simulation again, into
 RUN_DIR/plots (or --out DIR). Drawn with the defaults, they are the
 figures 'interopsim run' wrote, byte for byte.
 
+plot replaces only figures interopsim wrote and that are unchanged since:
+in RUN_DIR/plots, those recorded in RUN_DIR/summary.json (which then
+records the new ones); in another --out DIR, those recorded in
+DIR/.interopsim.json. A figure of yours, or one you edited, where a new
+one would go stops plot before it writes anything.
+
 metrics.csv may also be written by hand or by another program: it needs
 the columns run, step, date (YYYY-MM-DD), region, metric, entity and
 value, in any order; other columns are ignored. Its regions, methods and
@@ -227,23 +233,26 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		return errors.New("interrupted: no figure written")
 	}
 
-	out := opts.Out
-	if out == "" {
+	// Into the run's own plots/, the figures join the run's record of
+	// files (summary.json); elsewhere, the record of that directory.
+	out, prefix := opts.Out, output.PlotsDir+"/"
+	dirPath := runDir
+	if out == "" || samePath(out, filepath.Join(runDir, output.PlotsDir)) {
 		out = filepath.Join(runDir, output.PlotsDir)
-	}
-	_, statErr := os.Stat(out)
-	created := errors.Is(statErr, fs.ErrNotExist)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
+	} else {
+		dirPath, prefix = out, ""
 	}
 	files := make([]output.File, len(rendered))
+	names := make([]string, len(rendered))
 	for i, r := range rendered {
 		files[i] = output.File{Name: r.Name, Write: writeBytes(r.Data)}
+		names[i] = prefix + r.Name
 	}
-	if err := output.WriteFiles(out, files); err != nil {
-		if created {
-			os.Remove(out)
-		}
+	d, err := output.PrepareFigureDir(dirPath, names)
+	if err != nil {
+		return fmt.Errorf("write figures: %w", err)
+	}
+	if err := d.WriteFigures(files, prefix); err != nil {
 		return fmt.Errorf("write figures: %w", err)
 	}
 	if opts.Quiet {
@@ -260,6 +269,16 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		t.row("  "+r.Name, fmtBytes(uint64(len(r.Data))))
 	}
 	return t.flush()
+}
+
+// samePath says whether a and b name the same directory.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, erra := os.Stat(a)
+	fb, errb := os.Stat(b)
+	return erra == nil && errb == nil && os.SameFile(fa, fb)
 }
 
 // readTable reads a metrics.csv file of either layout: one or more runs,

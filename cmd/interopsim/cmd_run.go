@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -29,8 +31,23 @@ metrics.csv (every metric, every step, every region), summary.json
 which reproduces the run) and the figures in plots/ (adoption,
 payment-shares, headline, platform-shares, lost-sales and multihoming, as
 PNG unless --format says otherwise). The files are written together: if
-the run fails or is interrupted, none is. Figures of an earlier run in
-the directory that this run does not redraw are removed.
+the run fails or is interrupted, none is.
+
+The default output directory is out/<scenario name>, with the flags that
+change the results appended: out/taobao-wechat-pay-meanfield,
+out/taobao-wechat-pay-seed7-agents2M, out/taobao-wechat-pay-runs20. So
+runs with different flags never share a directory.
+
+interopsim deletes or replaces only files it wrote itself: summary.json
+records every file of the run with its size and SHA-256. A later run into
+the same directory replaces those that are unchanged and removes those
+it does not write again (say, SVG figures of an earlier --format
+png,svg). Every other file, and every file changed since, is left alone;
+a run that would have to replace one is refused before it simulates. A
+directory holding the results of a run with other inputs (another
+scenario file or content, seed, agents, engine or number of runs) is
+refused too, naming that run, unless --force is given; the same run is
+replaced without asking.
 
 To redraw the figures at another size, in another format or for some
 regions, methods or platforms only, use 'interopsim plot'.
@@ -38,9 +55,7 @@ regions, methods or platforms only, use 'interopsim plot'.
 SCENARIO is the name of a built-in scenario (see 'interopsim scenarios')
 or a scenario file; without it, ` + scenarios.Default + ` runs.
 
-The output directory is refused if it holds another scenario's results or
-files that are not results, unless --force is given. A run that would need
-more than 90% of the available memory is refused.`,
+A run that would need more than 90% of the available memory is refused.`,
 	example: `interopsim run
 interopsim run flagship.yaml --agents 100k --seed 7 --out results/flagship-7
 interopsim run --format png,pdf
@@ -93,7 +108,7 @@ type jobOptions struct {
 // addFlags adds the shared flags to fs: --out with the description of its
 // default, --runs with its default and help.
 func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage string) {
-	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+"; interopsim-out/... if out is a file)")
+	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+", with -seedN, -agentsN, -runsN or -meanfield appended when those flags change the results; interopsim-out/... if out is a file)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
 	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions (e.g. 100k)")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
@@ -101,9 +116,9 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
 	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate (runs.csv)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
-	addSwitch(fs, &o.Force, "force", "", "write into the output directory even if it holds other files or another job's results")
+	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
-	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those of an earlier job in the output directory)")
+	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 }
 
 // meminfoPath is the file that tells how much memory is available.
@@ -160,11 +175,19 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err := checkMemory(cfg, engine, meminfoPath, ensembleBytes(cfg, runs)); err != nil {
 		return err
 	}
+	resolved, err := scenarios.Marshal(sc)
+	if err != nil {
+		return fmt.Errorf("resolve scenario: %w", err)
+	}
+	jobID := output.Job{
+		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: sha256Hex(resolved),
+		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
+	}
 	dir := opts.Out
 	if dir == "" {
-		dir = defaultOut(cfg.Name)
+		dir = defaultOut(cfg.Name + opts.variant(1))
 	}
-	out, err := prepareOut(dir, cfg.Name, opts.Force)
+	out, err := prepareOut(dir, jobID, opts.mayWrite(false), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -176,17 +199,17 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	wall := time.Since(start)
 	if err != nil {
 		prog.done()
-		out.abandon()
+		out.Abandon()
 		if errors.Is(err, errCanceled) {
 			return errors.New(interruptedMessage(j.done, runs, nothingKept))
 		}
 		return err
 	}
 	st := rs.Stats()
-	files, summary, err := resultFiles(sc, rs, st, opts.KeepRuns, engine, wall)
+	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, engine, wall)
 	if err != nil {
 		prog.done()
-		out.abandon()
+		out.Abandon()
 		return err
 	}
 	var plotWall time.Duration // drawing the figures, reported apart from the run's wall time
@@ -196,7 +219,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		figs, err := figureFiles(st, &sc.Config, opts.Formats.list(), opts.Workers.n)
 		if err != nil {
 			prog.done()
-			out.abandon()
+			out.Abandon()
 			return err
 		}
 		plotWall = time.Since(plotStart)
@@ -209,16 +232,16 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
-		out.abandon()
+		out.Abandon()
 		return errors.New(interruptedMessage(j.done, runs, nothingKept))
 	}
-	if err := out.write(files); err != nil {
-		return err
+	if err := out.WriteJob(files, summary); err != nil {
+		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {
 		return nil
 	}
-	if err := report(stdout, sc, engine, runs, wall, plotWall, dir, files); err != nil {
+	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
@@ -242,6 +265,74 @@ func embedded(files []output.File) []string {
 	return nil
 }
 
+// nothingKept says what an interrupted job leaves.
+const nothingKept = "nothing written; the output directory is as it was"
+
+// variant returns what the flags that change a job's results add to its
+// default directory's name, such as "-seed7-agents2M-runs20-meanfield",
+// so that jobs with different flags never share a default directory:
+// --seed and --agents when given, --runs when not defaultRuns, the
+// engine when not the agents.
+func (o *jobOptions) variant(defaultRuns int) string {
+	var v strings.Builder
+	if o.Seed.set {
+		fmt.Fprintf(&v, "-seed%d", o.Seed.seed)
+	}
+	if o.Agents.set {
+		v.WriteString("-agents" + compactCount(o.Agents.n))
+	}
+	if o.Runs != defaultRuns {
+		fmt.Fprintf(&v, "-runs%d", o.Runs)
+	}
+	if o.Engine.engine != sim.AgentBased {
+		v.WriteString("-" + o.Engine.engine.String())
+	}
+	return v.String()
+}
+
+// compactCount writes n with a k or M suffix when that is exact:
+// 2000000 is "2M", 100000 "100k", 123456 "123456".
+func compactCount(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
+
+// mayWrite returns the names of every file the job may write: its data
+// files and, unless --no-plots, its figures in the formats asked for.
+func (o *jobOptions) mayWrite(comparison bool) []string {
+	names := []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile, output.ReportFile}
+	figs := plots.Names()
+	if comparison {
+		names = append(names, output.BaselineFile, output.BaselineScenarioFile, output.EffectsFile, output.EffectsAtFile)
+		figs = append(figs, plots.EffectNames()...)
+	}
+	if o.KeepRuns {
+		names = append(names, output.RunsFile)
+		if comparison {
+			names = append(names, output.BaselineRunsFile)
+		}
+	}
+	if !o.NoPlots {
+		for _, f := range figs {
+			for _, format := range o.Formats.list() {
+				names = append(names, output.PlotsDir+"/"+f+"."+format)
+			}
+		}
+	}
+	return names
+}
+
+// sha256Hex returns the hex SHA-256 of b.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // defaultOut returns the default output directory of a job: out/<name>,
 // or interopsim-out/<name> when out exists and is not a directory (say,
 // the file of 'interopsim run > out'), so that the default always works.
@@ -252,65 +343,41 @@ func defaultOut(name string) string {
 	return filepath.Join("out", name)
 }
 
-// nothingKept says what an interrupted job leaves.
-const nothingKept = "nothing written; the output directory is as it was"
-
-// outDir is an output directory being prepared for results.
-type outDir struct {
-	dir     string
-	created bool // the directory did not exist before
+// prepareOut makes dir ready for the results of job (see
+// output.PrepareDir), with advice on what to do when it is refused.
+func prepareOut(dir string, job output.Job, mayWrite []string, force bool) (*output.Dir, error) {
+	d, err := output.PrepareDir(dir, job, mayWrite, force)
+	var inUse *output.DirInUseError
+	if errors.As(err, &inUse) && inUse.Forceable {
+		return nil, fmt.Errorf("%w; to keep both, choose another directory (--out %s), or give --force to replace them",
+			err, freeSibling(dir))
+	}
+	return d, err
 }
 
-// prepareOut makes dir ready for the results of the job named name (see
-// output.PrepareDir).
-func prepareOut(dir, name string, force bool) (*outDir, error) {
-	_, statErr := os.Stat(dir)
-	o := &outDir{dir: dir, created: errors.Is(statErr, fs.ErrNotExist)}
-	if err := output.PrepareDir(dir, name, force); err != nil {
-		var inUse *output.DirInUseError
-		if errors.As(err, &inUse) {
-			return nil, fmt.Errorf("%w: use --force to write there anyway, or choose another --out", err)
+// freeSibling returns dir-2, dir-3, ... : the first that does not exist.
+func freeSibling(dir string) string {
+	clean := filepath.Clean(dir)
+	for i := 2; ; i++ {
+		d := fmt.Sprintf("%s-%d", clean, i)
+		if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			return d
 		}
-		return nil, err
 	}
-	return o, nil
-}
-
-// abandon removes the directory if prepareOut created it: a job that
-// writes nothing leaves no empty directory behind.
-func (o *outDir) abandon() {
-	if o.created {
-		os.Remove(o.dir)
-	}
-}
-
-// write writes files as one set, then removes the results of an earlier
-// job that this one did not write.
-func (o *outDir) write(files []output.File) error {
-	if err := output.WriteFiles(o.dir, files); err != nil {
-		o.abandon()
-		return fmt.Errorf("write results: %w", err)
-	}
-	return removeStale(o.dir, files)
 }
 
 // resultFiles returns the data files of a run's output directory. A
 // single run's metrics.csv holds its values; an ensemble's holds their
 // statistics, and runs.csv every replicate when keepRuns is set.
-func resultFiles(sc *scenarios.Scenario, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, error) {
+func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, error) {
 	summary, err := output.NewSummary(st.MeanTable(), &sc.Config, output.RunInfo{
-		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: st.Runs, Wall: wall,
+		File: sc.File, Source: sc.Source, Resolved: resolved, Seed: sc.Seed, Engine: engine, Runs: st.Runs, Wall: wall,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	resolved, err := scenarios.Marshal(sc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("write scenario.yaml: %w", err)
-	}
 	files := []output.File{
 		metricsFile(output.MetricsFile, rs, st),
-		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, summary) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 	}
 	if keepRuns && st.Runs > 1 {
@@ -361,38 +428,9 @@ func writeBytes(b []byte) func(io.Writer) error {
 	}
 }
 
-// removeStale removes the results in dir that files does not hold: data
-// files of an earlier job (runs.csv of an ensemble rerun as a single run,
-// say) and figures in plots/, and plots/ itself if that leaves it empty.
-// Every file in the directory then belongs to the job just written. Only
-// files named like interopsim's own results are removed, never other
-// files that --force let a job write among.
-func removeStale(dir string, files []output.File) error {
-	written := make(map[string]bool, len(files))
-	for _, f := range files {
-		written[f.Name] = true
-	}
-	stale := output.ResultNames()
-	for _, name := range append(plots.Names(), plots.EffectNames()...) {
-		for _, format := range plots.Formats {
-			stale = append(stale, output.PlotsDir+"/"+name+"."+format)
-		}
-	}
-	for _, rel := range stale {
-		if written[rel] {
-			continue
-		}
-		err := os.Remove(filepath.Join(dir, filepath.FromSlash(rel)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove a result of an earlier job: %w", err)
-		}
-	}
-	os.Remove(filepath.Join(dir, output.PlotsDir)) // only if empty
-	return nil
-}
-
-// report prints what was run and written.
-func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wall, plotWall time.Duration, dir string, files []output.File) error {
+// report prints what was run and written: the files as recorded, then
+// summary.json, and the files of the directory left alone.
+func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wall, plotWall time.Duration, out *output.Dir, files []output.FileRecord) error {
 	cfg := &sc.Config
 	t := newTable(w)
 	t.rowf("scenario\t%s (%s)", cfg.Name, scenarioSource(sc))
@@ -407,16 +445,24 @@ func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wa
 	if plotWall > 0 {
 		t.row("figures drawn in", fmtDuration(plotWall))
 	}
-	t.row("output", dir)
+	t.row("output", out.Path)
 	if err := t.flush(); err != nil {
 		return err
 	}
 	for _, f := range files {
-		size := "?"
-		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name))); err == nil {
-			size = fmtBytes(uint64(fi.Size()))
+		t.row("  "+f.Name, fmtBytes(uint64(f.Bytes)))
+	}
+	size := "?"
+	if fi, err := os.Stat(filepath.Join(out.Path, output.SummaryFile)); err == nil {
+		size = fmtBytes(uint64(fi.Size()))
+	}
+	t.row("  "+output.SummaryFile, size)
+	if foreign := out.Foreign(); len(foreign) > 0 {
+		what := "files"
+		if len(foreign) == 1 {
+			what = "file"
 		}
-		t.row("  "+f.Name, size)
+		t.rowf("left alone\t%d %s that interopsim did not write: %s", len(foreign), what, strings.Join(foreign, ", "))
 	}
 	return t.flush()
 }

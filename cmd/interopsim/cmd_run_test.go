@@ -230,6 +230,7 @@ func TestRunRefusesDirectory(t *testing.T) {
 		name  string
 		setup func(t *testing.T, dir string)
 		want  string
+		force bool // whether --force then writes there
 	}{
 		{
 			name: "other scenario",
@@ -238,30 +239,41 @@ func TestRunRefusesDirectory(t *testing.T) {
 					t.Fatalf("run walled-gardens: exit %d: %s", code, stderr)
 				}
 			},
-			want: `holds results of scenario "walled-gardens": use --force to write there anyway, or choose another --out`,
+			want:  `holds the results of another run of scenario walled-gardens (file builtin:walled-gardens, resolved SHA-256 `,
+			force: true,
 		},
 		{
-			name: "foreign file",
+			name: "a file of the user's where a result goes",
 			setup: func(t *testing.T, dir string) {
-				if err := os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("x"), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, "summary.md"), []byte("my notes"), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			},
-			want: "holds files that are not interopsim results: thesis.tex: use --force",
+			want: "holds summary.md, which interopsim did not write or which changed since it wrote it, and this job would replace it: move it away or choose another output directory",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tc.setup(t, dir)
-			before := listNames(t, dir)
+			before := snapshot(t, dir)
 			code, _, stderr := cli(t, "run", tiny, "--out", dir, "--no-plots")
 			if code != exitFailure || !strings.Contains(stderr, tc.want) {
 				t.Errorf("got exit %d, %q; want %d and %q", code, stderr, exitFailure, tc.want)
 			}
-			if after := listNames(t, dir); after != before {
-				t.Errorf("directory changed from %s to %s", before, after)
+			if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+				t.Errorf("the refused run changed the directory")
 			}
-			if code, _, stderr := cli(t, "run", tiny, "--out", dir, "--force", "-q", "--no-plots"); code != exitOK {
+			code, _, stderr = cli(t, "run", tiny, "--out", dir, "--force", "-q", "--no-plots")
+			if !tc.force {
+				if code != exitFailure || !strings.Contains(stderr, tc.want) {
+					t.Errorf("with --force: got exit %d, %q; want %d and %q", code, stderr, exitFailure, tc.want)
+				}
+				if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+					t.Errorf("with --force: the refused run changed the directory")
+				}
+				return
+			}
+			if code != exitOK {
 				t.Errorf("with --force: got exit %d: %s", code, stderr)
 			}
 			if s := readSummary(t, dir); s.Provenance.Scenario != "tiny" {
@@ -318,7 +330,7 @@ func TestRunInterruptedKeepsEarlierResults(t *testing.T) {
 	before := snapshot(t, dir)
 	// tiny has 9 steps: the run polls once per step and once at its end.
 	ctx := &cancelAfter{Context: context.Background(), n: 14}
-	code, _, stderr := cliContext(t, ctx, "run", tiny, "--out", dir, "--runs", "3")
+	code, _, stderr := cliContext(t, ctx, "run", tiny, "--out", dir, "--runs", "3", "--force")
 	want := "interopsim: interrupted after 1 of 3 runs: nothing written; the output directory is as it was\n"
 	if code != exitFailure || stderr != want {
 		t.Fatalf("got exit %d, stderr %q; want 1 and %q", code, stderr, want)

@@ -33,16 +33,17 @@
 //
 // Flags of run:
 //
-//	-o, --out DIR         output directory (default out/<scenario name>,
-//	                      or interopsim-out/<scenario name> if out is a file)
+//	-o, --out DIR         output directory (default out/<scenario name>, with
+//	                      -seedN, -agentsN, -runsN, -meanfield appended for
+//	                      those flags; interopsim-out/... if out is a file)
 //	    --seed N          random seed instead of the scenario's
 //	    --agents N        total number of agents instead of the scenario's
 //	    --workers N       worker threads, 0 for every core; results do not
 //	                      depend on it
 //	    --engine ENGINE   agents (default) or meanfield
 //	-q, --quiet           print nothing but errors
-//	    --force           write into a directory that holds other files or
-//	                      another scenario's results
+//	    --force           replace the results of a run with other inputs;
+//	                      files interopsim did not write are never replaced
 //	    --format FORMATS  figures as png (default), svg or pdf; several
 //	                      separated by commas
 //	    --no-plots        write no figures
