@@ -79,7 +79,7 @@ func TestDataCitations(t *testing.T) {
 			where := f.path + ":" + lineOf(f.orig, m[2])
 			file, ok := resolveData(f.path, name)
 			if !ok {
-				t.Errorf("%s: cites %q: want a file of %s, by its path from the repository root (%s/users.csv)", where, name, dataDir, dataDir)
+				t.Errorf("%s: cites %q, want the path of a file in %s from the repository root (such as %s/users.csv)", where, name, dataDir, dataDir)
 				continue
 			}
 			k := rowKeys.FindStringSubmatch(f.text[m[3]:])
@@ -206,6 +206,31 @@ func resolveData(path, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func TestHasRow(t *testing.T) {
+	rows := [][]string{
+		{"period", "value"},
+		{"2024-06", "970"},
+		{"2024-10 (late)", ""},
+		{"Bian, Cong & Ji, 'The Rise of E-Wallets'", ""},
+	}
+	for _, tc := range []struct {
+		key  string
+		want bool
+	}{
+		{"2024-06", true},
+		{"2024", false}, // a year is not its months
+		{"2024-10 (late)", true},
+		{"2024-10", false},
+		{"Bian, Cong & Ji", true},
+		{"Bian, Cong", false}, // up to a comma in the field, not in the key
+		{"period", false},     // the header is not a row
+	} {
+		if got := hasRow(rows, tc.key); got != tc.want {
+			t.Errorf("hasRow(%q) = %v, want %v", tc.key, got, tc.want)
+		}
+	}
 }
 
 // hasRow reports whether the first field of a row is key, or starts with
