@@ -192,7 +192,7 @@ func TestFullInteropLosesNoSale(t *testing.T) {
 }
 
 // TestTableMatchesModel checks the tabulated outcome distribution against
-// a direct simulation of MODEL.md's step, written for clarity with one
+// a direct simulation of docs/model.md's step, written for clarity with one
 // random draw per decision, on states of every kind during a partial
 // rollout. Each outcome's count over 400000 direct draws must lie within 5
 // standard deviations (plus 3 draws for very rare outcomes) of its
@@ -245,7 +245,7 @@ func TestTableMatchesModel(t *testing.T) {
 	}
 }
 
-// referenceStep is MODEL.md's step for one agent, as written: it is the
+// referenceStep is docs/model.md's step for one agent, as written: it is the
 // readable reference for the tabulated engine.
 func referenceStep(sp space, c *Config, w *world, r int, seg *Segment, shares []float64, s int, rng *rand.Rand) (next, outcome int) {
 	wal, h, l := sp.split(s)

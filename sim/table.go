@@ -91,7 +91,7 @@ const maxPartial = 10
 
 // combos enumerates the acceptance combinations of world w. Pairs with
 // acceptance strictly between 0 and 1 are accepted independently with
-// that probability, one draw per pair as MODEL.md prescribes.
+// that probability, one draw per pair, as docs/model.md states.
 func combos(w *world) []combo {
 	type pair struct {
 		p, m int

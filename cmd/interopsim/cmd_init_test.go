@@ -27,6 +27,11 @@ func TestInit(t *testing.T) {
 	if sc.Config.Name != "my-world" {
 		t.Errorf("got scenario name %q, want my-world", sc.Config.Name)
 	}
+	// The copy lives outside the repository: its header says where the
+	// data it cites are.
+	if b, _ := os.ReadFile("my-world.yaml"); !strings.Contains(string(b), "from the root of the interopsim repository") || !strings.Contains(string(b), "scenarios/data/README.md") {
+		t.Errorf("the copy's header does not say where the cited data are:\n%.800s", b)
+	}
 	if code, _, stderr := cli(t, "validate", "-q", "my-world.yaml"); code != exitOK {
 		t.Errorf("validate the new file: got exit %d: %s", code, stderr)
 	}
