@@ -165,7 +165,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, rep, err := compareFiles(sc, base, &srs, &brs, sst, bst, est, rows, opts, engine, wall)
+	files, rep, err := compareFiles(sc, base, &srs, &brs, sst, bst, est, rows, opts, runInfo(ctx, sc, engine, wall))
 	if err != nil {
 		return fail(err)
 	}
@@ -265,17 +265,16 @@ func sameWorld(a, b *sim.Config) error {
 
 // compareFiles returns the data files of a comparison and its report.
 func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst, est *output.StatTable,
-	rows []output.EffectRow, opts CompareOptions, engine sim.Engine, wall time.Duration) ([]output.File, output.ReportInput, error) {
+	rows []output.EffectRow, opts CompareOptions, info output.RunInfo) ([]output.File, output.ReportInput, error) {
 	cfg := &sc.Config
-	summary, err := output.NewSummary(sst.MeanTable(), cfg, output.RunInfo{
-		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine, Runs: sst.Runs, Wall: wall,
-	})
-	if err != nil {
-		return nil, output.ReportInput{}, err
-	}
 	resolved, err := scenarios.Marshal(sc)
 	if err != nil {
 		return nil, output.ReportInput{}, fmt.Errorf("write scenario.yaml: %w", err)
+	}
+	info.Resolved = resolved
+	summary, err := output.NewSummary(sst, cfg, info)
+	if err != nil {
+		return nil, output.ReportInput{}, err
 	}
 	baseResolved, err := scenarios.Marshal(base)
 	if err != nil {
@@ -283,8 +282,8 @@ func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst,
 	}
 	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows)
 	files := []output.File{
-		metricsFile(output.MetricsFile, srs, sst),
-		metricsFile(output.BaselineFile, brs, bst),
+		metricsFile(output.MetricsFile, sst),
+		metricsFile(output.BaselineFile, bst),
 		{Name: output.EffectsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, est) }},
 		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(w, rows) }},
 		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, summary) }},
@@ -297,8 +296,8 @@ func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst,
 			output.File{Name: output.BaselineRunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, brs.Table()) }})
 	}
 	rep := output.ReportInput{
-		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
-		Stats: sst, Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
+		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
+		Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
 	}
 	return files, rep, nil
 }
