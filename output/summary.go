@@ -415,16 +415,72 @@ func nameAt(names []string, i int) string {
 }
 
 // WriteSummary writes s to w as indented JSON, ending with a newline.
+// An object or a list that holds no other, such as a figure, is written
+// on one line, so that the file reads as a table.
 func WriteSummary(w io.Writer, s *Summary) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode summary: %w", err)
 	}
-	b = append(b, '\n')
+	b = append(flattenLeaves(b), '\n')
 	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
+}
+
+// flattenLeaves returns the indented JSON b with every object and list
+// that holds no other on one line: {"a": 1, "b": [2, 3]} stays nested,
+// {"a": 1, "b": 2} and [2, 3] become one line each, with a space after
+// each colon and comma.
+func flattenLeaves(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	open := -1 // the position in out of the innermost unclosed '{' or '[' holding no other
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			inString = c != '"' || escaped
+			escaped = c == '\\' && !escaped
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			open = len(out)
+		case (c == '}' || c == ']') && open >= 0:
+			out = append(out, c)
+			out = append(out[:open], oneLine(out[open:])...)
+			open = -1
+			continue
+		case c == '}' || c == ']':
+			open = -1
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// oneLine returns the indented JSON object or list b on one line.
+func oneLine(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped, space := false, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			inString = c != '"' || escaped
+			escaped = c == '\\' && !escaped
+		case c == '\n' || c == ' ':
+			space = true
+			continue
+		case c == '"':
+			inString = true
+		}
+		if space && c != '}' && c != ']' && len(out) > 0 && out[len(out)-1] != '{' && out[len(out)-1] != '[' {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return out
 }
 
 // ReadSummary reads a summary written by WriteSummary from r; name names

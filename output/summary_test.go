@@ -239,3 +239,37 @@ func TestValueJSON(t *testing.T) {
 		t.Errorf("unmarshal a string: got no error")
 	}
 }
+
+// TestFlattenLeaves checks that WriteSummary's layout changes only
+// spaces and line breaks, outside strings, and puts objects and lists
+// holding no other on one line.
+func TestFlattenLeaves(t *testing.T) {
+	in := map[string]any{
+		"tricky": map[string]any{"a": `x"}{[ \`, "b": []any{1, "]", nil}},
+		"nested": map[string]any{"c": map[string]any{"d": 1, "e": "f"}, "g": []any{}, "h": map[string]any{}},
+	}
+	b, err := json.MarshalIndent(in, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := flattenLeaves(b)
+	var want, flat bytes.Buffer
+	if err := json.Compact(&want, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&flat, got); err != nil {
+		t.Fatalf("flattened JSON does not parse: %v\n%s", err, got)
+	}
+	if flat.String() != want.String() {
+		t.Errorf("flattening changed the content:\ngot  %s\nwant %s", flat.String(), want.String())
+	}
+	for _, line := range []string{
+		`    "c": {"d": 1, "e": "f"},`,
+		`    "b": [1, "]", null]`,
+		`    "a": "x\"}{[ \\",`,
+	} {
+		if !strings.Contains(string(got), line+"\n") {
+			t.Errorf("flattened JSON lacks the line %q:\n%s", line, got)
+		}
+	}
+}

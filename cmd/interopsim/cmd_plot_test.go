@@ -276,7 +276,7 @@ func TestPlotBadFiles(t *testing.T) {
 		want      string // D stands for the run directory
 	}{
 		{"missing metrics", "", "interopsim: read metrics: open D/metrics.csv: no such file or directory"},
-		{"empty", " ", "D/metrics.csv:1: header lacks column run, step, date, region, metric, entity, value"},
+		{"no layout", " ", "D/metrics.csv:1: header has neither a mean nor a value column: want the columns of metrics.csv (step,date,region,metric,entity,runs,mean,sd,p05,p50,p95) or of runs.csv (run,step,date,region,metric,entity,value), in any order"},
 		{"header only", header, "D/metrics.csv: no data, only a header line"},
 		{"missing column", "run,step,date,region,metric,value\n0,0,2024-01-01,all,adoption,0.5\n",
 			"D/metrics.csv:1: header lacks column entity (want run,step,date,region,metric,entity,value, in any order)"},

@@ -75,7 +75,10 @@ func TestRun(t *testing.T) {
 	}
 	cfg := &sc.Config
 	path := filepath.Join(dir, output.MetricsFile)
-	tab, err := output.ReadCSV(bytes.NewReader(readFile(t, path)), path)
+	if h, _, _ := strings.Cut(string(readFile(t, path)), "\n"); h != strings.Join(output.StatColumns, ",") {
+		t.Errorf("metrics.csv of a single run has the header %s, want %s", h, strings.Join(output.StatColumns, ","))
+	}
+	tab, err := output.ReadStats(bytes.NewReader(readFile(t, path)), path)
 	if err != nil {
 		t.Fatal(err)
 	}
