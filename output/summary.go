@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -111,10 +112,12 @@ type Provenance struct {
 	ScenarioFile string `json:"scenario_file"`
 	// ScenarioSHA256 is the hex SHA-256 of the scenario's source bytes.
 	ScenarioSHA256 string `json:"scenario_sha256"`
-	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario, the
+	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario: the
 	// bytes of scenario.yaml (every default filled in, overrides such as
-	// --seed and --agents applied): a built-in and the scenario.yaml of
-	// its run have the same, whatever their source bytes.
+	// --seed and --agents applied) after the comment lines at its top,
+	// which name the file it was resolved from. A built-in and the
+	// scenario.yaml of its run have the same, whatever their source
+	// bytes; `grep -v '^#' scenario.yaml | sha256sum` computes it.
 	ResolvedSHA256 string `json:"resolved_sha256"`
 	// Seed is the random seed.
 	Seed uint64 `json:"seed"`
@@ -238,7 +241,8 @@ type RunInfo struct {
 	// Source is the scenario file's content; its SHA-256 identifies it.
 	Source []byte
 	// Resolved is the resolved scenario (scenario.yaml, as
-	// scenarios.Marshal writes it); its SHA-256 identifies what ran.
+	// scenarios.Marshal writes it); the SHA-256 of its content after the
+	// comment lines at its top identifies what ran.
 	Resolved []byte
 	// Seed is the random seed.
 	Seed uint64
@@ -280,7 +284,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 	}
 	idx := indexStats(st)
 	sum := sha256.Sum256(info.Source)
-	resolved := sha256.Sum256(info.Resolved)
+	resolved := sha256.Sum256(withoutHeader(info.Resolved))
 	command := info.Command
 	if command == nil {
 		command = []string{}
@@ -327,6 +331,19 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 		s.Moments = append(s.Moments, mo)
 	}
 	return s, nil
+}
+
+// withoutHeader returns b without the lines at its top that start with
+// "#": the comments of a resolved scenario saying where it came from.
+func withoutHeader(b []byte) []byte {
+	for len(b) > 0 && b[0] == '#' {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return nil
+		}
+		b = b[i+1:]
+	}
+	return b
 }
 
 // summaryKeys returns the figures of a moment, in order (see

@@ -33,7 +33,7 @@ func smallSummary(t *testing.T) *Summary {
 	t.Helper()
 	res := smallResult()
 	s, err := NewSummary(smallStats(t), res.Config, RunInfo{
-		File: "small.yaml", Source: []byte("name: small\n"), Resolved: []byte("abc"), Seed: res.Seed,
+		File: "small.yaml", Source: []byte("name: small\n"), Resolved: []byte("# Scenario small, resolved from small.yaml.\n# Every default is written out.\nabc"), Seed: res.Seed,
 		Engine: res.Engine, Command: []string{"run", "small.yaml", "--seed", "42"}, Created: smallCreated,
 		Wall: 1234567 * time.Microsecond,
 	})
