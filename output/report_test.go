@@ -325,3 +325,30 @@ func TestReportMoments(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFromSummary checks that the table of summary.md and of the
+// terminal shows the figures of the summary it is given, as summary.json
+// holds them: a figure changed in the summary changes in the table.
+func TestReportFromSummary(t *testing.T) {
+	in := reportInput(t, 5, false)
+	k := Key{AllRegions, "lost_sales", "taobao_tmall"}
+	f := in.Summary.Moments[1].Figure(k)
+	if f == nil {
+		t.Fatalf("the final moment lacks %s", k)
+	}
+	f.Mean, f.P05, f.P95 = 1234e6, 1100e6, 1300e6
+	var txt bytes.Buffer
+	if err := WriteText(&txt, in); err != nil {
+		t.Fatal(err)
+	}
+	want := "1.2 bn [1.1, 1.3]"
+	for _, line := range strings.Split(txt.String(), "\n") {
+		if strings.Contains(line, "lost sales per week") {
+			if !strings.HasSuffix(line, want) {
+				t.Errorf("got %q, want the summary's figure %s at the end", line, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no lost sales line in\n%s", txt.String())
+}
