@@ -20,11 +20,11 @@ import (
 // summary.json records: the columns of metrics.csv, baseline.csv,
 // effects.csv, effects_at.csv and runs.csv and the fields of
 // summary.json, as docs/metrics.md describes them. It goes up when a
-// column or field is removed or renamed or changes its meaning or unit;
-// adding columns, fields or metrics leaves it as it is, so readers must
-// ignore what they do not know. Files without it (version 0) were written
-// before versioning, when a single run's metrics.csv had the layout of
-// runs.csv.
+// column or field is removed or renamed or changes its meaning, unit or
+// empty-field rule; adding columns, fields or metrics leaves it as it is,
+// so readers must ignore what they do not know. Files without it (version
+// 0) were written before versioning, when a single run's metrics.csv had
+// the layout of runs.csv.
 const SchemaVersion = 1
 
 // Summary is the content of summary.json: the schema version, where a run
