@@ -12,24 +12,28 @@ import (
 )
 
 // ValueDigits is the number of significant digits of the values written
-// to metrics.csv: enough for any share or count a simulation measures,
+// to metrics.csv, runs.csv and summary.json: enough for any share or count a simulation measures,
 // few enough to keep files compact and byte-stable.
 const ValueDigits = 10
 
-// DateLayout is the layout of dates in metrics.csv and summary.json
+// DateLayout is the layout of dates in the CSV files and summary.json
 // (YYYY-MM-DD).
 const DateLayout = "2006-01-02"
 
-// Columns are the columns of metrics.csv, in the order WriteCSV writes them.
-var Columns = []string{"run", "step", "date", "region", "metric", "entity", "value"}
+// RunColumns are the columns of runs.csv (every replicate of a run, see
+// RunsFile), in the order WriteCSV writes them: one row per replicate,
+// step, region, metric and entity. metrics.csv has the layout StatColumns
+// instead, whatever the number of replicates.
+var RunColumns = []string{"run", "step", "date", "region", "metric", "entity", "value"}
 
-// WriteCSV writes t to w as CSV: a header line of Columns, then one line
+// WriteCSV writes t to w as CSV in the layout of runs.csv: a header line
+// of RunColumns, then one line
 // per row in table order. Dates are written as YYYY-MM-DD and values with
 // ValueDigits significant digits in the shortest form ('g' format); a NaN
 // value is written as an empty field, which pandas and R read as missing.
 // Fields are quoted as encoding/csv requires.
 func WriteCSV(w io.Writer, t *Table) error {
-	return writeRecords(w, Columns, len(t.Rows), func(i int, rec []string) {
+	return writeRecords(w, RunColumns, len(t.Rows), func(i int, rec []string) {
 		r := &t.Rows[i]
 		rec[0] = strconv.Itoa(r.Run)
 		rec[1] = strconv.Itoa(r.Step)
@@ -85,9 +89,9 @@ func Round(v float64) float64 {
 	return r
 }
 
-// ReadError is a mistake in a metrics.csv file, located by line and column.
+// ReadError is a mistake in a CSV file, located by line and column.
 type ReadError struct {
-	// File is the file's name as given to ReadCSV.
+	// File is the file's name as given to ReadCSV or ReadStats.
 	File string
 	// Line is the line number, from 1; 0 when the whole file is concerned.
 	Line int
@@ -114,10 +118,10 @@ func (e *ReadError) Error() string {
 	return b.String()
 }
 
-// ReadCSV reads a table written by WriteCSV, or by hand or another
-// program, from r; name names the input in errors. Columns are found by
-// their header name, in any order; columns other than Columns are
-// ignored, and a UTF-8 byte order mark before the header is skipped.
+// ReadCSV reads a table in the layout of runs.csv (RunColumns) written by
+// WriteCSV, or by hand or another program, from r; name names the input
+// in errors. Columns are found by their header name, in any order;
+// columns other than RunColumns are ignored, and a UTF-8 byte order mark before the header is skipped.
 // An empty value, "NA", "NaN" or "nan" reads as NaN. Errors are
 // *ReadError values naming the line and column at fault, or wrap the
 // *csv.ParseError of a malformed line.
@@ -127,12 +131,12 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &ReadError{File: name, Msg: "empty file, want a header line " + strings.Join(Columns, ",")}
+		return nil, &ReadError{File: name, Msg: "empty file, want a header line " + strings.Join(RunColumns, ",")}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	col, err := findColumns(header, Columns, name)
+	col, err := findColumns(header, RunColumns, name)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +145,7 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 		row, err := parseRow(rd)
 		t.Rows = append(t.Rows, row)
 		return err
-	}, col, Columns)
+	}, col, RunColumns)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +182,7 @@ func eachRecord(cr *csv.Reader, name string, f func(record) error, col []int, na
 	}
 }
 
-// parseRow converts one line of a Columns file.
+// parseRow converts one line of a RunColumns file.
 func parseRow(rd record) (Row, error) {
 	var row Row
 	var err error

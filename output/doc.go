@@ -1,16 +1,23 @@
 // Package output turns what a simulation measured into files and reads
-// them back: the tidy table metrics.csv, the statistics of replicates and
-// of a comparison's effects, the headline figures and provenance of
+// them back: the tidy table metrics.csv of the statistics over replicates
+// (one layout for a single run, an ensemble and a comparison's effects),
+// every replicate in runs.csv, the headline figures and provenance of
 // summary.json, the human summary summary.md, and the directory they live
-// in.
+// in. docs/metrics.md is the data dictionary of these files; SchemaVersion
+// numbers their layout.
+//
+// Data flows one way: sim.Result → FromResult (a Table, one replicate) →
+// Runs (the replicates) → StatTable (their statistics) → metrics.csv,
+// the Summary, and from the Summary summary.json, summary.md and the
+// terminal's table.
 //
 // The main entry points are:
 //
 //   - FromResult builds the Table of every measure of a sim.Result;
-//     WriteCSV and ReadCSV write and read it as metrics.csv.
-//   - NewSummary builds a Summary (provenance and headline figures) from a
-//     Table and the scenario's sim.Config; WriteSummary and ReadSummary
-//     write and read it as summary.json.
+//     WriteCSV and ReadCSV write and read tables of replicates as runs.csv.
+//   - NewSummary builds a Summary (provenance and headline figures with
+//     their statistics) from a StatTable and the scenario's sim.Config;
+//     WriteSummary and ReadSummary write and read it as summary.json.
 //   - WriteFile and WriteFiles write one file or a set of files atomically:
 //     a reader sees the old files or the new ones, never a half-written file.
 //   - PrepareDir prepares an output directory for a Job: it tells the
@@ -20,32 +27,38 @@
 //     whose WriteJob writes the new set and removes only the earlier
 //     job's own unchanged files. PrepareFigureDir and WriteFigures do the
 //     same for the figures of 'interopsim plot'.
-//   - Runs collects the replicates of an ensemble compactly; Stats gives
-//     their StatTable (mean, sd, 5th, 50th and 95th percentiles of every
-//     value), Difference the paired differences of two ensembles (the
-//     effects of a comparison). WriteStatCSV and ReadStats write and read
-//     a StatTable (ReadStats reads either layout of metrics.csv).
+//   - Runs collects the replicates of a run compactly (one or more); Stats
+//     gives their StatTable (number, mean, sd, 5th, 50th and 95th
+//     percentiles of every value), Difference the paired differences of
+//     two ensembles (the effects of a comparison). WriteStatCSV writes a
+//     StatTable as metrics.csv and ReadStats reads it back (and files in
+//     the layout of runs.csv, summarised).
 //   - EffectsAt picks the headline effects (HeadlineKeys) at horizons
 //     after the first event; WriteEffectsCSV writes them.
 //   - WriteMarkdown and WriteText write the human summary of a run or a
-//     comparison, as summary.md and for the terminal.
+//     comparison, as summary.md and for the terminal, from its Summary.
 //
 // metrics.csv is byte-identical for the same scenario and seed: values are
 // written with ValueDigits significant digits and rows keep the order of
-// the Table. summary.json differs between runs only in wall_seconds.
+// the Table. summary.json differs between runs of the same command only
+// in created and wall_seconds.
 //
 // A typical use, after sim.Run:
 //
-//	t := output.FromResult(res)
-//	s, err := output.NewSummary(t, res.Config, output.RunInfo{
-//		File: "flagship.yaml", Source: src, Seed: res.Seed,
-//		Engine: res.Engine, Wall: elapsed,
+//	var rs output.Runs
+//	if err := rs.Add(output.FromResult(res)); err != nil {
+//		return err
+//	}
+//	st := rs.Stats()
+//	s, err := output.NewSummary(st, res.Config, output.RunInfo{
+//		File: "flagship.yaml", Source: src, Resolved: resolved, Seed: res.Seed,
+//		Engine: res.Engine, Command: os.Args[1:], Created: time.Now(), Wall: elapsed,
 //	})
 //	if err != nil {
 //		return err
 //	}
 //	err = output.WriteFiles(dir, []output.File{
-//		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, t) }},
+//		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }},
 //		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, s) }},
 //	})
 package output

@@ -15,7 +15,7 @@ import (
 
 // Names of the files of a run's output directory.
 const (
-	// MetricsFile holds the Table (see WriteCSV).
+	// MetricsFile holds the StatTable of every run (see WriteStatCSV).
 	MetricsFile = "metrics.csv"
 	// SummaryFile holds the Summary (see WriteSummary).
 	SummaryFile = "summary.json"
@@ -24,7 +24,7 @@ const (
 	// ReportFile holds the human summary (markdown, figures embedded).
 	ReportFile = "summary.md"
 	// RunsFile holds every replicate of an ensemble (--keep-runs), in the
-	// layout of a single run's metrics.csv.
+	// layout RunColumns (see WriteCSV).
 	RunsFile = "runs.csv"
 	// BaselineFile, BaselineRunsFile and BaselineScenarioFile hold a
 	// comparison's baseline: its statistics, its replicates and its

@@ -23,10 +23,11 @@ type ReportInput struct {
 	// Scenario is the scenario's name and Description says what it is.
 	Scenario    string
 	Description string
-	// Provenance says how the figures were made (see NewSummary).
-	Provenance Provenance
-	// Stats holds the scenario's figures over one or more replicates.
-	Stats *StatTable
+	// Summary holds the scenario's figures over one or more replicates
+	// and says how they were made (see NewSummary): the report's levels
+	// are its moments, so that summary.json, summary.md and the
+	// terminal show the same figures.
+	Summary *Summary
 	// Baseline holds the figures of the scenario compared with, and
 	// BaselineName its name; nil unless a comparison.
 	Baseline     *StatTable
@@ -213,8 +214,8 @@ func buildReport(in ReportInput) (*report, error) {
 	switch {
 	case cfg == nil:
 		return nil, fmt.Errorf("report: no scenario configuration")
-	case in.Stats == nil:
-		return nil, fmt.Errorf("report: no figures")
+	case in.Summary == nil || len(in.Summary.Moments) != 2:
+		return nil, fmt.Errorf("report: no summary with the moments before and final")
 	case cfg.Steps < 1:
 		return nil, fmt.Errorf("report: the scenario has %d steps, want at least 1", cfg.Steps)
 	case in.Baseline == nil && in.Effects != nil:
@@ -233,16 +234,20 @@ func buildReport(in ReportInput) (*report, error) {
 	if compare {
 		rep.title += " vs " + baseName
 	}
-	runs := in.Stats.Runs
-	before, _ := baselineStep(cfg)
+	runs := in.Summary.Provenance.Runs
+	before, final := &in.Summary.Moments[0], &in.Summary.Moments[1]
 	last := cfg.Steps - 1
-	beforeWhat, moments := momentsSentence(cfg, before)
+	if before.Step < 0 || before.Step > last || final.Step != last {
+		return nil, fmt.Errorf("report: the summary's moments are at steps %d and %d, want steps within 0 to %d, the last one last",
+			before.Step, final.Step, last)
+	}
+	beforeWhat, moments := momentsSentence(cfg, before.Step)
 	rep.moments = moments
-	rep.provenance = provenanceSentence(cfg, in.Provenance, runs, compare)
+	rep.provenance = provenanceSentence(cfg, in.Summary.Provenance, runs, compare)
 	rep.howToRead = howToRead(name, baseName, runs, compare)
 
 	rep.columns = []reportColumn{
-		{beforeWhat, cfg.Date(before).Format(DateLayout)},
+		{beforeWhat, cfg.Date(before.Step).Format(DateLayout)},
 		{"end", cfg.Date(last).Format(DateLayout)},
 	}
 	if compare {
@@ -264,16 +269,32 @@ func buildReport(in ReportInput) (*report, error) {
 		effects[effectKey{e.Horizon, e.Key}] = e
 	}
 
-	// The level columns: a table, its name for errors, and a step.
+	// The level columns: the summary's moments, then for a comparison
+	// the baseline's last step. Each finds a figure, or says where it
+	// is missing.
 	type level struct {
-		idx   map[statKey]*StatRow
-		table string
-		step  int
+		find func(Key) (mean, lo, hi float64, runs int, ok bool)
+		what string
 	}
-	stats := indexStats(in.Stats)
-	levels := []level{{stats, name, before}, {stats, name, last}}
+	moment := func(m *Moment) level {
+		return level{func(k Key) (float64, float64, float64, int, bool) {
+			f := m.Figure(k)
+			if f == nil {
+				return 0, 0, 0, 0, false
+			}
+			return float64(f.Mean), float64(f.P05), float64(f.P95), f.Runs, true
+		}, fmt.Sprintf("summary's %s moment", m.Name)}
+	}
+	levels := []level{moment(before), moment(final)}
 	if compare {
-		levels = append(levels, level{indexStats(in.Baseline), baseName, last})
+		bidx := indexStats(in.Baseline)
+		levels = append(levels, level{func(k Key) (float64, float64, float64, int, bool) {
+			r, ok := bidx[statKey{last, k}]
+			if !ok {
+				return 0, 0, 0, 0, false
+			}
+			return r.Mean, r.P05, r.P95, r.Runs, true
+		}, fmt.Sprintf("%s table at step %d", baseName, last)})
 	}
 	for _, k := range HeadlineKeys(cfg) {
 		if len(rep.blocks) == 0 || rep.blocks[len(rep.blocks)-1].region != k.Region {
@@ -281,11 +302,11 @@ func buildReport(in ReportInput) (*report, error) {
 		}
 		row := reportRow{label: k.Label(cfg)}
 		for _, l := range levels {
-			r, ok := l.idx[statKey{l.step, k}]
+			mean, lo, hi, runs, ok := l.find(k)
 			if !ok {
-				return nil, fmt.Errorf("report: the %s table has no %s at step %d", l.table, k, l.step)
+				return nil, fmt.Errorf("report: the %s has no %s", l.what, k)
 			}
-			row.cells = append(row.cells, fmtLevel(k.Metric, r.Mean, r.P05, r.P95, r.Runs > 1))
+			row.cells = append(row.cells, fmtLevel(k.Metric, mean, lo, hi, runs > 1))
 		}
 		for _, h := range horizons {
 			e, ok := effects[effectKey{h, k}]

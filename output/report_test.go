@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -139,14 +140,18 @@ func reportInput(t *testing.T, runs int, compare bool) ReportInput {
 		Config:      cfg,
 		Scenario:    cfg.Name,
 		Description: "Taobao/Tmall start accepting WeChat Pay (wechat_pay) on 2024-03-13,\nrolled out over 14 days.",
-		Provenance: Provenance{
-			Scenario: cfg.Name, Seed: 7, Runs: runs, Agents: cfg.Agents(), Steps: cfg.Steps,
-			StepUnit: "week", Start: "2024-01-01", End: "2024-10-07", Engine: "agents", Version: "test",
-		},
-		Figures: []string{"plots/headline.png", "plots/payment_share.png"},
+		Figures:     []string{"plots/headline.png", "plots/payment_share.png"},
+	}
+	summarise := func(st *StatTable) *Summary {
+		s, err := NewSummary(st, cfg, RunInfo{Seed: 7, Engine: sim.AgentBased})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Provenance.Version = "test"
+		return s
 	}
 	if !compare {
-		in.Stats = reportStats(t, runs, true)
+		in.Summary = summarise(reportStats(t, runs, true))
 		return in
 	}
 	scen, base, diff := reportComparison(t, runs)
@@ -158,7 +163,7 @@ func reportInput(t *testing.T, runs int, compare bool) ReportInput {
 	if err != nil || len(notes) > 0 {
 		t.Fatalf("effects: %v, notes %q", err, notes)
 	}
-	in.Stats, in.Baseline, in.BaselineName, in.Effects = scen, base, "walled-gardens", rows
+	in.Summary, in.Baseline, in.BaselineName, in.Effects = summarise(scen), base, "walled-gardens", rows
 	return in
 }
 
@@ -217,14 +222,14 @@ func TestReportGolden(t *testing.T) {
 
 func TestReportErrors(t *testing.T) {
 	good := reportInput(t, 1, false)
-	drop := func(metric string) *StatTable {
-		st := &StatTable{Runs: 1}
-		for _, r := range good.Stats.Rows {
-			if r.Metric != metric {
-				st.Rows = append(st.Rows, r)
-			}
+	drop := func(metric string) *Summary {
+		s := *good.Summary
+		s.Moments = slices.Clone(s.Moments)
+		for i := range s.Moments {
+			m := &s.Moments[i]
+			m.Figures = slices.DeleteFunc(slices.Clone(m.Figures), func(f Figure) bool { return f.Metric == metric })
 		}
-		return st
+		return &s
 	}
 	for _, tc := range []struct {
 		name string
@@ -232,12 +237,12 @@ func TestReportErrors(t *testing.T) {
 		want string
 	}{
 		{"no config", func(in *ReportInput) { in.Config = nil }, "report: no scenario configuration"},
-		{"no stats", func(in *ReportInput) { in.Stats = nil }, "report: no figures"},
+		{"no summary", func(in *ReportInput) { in.Summary = nil }, "report: no summary with the moments before and final"},
 		{"effects without baseline", func(in *ReportInput) { in.Effects = []EffectRow{{}} }, "report: effects without a baseline"},
-		{"missing figure", func(in *ReportInput) { in.Stats = drop("gmv_share") },
-			"report: the taobao-wechat-pay table has no gmv_share of taobao_tmall in region all at step 10"},
+		{"missing figure", func(in *ReportInput) { in.Summary = drop("gmv_share") },
+			"report: the summary's before moment has no gmv_share of taobao_tmall in region all"},
 		{"missing effect", func(in *ReportInput) {
-			in.Baseline = good.Stats
+			in.Baseline = reportStats(t, 1, false)
 			in.Effects = []EffectRow{{Horizon: "3m", Key: Key{AllRegions, "adoption", "alipay"}}}
 		}, "report: the effects table has no payment_share of taobao_tmall/wechat_pay in region all at horizon 3m"},
 	} {
@@ -312,11 +317,38 @@ func TestReportMoments(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := reportConfig(false)
 			cfg.Events = tc.events
-			step, _ := baselineStep(cfg)
+			step, _ := beforeStep(cfg)
 			what, sentence := momentsSentence(cfg, step)
 			if what != tc.what || sentence != tc.sentence {
 				t.Errorf("got %q, %q\nwant %q, %q", what, sentence, tc.what, tc.sentence)
 			}
 		})
 	}
+}
+
+// TestReportFromSummary checks that the table of summary.md and of the
+// terminal shows the figures of the summary it is given, as summary.json
+// holds them: a figure changed in the summary changes in the table.
+func TestReportFromSummary(t *testing.T) {
+	in := reportInput(t, 5, false)
+	k := Key{AllRegions, "lost_sales", "taobao_tmall"}
+	f := in.Summary.Moments[1].Figure(k)
+	if f == nil {
+		t.Fatalf("the final moment lacks %s", k)
+	}
+	f.Mean, f.P05, f.P95 = 1234e6, 1100e6, 1300e6
+	var txt bytes.Buffer
+	if err := WriteText(&txt, in); err != nil {
+		t.Fatal(err)
+	}
+	want := "1.2 bn [1.1, 1.3]"
+	for _, line := range strings.Split(txt.String(), "\n") {
+		if strings.Contains(line, "lost sales per week") {
+			if !strings.HasSuffix(line, want) {
+				t.Errorf("got %q, want the summary's figure %s at the end", line, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no lost sales line in\n%s", txt.String())
 }

@@ -13,11 +13,13 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// StatColumns are the columns of an ensemble's metrics.csv (a run with
-// more than one replicate), in the order WriteStatCSV writes them: one row
-// per step, region, metric and entity, holding the number of replicates
-// with a value and their mean, standard deviation and 5th, 50th and 95th
-// percentiles.
+// StatColumns are the columns of metrics.csv, baseline.csv and
+// effects.csv, in the order WriteStatCSV writes them, for every run kind
+// and engine: one row per step, region, metric and entity, holding the
+// number of replicates with a value and their mean, standard deviation
+// and 5th, 50th and 95th percentiles. A single run is an ensemble of one:
+// runs is 1 (0 where the value is undefined), mean, p05, p50 and p95 are
+// its value and sd is empty. docs/metrics.md documents every column.
 var StatColumns = []string{"step", "date", "region", "metric", "entity", "runs", "mean", "sd", "p05", "p50", "p95"}
 
 // StatRow holds the distribution over replicates of one value of a Table.
@@ -166,15 +168,6 @@ func Summarize(t *Table) (*StatTable, error) {
 	return rs.Stats(), nil
 }
 
-// MeanTable returns the means of st as a single-run Table (run 0).
-func (st *StatTable) MeanTable() *Table {
-	t := &Table{Rows: make([]Row, len(st.Rows))}
-	for i, r := range st.Rows {
-		t.Rows[i] = Row{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Value: r.Mean}
-	}
-	return t
-}
-
 // statRow summarises vals, the values of r's key over replicates.
 func statRow(r Row, vals []float64) StatRow {
 	s := StatRow{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Runs: len(vals)}
@@ -210,12 +203,14 @@ func WriteStatCSV(w io.Writer, st *StatTable) error {
 	})
 }
 
-// ReadStats reads a metrics.csv of either layout from r and returns its
-// distribution over replicates: a file with the StatColumns header is
-// read as it is (extra columns ignored, any order); a file with the
-// Columns header (one or more runs) is read with ReadCSV and summarised.
-// name names the input in errors, which are *ReadError values as
-// ReadCSV's are.
+// ReadStats reads a table of statistics over replicates from r: a file
+// in the layout of metrics.csv (StatColumns: a header with a mean column)
+// is read as it is, with extra columns ignored and in any order; a file
+// in the layout of runs.csv (RunColumns: a header with a value column,
+// one or more runs, as single runs' metrics.csv were before schema
+// version 1) is read with ReadCSV and summarised. A header with neither
+// is an error naming both layouts. name names the input in errors, which
+// are *ReadError values as ReadCSV's are.
 func ReadStats(r io.Reader, name string) (*StatTable, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -224,7 +219,17 @@ func ReadStats(r io.Reader, name string) (*StatTable, error) {
 	cr := csv.NewReader(strings.NewReader(string(data)))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
-	if err != nil || !slices.ContainsFunc(header, func(h string) bool { return strings.TrimSpace(h) == "mean" }) {
+	has := func(column string) bool {
+		return slices.ContainsFunc(header, func(h string) bool {
+			return strings.TrimPrefix(strings.TrimSpace(h), "\ufeff") == column
+		})
+	}
+	switch {
+	case err == io.EOF:
+		return nil, &ReadError{File: name, Msg: "empty file, want a header line " + strings.Join(StatColumns, ",")}
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
+	case !has("mean") && has("value"):
 		t, err := ReadCSV(strings.NewReader(string(data)), name)
 		if err != nil {
 			return nil, err
@@ -234,6 +239,10 @@ func ReadStats(r io.Reader, name string) (*StatTable, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return st, nil
+	case !has("mean"):
+		return nil, &ReadError{File: name, Line: 1, Msg: fmt.Sprintf(
+			"header has neither a mean nor a value column: want the columns of metrics.csv (%s) or of runs.csv (%s), in any order",
+			strings.Join(StatColumns, ","), strings.Join(RunColumns, ","))}
 	}
 	col, err := findColumns(header, StatColumns, name)
 	if err != nil {

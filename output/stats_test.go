@@ -135,6 +135,31 @@ func TestStatCSVRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSingleRunStatCSV checks the layout of a single run's metrics.csv:
+// runs 1 (0 for an undefined value), the value as mean and percentiles,
+// sd empty; and that ReadStats reads it back as such.
+func TestSingleRunStatCSV(t *testing.T) {
+	var rs Runs
+	if err := rs.Add(runsTable([][]float64{{0.5, math.NaN()}})); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteStatCSV(&buf, rs.Stats()); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[1], ",1,0.5,,0.5,0.5,0.5") || !strings.HasSuffix(lines[2], ",0,,,,,") {
+		t.Fatalf("got\n%s\nwant rows ending ,1,0.5,,0.5,0.5,0.5 and ,0,,,,,", buf.String())
+	}
+	st, err := ReadStats(&buf, "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := st.Rows[0]; st.Runs != 1 || r.Runs != 1 || r.Mean != 0.5 || !math.IsNaN(r.SD) || r.P05 != 0.5 || r.P95 != 0.5 {
+		t.Errorf("read back %d runs, %+v", st.Runs, r)
+	}
+}
+
 func TestReadStatsSingleRunLayout(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, runsTable([][]float64{{0.5, 0.25}, {0.7, 0.25}})); err != nil {
@@ -155,6 +180,9 @@ func TestReadStatsErrors(t *testing.T) {
 		{"bad runs", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all,adoption,a,x,1,0,1,1,1\n", "m.csv:2: column runs: bad number"},
 		{"bad mean", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all,adoption,a,2,high,0,1,1,1\n", "m.csv:2: column mean:"},
 		{"short line", "step,date,region,metric,entity,runs,mean,sd,p05,p50,p95\n0,2024-01-01,all\n", "m.csv:2: has 3 fields, want at least 11"},
+		{"empty", "", "m.csv: empty file, want a header line step,date,region,metric,entity,runs,mean,sd,p05,p50,p95"},
+		{"neither layout", "step,date,region,metric,entity,average\n", "m.csv:1: header has neither a mean nor a value column: want the columns of metrics.csv (step,date,region,metric,entity,runs,mean,sd,p05,p50,p95) or of runs.csv (run,step,date,region,metric,entity,value), in any order"},
+		{"runs layout without run", "step,date,region,metric,entity,value\n", "m.csv:1: header lacks column run (want run,step,date,region,metric,entity,value, in any order)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadStats(strings.NewReader(tc.csv), "m.csv")

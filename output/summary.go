@@ -9,20 +9,36 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/interopsim/interopsim/sim"
 )
 
-// Summary is the content of summary.json: where a run came from and its
-// headline figures at two moments. Every list keeps a fixed order, so the
-// file is stable apart from Provenance.WallSeconds.
+// SchemaVersion is the version of the layout of a run's data files that
+// summary.json records: the columns of metrics.csv, baseline.csv,
+// effects.csv, effects_at.csv and runs.csv and the fields of
+// summary.json, as docs/metrics.md describes them. It goes up when a
+// column or field is removed or renamed or changes its meaning, unit or
+// empty-field rule; adding columns, fields or metrics leaves it as it is,
+// so readers must ignore what they do not know. Files without it (version
+// 0) were written before versioning, when a single run's metrics.csv had
+// the layout of runs.csv.
+const SchemaVersion = 1
+
+// Summary is the content of summary.json: the schema version, where a run
+// came from, and its headline figures at two moments: every figure of the
+// table of summary.md, with its statistics over replicates. Every list
+// keeps a fixed order, so the file is stable apart from
+// Provenance.Created and Provenance.WallSeconds.
 type Summary struct {
+	// SchemaVersion is SchemaVersion when the file was written.
+	SchemaVersion int `json:"schema_version"`
 	// Provenance says what was run, how, and by which program.
 	Provenance Provenance `json:"provenance"`
-	// Moments holds the headline figures: first the baseline moment, then
-	// the final one (see NewSummary).
+	// Moments holds the headline figures: first the moment before the
+	// first acceptance event, then the final one (see NewSummary).
 	Moments []Moment `json:"moments"`
 	// Comparison is set for the summary of 'interopsim compare': the
 	// baseline and the effects at the chosen horizons. Moments are then
@@ -38,8 +54,8 @@ type Summary struct {
 // Comparison describes a counterfactual comparison.
 type Comparison struct {
 	// Baseline is the baseline scenario's name, BaselineFile where it came
-	// from, and BaselineSHA256 the hex SHA-256 of its resolved file
-	// (baseline.yaml).
+	// from, and BaselineSHA256 the hash of its resolved file
+	// (baseline.yaml), as ResolvedSHA256 computes it.
 	Baseline       string `json:"baseline"`
 	BaselineFile   string `json:"baseline_file"`
 	BaselineSHA256 string `json:"baseline_sha256"`
@@ -70,8 +86,7 @@ type EffectFigure struct {
 
 // NewComparison returns the comparison part of a summary.
 func NewComparison(baseline, file string, resolved []byte, crn bool, rows []EffectRow) *Comparison {
-	sum := sha256.Sum256(resolved)
-	c := &Comparison{Baseline: baseline, BaselineFile: file, BaselineSHA256: hex.EncodeToString(sum[:]), CommonRandomNumbers: crn}
+	c := &Comparison{Baseline: baseline, BaselineFile: file, BaselineSHA256: ResolvedSHA256(resolved), CommonRandomNumbers: crn}
 	for _, r := range rows {
 		c.Effects = append(c.Effects, EffectFigure{
 			Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
@@ -89,16 +104,19 @@ type Provenance struct {
 	// ScenarioFile is the file the scenario was read from, as the
 	// scenarios package records it ("builtin:<name>" for a built-in).
 	ScenarioFile string `json:"scenario_file"`
-	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario, the
-	// bytes of scenario.yaml: a built-in and its scenario.yaml agree.
-	ResolvedSHA256 string `json:"resolved_sha256"`
 	// ScenarioSHA256 is the hex SHA-256 of the scenario's source bytes.
 	ScenarioSHA256 string `json:"scenario_sha256"`
+	// ResolvedSHA256 is the hex SHA-256 of the resolved scenario: the
+	// bytes of scenario.yaml (every default filled in, overrides such as
+	// --seed and --agents applied) after the comment lines at its top,
+	// which name the file it was resolved from. A built-in and the
+	// scenario.yaml of its run have the same, whatever their source
+	// bytes; `grep -v '^#' scenario.yaml | sha256sum` computes it.
+	ResolvedSHA256 string `json:"resolved_sha256"`
 	// Seed is the random seed.
 	Seed uint64 `json:"seed"`
-	// Runs is the number of replicates: 1 for a single run. With more,
-	// every figure is the mean over replicates; replicate i draws from
-	// the random streams of (Seed, i).
+	// Runs is the number of replicates: 1 for a single run. Replicate i
+	// draws from the random streams of (Seed, i).
 	Runs int `json:"runs"`
 	// Agents is the total number of simulated agents.
 	Agents int `json:"agents"`
@@ -117,14 +135,20 @@ type Provenance struct {
 	Version string `json:"version"`
 	// GoVersion is the Go release that built the program.
 	GoVersion string `json:"go_version"`
-	// WallSeconds is the run's elapsed time, to the millisecond. It is the
-	// only field that differs between two runs of the same scenario.
+	// Command is the command line as given, after the program's name:
+	// ["run", "taobao-wechat-pay", "--runs", "20"]. Empty when unknown.
+	Command []string `json:"command"`
+	// Created is when the summary was made, in UTC to the second (RFC
+	// 3339: "2026-12-01T10:30:00Z"). With WallSeconds, it is the only
+	// field that differs between two runs of the same command.
+	Created string `json:"created"`
+	// WallSeconds is the run's elapsed time, to the millisecond.
 	WallSeconds float64 `json:"wall_seconds"`
 }
 
 // Moment holds the headline figures at one step.
 type Moment struct {
-	// Name is "baseline" or "final".
+	// Name is Before or Final.
 	Name string `json:"name"`
 	// Note says in words which step this is and why.
 	Note string `json:"note"`
@@ -132,85 +156,48 @@ type Moment struct {
 	Step int `json:"step"`
 	// Date is the first day of the step (YYYY-MM-DD).
 	Date string `json:"date"`
-	// Regions holds the figures of all regions together (region "all")
-	// first, then of each region in scenario order.
-	Regions []RegionFigures `json:"regions"`
+	// Figures are the rows of metrics.csv at Step for every metric of
+	// SummaryMetrics: all regions together (AllRegions) first, then each
+	// region in scenario order; within a region, metrics in the order of
+	// sim.Metrics and entities in scenario order.
+	Figures []Figure `json:"figures"`
 }
 
-// RegionFigures are the headline figures of one region at one step.
-// Lists follow the scenario's order of methods and platforms.
-type RegionFigures struct {
-	// Region is a region name or AllRegions.
-	Region string `json:"region"`
-	// Adoption is the share of people holding each method.
-	Adoption Figures `json:"adoption"`
-	// Multihoming is the share of people holding two or more methods.
-	Multihoming Value `json:"multihoming"`
-	// GMVShare is each platform's share of purchase value.
-	GMVShare Figures `json:"gmv_share"`
-	// PaymentShare is, for every platform/method pair, the share of the
-	// platform's transactions paid with the method.
-	PaymentShare Figures `json:"payment_share"`
-	// LostSaleRate is, per platform, lost sales as a share of checkouts.
-	LostSaleRate Figures `json:"lost_sale_rate"`
-}
-
-// Figure is the value of a metric for one entity: a method, a platform
-// or a "platform/method" pair, as in metrics.csv.
+// Figure is one figure of a moment: a row of metrics.csv (StatColumns)
+// without its step and date, which are the moment's.
 type Figure struct {
-	// Entity is the method, platform or pair.
-	Entity string
-	// Value is the figure.
-	Value Value
+	// Region, Metric and Entity are as in metrics.csv.
+	Region string `json:"region"`
+	Metric string `json:"metric"`
+	Entity string `json:"entity"`
+	// Runs is the number of replicates with a value.
+	Runs int `json:"runs"`
+	// Mean, SD, P05, P50 and P95 are as in StatRow: with one run, the
+	// value, null, and the value three times.
+	Mean Value `json:"mean"`
+	SD   Value `json:"sd"`
+	P05  Value `json:"p05"`
+	P50  Value `json:"p50"`
+	P95  Value `json:"p95"`
 }
 
-// Figures are the values of a metric for a list of entities, in order.
-// In JSON they are an object from entity to value, whose keys keep the
-// list's order: {"alipay": 0.8, "wechat_pay": 0.9}.
-type Figures []Figure
+// Key returns the figure's key.
+func (f *Figure) Key() Key { return Key{Region: f.Region, Metric: f.Metric, Entity: f.Entity} }
 
-// MarshalJSON writes fs as a JSON object, in order.
-func (fs Figures) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, f := range fs {
-		if i > 0 {
-			b = append(b, ',')
+// Figure returns the figure of k, or nil when the moment lacks it.
+func (m *Moment) Figure(k Key) *Figure {
+	for i := range m.Figures {
+		if m.Figures[i].Key() == k {
+			return &m.Figures[i]
 		}
-		k, err := json.Marshal(f.Entity)
-		if err != nil {
-			return nil, err
-		}
-		v, err := f.Value.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(append(b, k...), ':'), v...)
 	}
-	return append(b, '}'), nil
+	return nil
 }
 
-// UnmarshalJSON reads a JSON object from entity to value, keeping the
-// order of its keys.
-func (fs *Figures) UnmarshalJSON(b []byte) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return fmt.Errorf("bad figures %.40s, want an object from entity to value", b)
-	}
-	*fs = (*fs)[:0]
-	for d.More() {
-		tok, err := d.Token()
-		if err != nil {
-			return err
-		}
-		var v Value
-		if err := d.Decode(&v); err != nil {
-			return fmt.Errorf("figure %s: %w", tok, err)
-		}
-		*fs = append(*fs, Figure{Entity: tok.(string), Value: v})
-	}
-	_, err := d.Token()
-	return err
-}
+// SummaryMetrics are the metrics of a summary's moments, for every
+// entity and region: those of the table of summary.md (HeadlineKeys)
+// and the rates that explain them.
+var SummaryMetrics = []string{"adoption", "multihoming", "tx_share", "payment_share", "gmv_share", "lost_sales", "lost_sale_rate"}
 
 // Value is a figure of summary.json. It is written with ValueDigits
 // significant digits, and as null when it is NaN (a share of nothing) or
@@ -240,69 +227,68 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RunInfo is what NewSummary needs to know about a run besides its table
-// and Config.
+// RunInfo is what NewSummary needs to know about a run besides its
+// statistics and Config.
 type RunInfo struct {
 	// File is the scenario file, as the scenarios package records it.
 	File string
 	// Source is the scenario file's content; its SHA-256 identifies it.
 	Source []byte
-	// Resolved is the resolved scenario (scenario.yaml's bytes).
+	// Resolved is the resolved scenario (scenario.yaml, as
+	// scenarios.Marshal writes it); the SHA-256 of its content after the
+	// comment lines at its top identifies what ran.
 	Resolved []byte
 	// Seed is the random seed.
 	Seed uint64
 	// Engine is the engine that ran the scenario.
 	Engine sim.Engine
-	// Runs is the number of replicates whose means t holds; 0 means 1.
-	Runs int
+	// Command is the command line, after the program's name.
+	Command []string
+	// Created is when the run was made; it is recorded in UTC, to the
+	// second.
+	Created time.Time
 	// Wall is the run's elapsed time.
 	Wall time.Duration
 }
 
 // Moment names.
 const (
-	// Baseline is the name of the moment before the first acceptance
-	// event.
-	Baseline = "baseline"
+	// Before is the name of the moment before the first acceptance event.
+	Before = "before"
 	// Final is the name of the last step's moment.
 	Final = "final"
 )
 
-// NewSummary builds the summary of the run whose measures are in t (as
-// built by FromResult or read by ReadCSV, or the means of an ensemble,
-// StatTable.MeanTable) and whose scenario is cfg. When t holds several
-// runs, the run of its first row is summarised.
+// NewSummary builds the summary of the run whose statistics over one or
+// more replicates are st (Runs.Stats, or ReadStats of its metrics.csv)
+// and whose scenario is cfg.
 //
-// It reports two moments. The baseline is the last step before the first
+// It reports two moments. Before is the last step before the first
 // acceptance event (sim.Accept) takes effect, or the first step when the
 // scenario has no acceptance event or the first one takes effect from the
-// first step; an event after the horizon makes the last step the
-// baseline. The final moment is the last step. It is an error if t lacks
+// first step; an event after the horizon makes the last step the moment
+// before. The final moment is the last step. It is an error if st lacks
 // a figure that the summary reports.
-func NewSummary(t *Table, cfg *sim.Config, info RunInfo) (*Summary, error) {
-	if len(t.Rows) == 0 {
+func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) {
+	if len(st.Rows) == 0 {
 		return nil, fmt.Errorf("summarise: the table has no rows")
 	}
 	if cfg.Steps < 1 {
 		return nil, fmt.Errorf("summarise: the scenario has %d steps, want at least 1", cfg.Steps)
 	}
-	run := t.Rows[0].Run
-	idx := make(map[figureKey]float64, len(t.Rows))
-	for i := range t.Rows {
-		r := &t.Rows[i]
-		if r.Run == run {
-			idx[figureKey{r.Step, r.Region, r.Metric, r.Entity}] = r.Value
-		}
-	}
+	idx := indexStats(st)
 	sum := sha256.Sum256(info.Source)
-	resolved := sha256.Sum256(info.Resolved)
-	s := &Summary{Provenance: Provenance{
+	command := info.Command
+	if command == nil {
+		command = []string{}
+	}
+	s := &Summary{SchemaVersion: SchemaVersion, Provenance: Provenance{
 		Scenario:       cfg.Name,
 		ScenarioFile:   info.File,
 		ScenarioSHA256: hex.EncodeToString(sum[:]),
-		ResolvedSHA256: hex.EncodeToString(resolved[:]),
+		ResolvedSHA256: ResolvedSHA256(info.Resolved),
 		Seed:           info.Seed,
-		Runs:           max(info.Runs, 1),
+		Runs:           max(st.Runs, 1),
 		Agents:         cfg.Agents(),
 		Steps:          cfg.Steps,
 		StepUnit:       cfg.Step.String(),
@@ -311,34 +297,79 @@ func NewSummary(t *Table, cfg *sim.Config, info RunInfo) (*Summary, error) {
 		Engine:         info.Engine.String(),
 		Version:        ProgramVersion(),
 		GoVersion:      runtime.Version(),
+		Command:        command,
+		Created:        info.Created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		WallSeconds:    math.Round(info.Wall.Seconds()*1000) / 1000,
 	}}
-	base, note := baselineStep(cfg)
-	last := cfg.Steps - 1
+	before, note := beforeStep(cfg)
+	keys := summaryKeys(cfg)
 	for _, m := range []struct {
 		name, note string
 		step       int
 	}{
-		{Baseline, note, base},
-		{Final, "last step", last},
+		{Before, note, before},
+		{Final, "last step", cfg.Steps - 1},
 	} {
 		mo := Moment{Name: m.name, Note: m.note, Step: m.step, Date: cfg.Date(m.step).Format(DateLayout)}
-		regions := append([]string{AllRegions}, regionNames(cfg)...)
-		for _, region := range regions {
-			f, err := regionFigures(idx, cfg, m.step, region)
-			if err != nil {
-				return nil, fmt.Errorf("summarise %s moment: %w", m.name, err)
+		for _, k := range keys {
+			r, ok := idx[statKey{m.step, k}]
+			if !ok {
+				return nil, fmt.Errorf("summarise %s moment: no %s at step %d", m.name, k, m.step)
 			}
-			mo.Regions = append(mo.Regions, f)
+			mo.Figures = append(mo.Figures, Figure{
+				Region: k.Region, Metric: k.Metric, Entity: k.Entity, Runs: r.Runs,
+				Mean: Value(r.Mean), SD: Value(r.SD), P05: Value(r.P05), P50: Value(r.P50), P95: Value(r.P95),
+			})
 		}
 		s.Moments = append(s.Moments, mo)
 	}
 	return s, nil
 }
 
-type figureKey struct {
-	step                   int
-	region, metric, entity string
+// withoutHeader returns b without the lines at its top that start with
+// "#": the comments of a resolved scenario saying where it came from.
+// ResolvedSHA256 returns the hex SHA-256 that identifies a resolved
+// scenario (scenarios.Marshal's bytes, scenario.yaml): that of its content
+// after the comment lines at its top (see Provenance.ResolvedSHA256).
+func ResolvedSHA256(resolved []byte) string {
+	sum := sha256.Sum256(withoutHeader(resolved))
+	return hex.EncodeToString(sum[:])
+}
+
+func withoutHeader(b []byte) []byte {
+	for len(b) > 0 && b[0] == '#' {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return nil
+		}
+		b = b[i+1:]
+	}
+	return b
+}
+
+// summaryKeys returns the figures of a moment, in order (see
+// Moment.Figures).
+func summaryKeys(cfg *sim.Config) []Key {
+	methods, platforms := methodNames(cfg), platformNames(cfg)
+	var pairs []string
+	for _, p := range platforms {
+		for _, m := range methods {
+			pairs = append(pairs, p+"/"+m)
+		}
+	}
+	entities := map[string][]string{"method": methods, "platform": platforms, "platform/method": pairs, "2+": {"2+"}}
+	var keys []Key
+	for _, region := range append([]string{AllRegions}, regionNames(cfg)...) {
+		for _, m := range sim.Metrics {
+			if !slices.Contains(SummaryMetrics, m.Name) {
+				continue
+			}
+			for _, e := range entities[m.Entity] {
+				keys = append(keys, Key{Region: region, Metric: m.Name, Entity: e})
+			}
+		}
+	}
+	return keys
 }
 
 func regionNames(cfg *sim.Config) []string {
@@ -365,9 +396,9 @@ func platformNames(cfg *sim.Config) []string {
 	return names
 }
 
-// baselineStep returns the baseline step of NewSummary and a note saying
-// why it was chosen.
-func baselineStep(cfg *sim.Config) (int, string) {
+// beforeStep returns the step of NewSummary's moment Before and a note
+// saying why it was chosen.
+func beforeStep(cfg *sim.Config) (int, string) {
 	first := -1
 	for i, e := range cfg.Events {
 		if e.Kind == sim.Accept && (first < 0 || e.Date.Before(cfg.Events[first].Date)) {
@@ -401,50 +432,73 @@ func nameAt(names []string, i int) string {
 	return names[i]
 }
 
-// regionFigures collects the figures of one region at one step from idx.
-func regionFigures(idx map[figureKey]float64, cfg *sim.Config, step int, region string) (RegionFigures, error) {
-	f := RegionFigures{Region: region}
-	var err error
-	get := func(metric, entity string) Value {
-		v, ok := idx[figureKey{step, region, metric, entity}]
-		if !ok && err == nil {
-			err = fmt.Errorf("no %s of %s in region %s at step %d", metric, entity, region, step)
-		}
-		return Value(v)
-	}
-	list := func(metric string, entities []string) Figures {
-		out := make(Figures, len(entities))
-		for i, e := range entities {
-			out[i] = Figure{Entity: e, Value: get(metric, e)}
-		}
-		return out
-	}
-	methods, platforms := methodNames(cfg), platformNames(cfg)
-	var pairs []string
-	for _, p := range platforms {
-		for _, m := range methods {
-			pairs = append(pairs, p+"/"+m)
-		}
-	}
-	f.Adoption = list("adoption", methods)
-	f.Multihoming = get("multihoming", "2+")
-	f.GMVShare = list("gmv_share", platforms)
-	f.PaymentShare = list("payment_share", pairs)
-	f.LostSaleRate = list("lost_sale_rate", platforms)
-	return f, err
-}
-
 // WriteSummary writes s to w as indented JSON, ending with a newline.
+// An object or a list that holds no other, such as a figure, is written
+// on one line, so that the file reads as a table.
 func WriteSummary(w io.Writer, s *Summary) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode summary: %w", err)
 	}
-	b = append(b, '\n')
+	b = append(flattenLeaves(b), '\n')
 	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
+}
+
+// flattenLeaves returns the indented JSON b with every object and list
+// that holds no other on one line: {"a": 1, "b": [2, 3]} stays nested,
+// {"a": 1, "b": 2} and [2, 3] become one line each, with a space after
+// each colon and comma.
+func flattenLeaves(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	open := -1 // the position in out of the innermost unclosed '{' or '[' holding no other
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			inString = c != '"' || escaped
+			escaped = c == '\\' && !escaped
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			open = len(out)
+		case (c == '}' || c == ']') && open >= 0:
+			out = append(out, c)
+			out = append(out[:open], oneLine(out[open:])...)
+			open = -1
+			continue
+		case c == '}' || c == ']':
+			open = -1
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// oneLine returns the indented JSON object or list b on one line.
+func oneLine(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped, space := false, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			inString = c != '"' || escaped
+			escaped = c == '\\' && !escaped
+		case c == '\n' || c == ' ':
+			space = true
+			continue
+		case c == '"':
+			inString = true
+		}
+		if space && c != '}' && c != ']' && len(out) > 0 && out[len(out)-1] != '{' && out[len(out)-1] != '[' {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return out
 }
 
 // ReadSummary reads a summary written by WriteSummary from r; name names

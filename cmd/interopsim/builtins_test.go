@@ -12,7 +12,7 @@ import (
 
 // runBuiltin runs a built-in scenario with the given agents through the
 // CLI and returns its metrics table.
-func runBuiltin(t *testing.T, name, agents string) *output.Table {
+func runBuiltin(t *testing.T, name, agents string) *output.StatTable {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	code, stdout, stderr := cli(t, "run", name, "--agents", agents, "--out", dir, "--quiet", "--no-plots")
@@ -20,7 +20,7 @@ func runBuiltin(t *testing.T, name, agents string) *output.Table {
 		t.Fatalf("run %s: exit %d\n%s%s", name, code, stdout, stderr)
 	}
 	path := filepath.Join(dir, output.MetricsFile)
-	tab, err := output.ReadCSV(bytes.NewReader(readFile(t, path)), path)
+	tab, err := output.ReadStats(bytes.NewReader(readFile(t, path)), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +28,11 @@ func runBuiltin(t *testing.T, name, agents string) *output.Table {
 }
 
 // series returns the values of metric/entity in region, by step.
-func series(tab *output.Table, region, metric, entity string) []float64 {
+func series(tab *output.StatTable, region, metric, entity string) []float64 {
 	var v []float64
 	for _, r := range tab.Rows {
 		if r.Region == region && r.Metric == metric && r.Entity == entity {
-			v = append(v, r.Value)
+			v = append(v, r.Mean)
 		}
 	}
 	return v
@@ -58,10 +58,10 @@ func TestFlagshipCommonRandomNumbers(t *testing.T) {
 			t.Fatalf("row %d: %+v against %+v", i, ra, rb)
 		}
 		if ra.Date.Before(event) {
-			if !same(ra.Value, rb.Value) {
-				t.Fatalf("%s %s %s %s before the event: %v against %v", ra.Date.Format("2006-01-02"), ra.Region, ra.Metric, ra.Entity, ra.Value, rb.Value)
+			if !same(ra.Mean, rb.Mean) {
+				t.Fatalf("%s %s %s %s before the event: %v against %v", ra.Date.Format("2006-01-02"), ra.Region, ra.Metric, ra.Entity, ra.Mean, rb.Mean)
 			}
-		} else if !same(ra.Value, rb.Value) {
+		} else if !same(ra.Mean, rb.Mean) {
 			differAfter[ra.Step] = true
 		}
 	}
@@ -124,8 +124,8 @@ func TestFullInteropLosesNoSale(t *testing.T) {
 	for _, r := range tab.Rows {
 		if r.Metric == "lost_sales" {
 			n++
-			if r.Value != 0 {
-				t.Fatalf("%s %s: %s lost %v sales for want of an accepted method, want 0", r.Date.Format("2006-01-02"), r.Region, r.Entity, r.Value)
+			if r.Mean != 0 {
+				t.Fatalf("%s %s: %s lost %v sales for want of an accepted method, want 0", r.Date.Format("2006-01-02"), r.Region, r.Entity, r.Mean)
 			}
 		}
 	}

@@ -120,9 +120,9 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return fmt.Errorf("resolve baseline: %w", err)
 	}
 	jobID := output.Job{
-		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: sha256Hex(resolved),
+		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
 		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
-		Baseline: base.Config.Name, BaselineSHA256: sha256Hex(baseResolved), CommonRandomNumbers: !opts.Independent,
+		Baseline: base.Config.Name, BaselineSHA256: output.ResolvedSHA256(baseResolved), CommonRandomNumbers: !opts.Independent,
 	}
 	dir := opts.Out
 	if dir == "" {
@@ -186,7 +186,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, opts, engine, wall)
+	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, opts, runInfo(ctx, sc, engine, wall))
 	if err != nil {
 		return fail(err)
 	}
@@ -286,18 +286,17 @@ func sameWorld(a, b *sim.Config) error {
 
 // compareFiles returns the data files of a comparison and its report.
 func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, srs, brs *output.Runs, sst, bst, est *output.StatTable,
-	rows []output.EffectRow, opts CompareOptions, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, output.ReportInput, error) {
+	rows []output.EffectRow, opts CompareOptions, info output.RunInfo) ([]output.File, *output.Summary, output.ReportInput, error) {
 	cfg := &sc.Config
-	summary, err := output.NewSummary(sst.MeanTable(), cfg, output.RunInfo{
-		File: sc.File, Source: sc.Source, Resolved: resolved, Seed: sc.Seed, Engine: engine, Runs: sst.Runs, Wall: wall,
-	})
+	info.Resolved = resolved
+	summary, err := output.NewSummary(sst, cfg, info)
 	if err != nil {
 		return nil, nil, output.ReportInput{}, err
 	}
 	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows)
 	files := []output.File{
-		metricsFile(output.MetricsFile, srs, sst),
-		metricsFile(output.BaselineFile, brs, bst),
+		metricsFile(output.MetricsFile, sst),
+		metricsFile(output.BaselineFile, bst),
 		{Name: output.EffectsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, est) }},
 		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(w, rows) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
@@ -309,8 +308,8 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 			output.File{Name: output.BaselineRunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, brs.Table()) }})
 	}
 	rep := output.ReportInput{
-		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
-		Stats: sst, Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
+		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
+		Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
 	}
 	return files, summary, rep, nil
 }

@@ -36,12 +36,15 @@ records the new ones); in another --out DIR, those recorded in
 DIR/.interopsim.json. A figure of yours, or one you edited, where a new
 one would go stops plot before it writes anything.
 
-metrics.csv may also be written by hand or by another program: it needs
-the columns run, step, date (YYYY-MM-DD), region, metric, entity and
-value, in any order; other columns are ignored. Its regions, methods and
-platforms must be those of scenario.yaml; an empty value is a missing one.
-metrics.csv of a run with --runs (the columns step, date, region, metric,
-entity, runs, mean, sd, p05, p50, p95) is drawn as means with bands.
+metrics.csv has the columns step, date (YYYY-MM-DD), region, metric,
+entity, runs, mean, sd, p05, p50, p95; means are drawn with their
+5th-95th percentile bands. It may also be written by hand or by another
+program, with these columns or those of runs.csv (run, step, date,
+region, metric, entity, value: every replicate, summarised; a single
+run's metrics.csv had them before schema version 1), in any order; other
+columns are ignored. Its regions, methods and platforms must be those of
+scenario.yaml; an empty value is a missing one. docs/metrics.md
+describes every file and column.
 
 In the directory of 'interopsim compare', the figures are drawn against
 the baseline (baseline.csv, baseline.yaml), and the effect figures
@@ -281,8 +284,9 @@ func samePath(a, b string) bool {
 	return erra == nil && errb == nil && os.SameFile(fa, fb)
 }
 
-// readTable reads a metrics.csv file of either layout: one or more runs,
-// or an ensemble's statistics.
+// readTable reads a metrics.csv file: statistics over replicates, or
+// (written by hand, or before schema version 1) the values of one or more
+// runs, summarised.
 func readTable(path string) (*output.StatTable, error) {
 	f, err := os.Open(path)
 	if err != nil {

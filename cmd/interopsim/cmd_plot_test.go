@@ -277,7 +277,7 @@ func TestPlotBadFiles(t *testing.T) {
 		want      string // D stands for the run directory
 	}{
 		{"missing metrics", "", "interopsim: read metrics: open D/metrics.csv: no such file or directory"},
-		{"empty", " ", "D/metrics.csv:1: header lacks column run, step, date, region, metric, entity, value"},
+		{"no layout", " ", "D/metrics.csv:1: header has neither a mean nor a value column: want the columns of metrics.csv (step,date,region,metric,entity,runs,mean,sd,p05,p50,p95) or of runs.csv (run,step,date,region,metric,entity,value), in any order"},
 		{"header only", header, "D/metrics.csv: no data, only a header line"},
 		{"missing column", "run,step,date,region,metric,value\n0,0,2024-01-01,all,adoption,0.5\n",
 			"D/metrics.csv:1: header lacks column entity (want run,step,date,region,metric,entity,value, in any order)"},
@@ -379,6 +379,45 @@ func TestPlotHelpNames(t *testing.T) {
 	for _, n := range append(plots.Names(), plots.Metrics()...) {
 		if !strings.Contains(help, " "+n+",") && !strings.Contains(help, " "+n+";") && !strings.Contains(help, " "+n+".") {
 			t.Errorf("plot --help does not list %q", n)
+		}
+	}
+}
+
+// TestPlotOldLayout checks that plot reads a single run's metrics.csv in
+// the layout written before schema version 1 (that of runs.csv: run,
+// step, date, region, metric, entity, value) and draws from it the
+// figures it draws from the file in today's layout, byte for byte.
+func TestPlotOldLayout(t *testing.T) {
+	dir := runTiny(t, "-q")
+	path := filepath.Join(dir, output.MetricsFile)
+	st, err := output.ReadStats(bytes.NewReader(readFile(t, path)), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &output.Table{}
+	for _, r := range st.Rows {
+		old.Rows = append(old.Rows, output.Row{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Value: r.Mean})
+	}
+	var b bytes.Buffer
+	if err := output.WriteCSV(&b, old); err != nil {
+		t.Fatal(err)
+	}
+	oldDir := badRun(t, b.String())
+	if err := os.WriteFile(filepath.Join(oldDir, output.ScenarioFile), readFile(t, filepath.Join(dir, output.ScenarioFile)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "run,step,date,region,metric,entity,value\n0,0,") {
+		t.Fatalf("the old layout starts %.60q", b.String())
+	}
+	newFigs, oldFigs := filepath.Join(t.TempDir(), "new"), filepath.Join(t.TempDir(), "old")
+	for _, c := range [][2]string{{dir, newFigs}, {oldDir, oldFigs}} {
+		if code, _, stderr := cli(t, "plot", c[0], "--out", c[1], "-q"); code != exitOK {
+			t.Fatalf("plot %s: got exit %d: %s", c[0], code, stderr)
+		}
+	}
+	for _, n := range figureNames {
+		if !bytes.Equal(readFile(t, filepath.Join(newFigs, n+".png")), readFile(t, filepath.Join(oldFigs, n+".png"))) {
+			t.Errorf("%s.png drawn from the old layout differs from that drawn from the new one", n)
 		}
 	}
 }

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,7 +75,7 @@ type RunOptions struct {
 
 // AddFlags adds the run command's flags to fs.
 func (o *RunOptions) AddFlags(fs *pflag.FlagSet) {
-	o.jobOptions.addFlags(fs, "out/<scenario name>", 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv then holds their mean, sd and 5th, 50th and 95th percentiles")
+	o.jobOptions.addFlags(fs, "out/<scenario name>", 1, "run `N` replicates, replicate i drawing from the random streams of (seed, i); metrics.csv holds their number, mean, sd and 5th, 50th and 95th percentiles")
 }
 
 // jobOptions are the flags that run and compare share.
@@ -180,7 +179,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		return fmt.Errorf("resolve scenario: %w", err)
 	}
 	jobID := output.Job{
-		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: sha256Hex(resolved),
+		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
 		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
 	}
 	dir := opts.Out
@@ -206,7 +205,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		return err
 	}
 	st := rs.Stats()
-	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, engine, wall)
+	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall))
 	if err != nil {
 		prog.done()
 		out.Abandon()
@@ -227,8 +226,8 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	prog.done()
 	rep := output.ReportInput{
-		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Provenance: summary.Provenance,
-		Stats: st, Figures: embedded(files),
+		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
+		Figures: embedded(files),
 	}
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
@@ -327,12 +326,6 @@ func (o *jobOptions) mayWrite(comparison bool) []string {
 	return names
 }
 
-// sha256Hex returns the hex SHA-256 of b.
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 // defaultOut returns the default output directory of a job: out/<name>,
 // or interopsim-out/<name> when out exists and is not a directory (say,
 // the file of 'interopsim run > out'), so that the default always works.
@@ -366,18 +359,44 @@ func freeSibling(dir string) string {
 	}
 }
 
-// resultFiles returns the data files of a run's output directory. A
-// single run's metrics.csv holds its values; an ensemble's holds their
-// statistics, and runs.csv every replicate when keepRuns is set.
-func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *output.StatTable, keepRuns bool, engine sim.Engine, wall time.Duration) ([]output.File, *output.Summary, error) {
-	summary, err := output.NewSummary(st.MeanTable(), &sc.Config, output.RunInfo{
-		File: sc.File, Source: sc.Source, Resolved: resolved, Seed: sc.Seed, Engine: engine, Runs: st.Runs, Wall: wall,
-	})
+// runInfo returns what the summary of a job on sc records about how it
+// ran: the scenario's file, source and seed, the engine, the command line
+// of ctx (see withCommandLine), the time now and wall.
+func runInfo(ctx context.Context, sc *scenarios.Scenario, engine sim.Engine, wall time.Duration) output.RunInfo {
+	return output.RunInfo{
+		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine,
+		Command: commandLine(ctx), Created: time.Now(), Wall: wall,
+	}
+}
+
+// commandLineKey is the context key of the command line.
+type commandLineKey struct{}
+
+// withCommandLine returns ctx carrying args, the command line after the
+// program's name, for summary.json.
+func withCommandLine(ctx context.Context, args []string) context.Context {
+	return context.WithValue(ctx, commandLineKey{}, slices.Clone(args))
+}
+
+// commandLine returns the command line that ctx carries, or nil.
+func commandLine(ctx context.Context) []string {
+	args, _ := ctx.Value(commandLineKey{}).([]string)
+	return args
+}
+
+// resultFiles returns the data files of a run's output directory and its
+// summary, whose provenance is info with the hash of resolved, the
+// scenario.yaml: metrics.csv holds the statistics st of the replicates rs
+// (of one replicate for a single run), and runs.csv every replicate when
+// keepRuns is set and there are several.
+func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *output.StatTable, keepRuns bool, info output.RunInfo) ([]output.File, *output.Summary, error) {
+	info.Resolved = resolved
+	summary, err := output.NewSummary(st, &sc.Config, info)
 	if err != nil {
 		return nil, nil, err
 	}
 	files := []output.File{
-		metricsFile(output.MetricsFile, rs, st),
+		metricsFile(output.MetricsFile, st),
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 	}
 	if keepRuns && st.Runs > 1 {
@@ -386,12 +405,10 @@ func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *o
 	return files, summary, nil
 }
 
-// metricsFile returns the file name holding rs: its values for a single
-// run, their statistics st for an ensemble.
-func metricsFile(name string, rs *output.Runs, st *output.StatTable) output.File {
-	if st.Runs == 1 {
-		return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }}
-	}
+// metricsFile returns the file name holding the statistics st in the
+// layout of metrics.csv (output.StatColumns), which is the same for a
+// single run, an ensemble and either engine.
+func metricsFile(name string, st *output.StatTable) output.File {
 	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }}
 }
 

@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/scenarios"
@@ -75,7 +80,10 @@ func TestRun(t *testing.T) {
 	}
 	cfg := &sc.Config
 	path := filepath.Join(dir, output.MetricsFile)
-	tab, err := output.ReadCSV(bytes.NewReader(readFile(t, path)), path)
+	if h, _, _ := strings.Cut(string(readFile(t, path)), "\n"); h != strings.Join(output.StatColumns, ",") {
+		t.Errorf("metrics.csv of a single run has the header %s, want %s", h, strings.Join(output.StatColumns, ","))
+	}
+	tab, err := output.ReadStats(bytes.NewReader(readFile(t, path)), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,5 +436,163 @@ func TestMemAvailable(t *testing.T) {
 	}
 	if _, ok := memAvailable(filepath.Join(dir, "absent")); ok {
 		t.Errorf("absent file: got ok")
+	}
+}
+
+// csvHeader returns the first line of the file at path.
+func csvHeader(t *testing.T, path string) string {
+	t.Helper()
+	h, _, _ := strings.Cut(string(readFile(t, path)), "\n")
+	return h
+}
+
+// TestMetricsLayout runs the real program as every kind of job, single
+// runs and ensembles with either engine and comparisons, and checks that
+// metrics.csv, baseline.csv and effects.csv have the one layout of
+// output.StatColumns, runs.csv and baseline_runs.csv that of
+// output.RunColumns, and that plot reads every directory.
+func TestMetricsLayout(t *testing.T) {
+	scenario, err := filepath.Abs(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	stats, runs := strings.Join(output.StatColumns, ","), strings.Join(output.RunColumns, ",")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		files map[string]string // file: header
+	}{
+		{"single", []string{"run"}, map[string]string{output.MetricsFile: stats}},
+		{"meanfield", []string{"run", "--engine", "meanfield"}, map[string]string{output.MetricsFile: stats}},
+		{"ensemble", []string{"run", "--runs", "3", "--keep-runs"}, map[string]string{output.MetricsFile: stats, output.RunsFile: runs}},
+		{"compare", []string{"compare", "--runs", "2", "--keep-runs", "--at", "1m"}, map[string]string{
+			output.MetricsFile: stats, output.BaselineFile: stats, output.EffectsFile: stats,
+			output.RunsFile: runs, output.BaselineRunsFile: runs}},
+		{"compare meanfield", []string{"compare", "--engine", "meanfield", "--at", "1m"}, map[string]string{
+			output.MetricsFile: stats, output.BaselineFile: stats, output.EffectsFile: stats}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(work, strings.ReplaceAll(tc.name, " ", "-"))
+			args := append(slices.Clone(tc.args), scenario, "--out", dir, "--no-plots", "-q")
+			if code, stdout, stderr := runBinary(t, work, args...); code != exitOK {
+				t.Fatalf("interopsim %v: got exit %d, want 0:\n%s%s", args, code, stdout, stderr)
+			}
+			for name, want := range tc.files {
+				if got := csvHeader(t, filepath.Join(dir, name)); got != want {
+					t.Errorf("%s has the header %s, want %s", name, got, want)
+				}
+			}
+			if code, _, stderr := runBinary(t, work, "plot", dir, "-q", "--figures", "headline"); code != exitOK {
+				t.Errorf("plot %s: got exit %d: %s", tc.name, code, stderr)
+			}
+		})
+	}
+
+	// A single run is an ensemble of one: runs 1, sd empty, and its value
+	// as the mean and every percentile.
+	lines := strings.Split(string(readFile(t, filepath.Join(work, "single", output.MetricsFile))), "\n")
+	for _, want := range []string{"0,2024-01-01,tier1,adoption,alipay,1,0.8,,0.8,0.8,0.8"} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("single run's metrics.csv lacks the line %q; it starts\n%s", want, strings.Join(lines[:3], "\n"))
+		}
+	}
+}
+
+// TestSummaryProvenance runs the real program on a built-in and on the
+// scenario.yaml of its run, and checks that both summaries give the
+// same resolved hash, the SHA-256 of scenario.yaml without its comment
+// lines (which name the source), though their source bytes differ; and that they record the command
+// line as given and when they were created.
+func TestSummaryProvenance(t *testing.T) {
+	work := t.TempDir()
+	first := []string{"run", "taobao-wechat-pay", "--agents", "5k", "--no-plots", "-q"}
+	again := []string{"run", "out/taobao-wechat-pay-agents5k/scenario.yaml", "--out", "again", "--no-plots", "-q"}
+	start := time.Now().UTC().Truncate(time.Second)
+	var provs []output.Provenance
+	for _, args := range [][]string{first, again} {
+		if code, stdout, stderr := runBinary(t, work, args...); code != exitOK {
+			t.Fatalf("interopsim %v: got exit %d, want 0:\n%s%s", args, code, stdout, stderr)
+		}
+		dir := filepath.Join(work, "out", "taobao-wechat-pay-agents5k")
+		if args[1] != "taobao-wechat-pay" {
+			dir = filepath.Join(work, "again")
+		}
+		p := readSummary(t, dir).Provenance
+		if !slices.Equal(p.Command, args) {
+			t.Errorf("command: got %q, want %q", p.Command, args)
+		}
+		created, err := time.Parse(time.RFC3339, p.Created)
+		if err != nil || !strings.HasSuffix(p.Created, "Z") || created.Before(start) || created.After(time.Now()) {
+			t.Errorf("created: got %q (%v), want a UTC RFC 3339 time from %s to now", p.Created, err, start.Format(time.RFC3339))
+		}
+		// grep -v '^#' scenario.yaml | sha256sum
+		var content []string
+		for _, line := range strings.SplitAfter(string(readFile(t, filepath.Join(dir, output.ScenarioFile))), "\n") {
+			if !strings.HasPrefix(line, "#") {
+				content = append(content, line)
+			}
+		}
+		sum := sha256.Sum256([]byte(strings.Join(content, "")))
+		if p.ResolvedSHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: resolved_sha256 %s is not the SHA-256 of its scenario.yaml without comments, %x", dir, p.ResolvedSHA256, sum)
+		}
+		provs = append(provs, p)
+	}
+	if provs[0].ResolvedSHA256 != provs[1].ResolvedSHA256 {
+		t.Errorf("resolved_sha256: the built-in gives %s, its scenario.yaml %s; want the same", provs[0].ResolvedSHA256, provs[1].ResolvedSHA256)
+	}
+	if provs[0].ScenarioSHA256 == provs[1].ScenarioSHA256 {
+		t.Errorf("scenario_sha256 is %s for both the built-in and scenario.yaml, want the hashes of different sources", provs[0].ScenarioSHA256)
+	}
+}
+
+// TestEnsembleSummary checks through the real program that the summary
+// of an ensemble holds every figure of the table it prints with the
+// interval it prints, under the metric it is shown as (lost_sales).
+func TestEnsembleSummary(t *testing.T) {
+	scenario, err := filepath.Abs(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	code, stdout, stderr := runBinary(t, work, "run", scenario, "--runs", "4", "--out", "ens", "--no-plots")
+	if code != exitOK {
+		t.Fatalf("got exit %d:\n%s%s", code, stdout, stderr)
+	}
+	s := readSummary(t, filepath.Join(work, "ens"))
+	sc, err := scenarios.Load(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.SchemaVersion != output.SchemaVersion || s.Provenance.Runs != 4 {
+		t.Errorf("got schema version %d, runs %d; want %d, 4", s.SchemaVersion, s.Provenance.Runs, output.SchemaVersion)
+	}
+	if len(s.Moments) != 2 || s.Moments[0].Name != "before" || s.Moments[1].Name != "final" {
+		t.Fatalf("got moments %+v, want before and final", s.Moments)
+	}
+	spread := 0
+	for _, m := range s.Moments {
+		for _, k := range output.HeadlineKeys(&sc.Config) {
+			f := m.Figure(k)
+			if f == nil {
+				t.Fatalf("moment %s lacks %s, which the table shows", m.Name, k)
+			}
+			if f.Runs != 4 || !(f.P05 <= f.Mean && f.Mean <= f.P95) || math.IsNaN(float64(f.SD)) {
+				t.Errorf("moment %s, %s: got %+v, want 4 runs, p05 <= mean <= p95 and an sd", m.Name, k, *f)
+			}
+			if f.P05 < f.P95 {
+				spread++
+			}
+		}
+	}
+	if spread == 0 {
+		t.Error("no figure has an interval: want p05 < p95 for some")
+	}
+	if m := s.Moments[1]; m.Figure(output.Key{Region: output.AllRegions, Metric: "lost_sales", Entity: "taobao"}) == nil {
+		t.Error("the final moment lacks lost_sales of taobao")
+	}
+	if !strings.Contains(stdout, "lost sales per week") {
+		t.Errorf("the table lacks the lost sales:\n%s", stdout)
 	}
 }

@@ -48,10 +48,11 @@
 //	                      separated by commas
 //	    --no-plots        write no figures
 //	    --runs N          N replicates (default 1); replicate i draws from
-//	                      the random streams of (seed, i); metrics.csv then
-//	                      holds the mean, sd and 5th, 50th and 95th
-//	                      percentiles of every value, figures draw the mean
-//	                      with a 5th-95th percentile band
+//	                      the random streams of (seed, i); metrics.csv
+//	                      holds their number, mean, sd and 5th, 50th and
+//	                      95th percentiles of every value (for one run,
+//	                      its value and an empty sd), figures draw the
+//	                      mean with a 5th-95th percentile band
 //	    --keep-runs       with --runs, also write every replicate (runs.csv)
 //
 // compare takes the flags of run (--runs defaults to 20, or 1 with
@@ -96,8 +97,11 @@
 //	-q, --quiet           print nothing but errors
 //
 // plot reads metrics.csv written by hand or another program too: it needs
-// the columns run, step, date (YYYY-MM-DD), region, metric, entity and
-// value, in any order, and ignores others. Mistakes are reported with the
+// the columns of metrics.csv (step, date (YYYY-MM-DD), region, metric,
+// entity, runs, mean, sd, p05, p50, p95) or those of runs.csv (run, step,
+// date, region, metric, entity, value; the layout of a single run's
+// metrics.csv before schema version 1), in any order, and ignores others.
+// docs/metrics.md describes every file and column. Mistakes are reported with the
 // file, line and column; regions, methods and platforms that are not
 // those of scenario.yaml are reported with the valid names. Drawn with
 // the defaults, plot's figures are those of run, byte for byte.

@@ -110,7 +110,7 @@ func loadScenario(nameOrPath string) (*scenarios.Scenario, error) {
 // runMain runs interopsim with args (without the program name) and
 // returns its exit code. It is main without the process: tests call it.
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := dispatch(ctx, args, stdout, stderr)
+	err := dispatch(withCommandLine(ctx, args), args, stdout, stderr)
 	if err == nil {
 		return exitOK
 	}
