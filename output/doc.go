@@ -33,8 +33,11 @@
 //     two ensembles (the effects of a comparison). WriteStatCSV writes a
 //     StatTable as metrics.csv and ReadStats reads it back (and files in
 //     the layout of runs.csv, summarised).
-//   - EffectsAt picks the headline effects (HeadlineKeys) at horizons
-//     after the first event; WriteEffectsCSV writes them.
+//   - PlanEffects says at which steps the effects of a comparison are
+//     reported: each horizon (ParseHorizons: 14d, 13w, 6m, 2y, calendar
+//     months) after each acceptance event (EffectEvents), counted from
+//     that event's own date; EffectsAt picks each event's headline
+//     effects (EventKeys) there; WriteEffectsCSV writes them.
 //   - WriteMarkdown and WriteText write the human summary of a run or a
 //     comparison, as summary.md and for the terminal, from its Summary.
 //

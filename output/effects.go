@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/interopsim/interopsim/internal/calendar"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -15,28 +17,39 @@ import (
 // none are chosen, as ParseHorizons reads them.
 const DefaultHorizons = "3m,6m,12m,24m"
 
-// Horizon is a time after the first event at which effects are reported.
+// Horizon is a time after an event at which effects are reported: a
+// duration as scenario files write them (14d, 13w, 6m, 2y), with
+// calendar months and years (see HorizonForms).
 type Horizon struct {
-	// Label is the horizon as written: "3m", "2y".
+	// Label is the horizon as written, without leading zeros: "3m", "2y".
 	Label string
-	// Months is the time after the first event in calendar months.
-	Months int
+	d     calendar.Duration
 }
 
-// horizonForms says what ParseHorizons accepts, for its errors.
-const horizonForms = "want a whole number of months or years such as 3m, 18m or 2y"
+// After returns the date h after t. Months and years are calendar
+// months and years; when the day does not exist in the month reached,
+// the date is that month's last day (3m after 2024-11-30 is 2025-02-28).
+func (h Horizon) After(t time.Time) time.Time { return h.d.After(t) }
+
+// String returns the horizon's label.
+func (h Horizon) String() string { return h.Label }
+
+// HorizonForms says what ParseHorizons accepts, for errors and help.
+const HorizonForms = "want a positive whole number of days, weeks, months or years such as 14d, 13w, 6m or 2y"
 
 // ParseHorizons reads a comma-separated list of horizons, each a positive
-// whole number of months ("18m") or years ("2y"), such as
-// DefaultHorizons. Spaces around items are ignored and the order is kept.
-// Every mistake found is reported, joined with errors.Join.
+// duration in days ("14d"), weeks ("13w"), calendar months ("18m") or
+// years ("2y"), as scenario files write durations, such as
+// DefaultHorizons. Spaces around items and the case of the unit are
+// ignored and the order is kept. Every mistake found is reported, joined
+// with errors.Join.
 func ParseHorizons(s string) ([]Horizon, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("no horizon given: %s, separated by commas", horizonForms)
+		return nil, fmt.Errorf("no horizon given: %s, separated by commas", HorizonForms)
 	}
 	var hs []Horizon
 	var errs []error
-	seen := map[int]string{}
+	seen := map[calendar.Duration]string{}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.ToLower(strings.TrimSpace(item))
 		h, err := parseHorizon(item)
@@ -44,11 +57,18 @@ func ParseHorizons(s string) ([]Horizon, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if prev, ok := seen[h.Months]; ok {
+		same := h.d // 1y is 12m and 1w 7d
+		switch same.Unit {
+		case calendar.Year:
+			same = calendar.Duration{N: 12 * same.N, Unit: calendar.Month}
+		case calendar.Week:
+			same = calendar.Duration{N: 7 * same.N, Unit: calendar.Day}
+		}
+		if prev, ok := seen[same]; ok {
 			errs = append(errs, fmt.Errorf("horizon %s repeats %s", h.Label, prev))
 			continue
 		}
-		seen[h.Months] = h.Label
+		seen[same] = h.Label
 		hs = append(hs, h)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -57,21 +77,21 @@ func ParseHorizons(s string) ([]Horizon, error) {
 	return hs, nil
 }
 
-// parseHorizon reads one horizon such as "18m" or "2y", in lower case.
+// parseHorizon reads one horizon such as "18m" or "13w", in lower case.
 func parseHorizon(s string) (Horizon, error) {
 	if s == "" {
-		return Horizon{}, fmt.Errorf("empty horizon: %s", horizonForms)
+		return Horizon{}, fmt.Errorf("empty horizon: %s", HorizonForms)
 	}
-	num, unit := s[:len(s)-1], s[len(s)-1]
-	perUnit := map[byte]int{'m': 1, 'y': 12}[unit]
-	if perUnit == 0 || num == "" || len(num) > 4 || strings.Trim(num, "0123456789") != "" {
-		return Horizon{}, fmt.Errorf("bad horizon %q: %s", s, horizonForms)
+	d, err := calendar.Parse(s)
+	switch {
+	case err != nil && len(s) > 1 && strings.Trim(s[:len(s)-1], "0123456789") == "" && strings.Contains("dwmy", s[len(s)-1:]):
+		return Horizon{}, fmt.Errorf("bad horizon %q: too long, at most %d of a unit", s, calendar.MaxN)
+	case err != nil:
+		return Horizon{}, fmt.Errorf("bad horizon %q: %s", s, HorizonForms)
+	case d.N == 0:
+		return Horizon{}, fmt.Errorf("bad horizon %q: must be after the event, %s", s, HorizonForms)
 	}
-	n, _ := strconv.Atoi(num) // at most four digits
-	if n == 0 {
-		return Horizon{}, fmt.Errorf("bad horizon %q: must be after the event, %s", s, horizonForms)
-	}
-	return Horizon{Label: strconv.Itoa(n) + string(unit), Months: n * perUnit}, nil
+	return Horizon{Label: d.String(), d: d}, nil
 }
 
 // Key identifies a figure of a summary or an effects table: a metric of
@@ -93,6 +113,26 @@ type Key struct {
 // share, each method's share of all payments and each method's adoption.
 func HeadlineKeys(cfg *sim.Config) []Key {
 	p, m := focus(cfg)
+	return keysAround(cfg, p, m)
+}
+
+// EventKeys returns the figures of the effects table for the event
+// cfg.Events[i]: those of HeadlineKeys, chosen around the event's
+// platform and method instead of the first acceptance event's. For an
+// event without both (a promotion on every platform, a set event), they
+// are HeadlineKeys(cfg).
+func EventKeys(cfg *sim.Config, i int) []Key {
+	if i >= 0 && i < len(cfg.Events) {
+		e := cfg.Events[i]
+		if e.Platform >= 0 && e.Platform < len(cfg.Platforms) && e.Method >= 0 && e.Method < len(cfg.Methods) {
+			return keysAround(cfg, e.Platform, e.Method)
+		}
+	}
+	return HeadlineKeys(cfg)
+}
+
+// keysAround returns HeadlineKeys around platform p and method m.
+func keysAround(cfg *sim.Config, p, m int) []Key {
 	var keys []Key
 	add := func(region, metric, entity string) {
 		keys = append(keys, Key{Region: region, Metric: metric, Entity: entity})
@@ -272,9 +312,191 @@ func regionLabel(cfg *sim.Config, name string) string {
 	return name
 }
 
-// EffectRow is one line of the effects table: a figure at a horizon.
-type EffectRow struct {
+// EffectEvents returns the events a comparison's effects are measured
+// from, as indices in cfg.Events in date order (file order on the same
+// date): every acceptance event (sim.Accept and sim.StopAccepting), or,
+// in a scenario without one, its earliest event; none in a scenario
+// without events.
+func EffectEvents(cfg *sim.Config) []int {
+	var idx []int
+	for i, e := range cfg.Events {
+		if IsAcceptance(e) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 && len(cfg.Events) > 0 {
+		first := 0
+		for i, e := range cfg.Events {
+			if e.Date.Before(cfg.Events[first].Date) {
+				first = i
+			}
+		}
+		idx = []int{first}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cfg.Events[a].Date.Compare(cfg.Events[b].Date) })
+	return idx
+}
+
+// IsAcceptance reports whether e changes what a platform accepts: an
+// accept or a stop_accepting event.
+func IsAcceptance(e sim.Event) bool { return e.Kind == sim.Accept || e.Kind == sim.StopAccepting }
+
+// EventName identifies the event cfg.Events[i] in effects tables, with
+// the names of the scenario file: "jd accepts alipay from 2024-10-29",
+// "jd stops accepting alipay from 2025-01-01", "alipay promotion on jd
+// from 2025-01-01"; a set event by its label ("kappa = 1.5 from
+// 2025-01-01").
+func EventName(cfg *sim.Config, i int) string {
+	return eventPhrase(cfg, cfg.Events[i], func(k string, n int) string {
+		if k == "p" {
+			return nameAt(platformNames(cfg), n)
+		}
+		return nameAt(methodNames(cfg), n)
+	})
+}
+
+// EventLabel is EventName with the labels of methods and platforms, for
+// people: "JD accepts Alipay from 2024-10-29".
+func EventLabel(cfg *sim.Config, i int) string {
+	return eventPhrase(cfg, cfg.Events[i], func(k string, n int) string {
+		if k == "p" {
+			if n < 0 || n >= len(cfg.Platforms) {
+				return nameAt(nil, n)
+			}
+			return platformLabel(cfg, n)
+		}
+		if n < 0 || n >= len(cfg.Methods) {
+			return nameAt(nil, n)
+		}
+		return methodLabel(cfg, n)
+	})
+}
+
+// eventPhrase describes e with name giving the names of its platform
+// ("p") and method ("m").
+func eventPhrase(cfg *sim.Config, e sim.Event, name func(kind string, i int) string) string {
+	from := " from " + e.Date.Format(DateLayout)
+	switch e.Kind {
+	case sim.Accept:
+		return name("p", e.Platform) + " accepts " + name("m", e.Method) + from
+	case sim.StopAccepting:
+		return name("p", e.Platform) + " stops accepting " + name("m", e.Method) + from
+	case sim.Promotion:
+		if e.Platform >= 0 {
+			return name("m", e.Method) + " promotion on " + name("p", e.Platform) + from
+		}
+		return name("m", e.Method) + " promotion" + from
+	}
+	if e.Label != "" {
+		return e.Label + from
+	}
+	return e.Kind.String() + from
+}
+
+// EffectPoint is a moment of the effects table: a horizon after an
+// event, and the step holding its date.
+type EffectPoint struct {
+	// Event is the event's index in the scenario's Events.
+	Event int
 	// Horizon is the horizon's label, such as "12m".
+	Horizon string
+	// Target is the event's date plus the horizon; Step is the last step
+	// starting on or before Target.
+	Target time.Time
+	Step   int
+}
+
+// EffectPlan says at which steps a comparison's effects are reported.
+type EffectPlan struct {
+	// Points are the moments reported, event by event in the order
+	// given to PlanEffects, each horizon in the order given.
+	Points []EffectPoint
+	// Notes say which horizons were skipped, of which event, and why.
+	Notes []string
+}
+
+// PlanEffects returns the moments of a comparison's effects table: each
+// horizon after each event of events (indices in cfg.Events, in the
+// order given; nil means EffectEvents(cfg)). A horizon is measured from
+// its own event's date: its date is the event's date plus the horizon
+// (Horizon.After) and its step the last one starting on or before that
+// date. A horizon falling outside the simulated steps is skipped, with a
+// note naming the event, the date, and the longest horizon that fits.
+//
+// It is an error when no horizon of any event is left, when there is no
+// horizon or no event, or when an index is out of range, so that a
+// command can check its horizons before it runs anything.
+func PlanEffects(cfg *sim.Config, events []int, horizons []Horizon) (*EffectPlan, error) {
+	if len(horizons) == 0 {
+		return nil, fmt.Errorf("effects: no horizon given")
+	}
+	if cfg.Steps < 1 {
+		return nil, fmt.Errorf("effects: the scenario has %d steps, want at least 1", cfg.Steps)
+	}
+	if events == nil {
+		events = EffectEvents(cfg)
+	}
+	if len(events) == 0 {
+		return nil, fmt.Errorf("effects: the scenario %s has no event to measure effects from", cfg.Name)
+	}
+	plan := &EffectPlan{}
+	end, lastDay := cfg.End(), cfg.End().AddDate(0, 0, -1)
+	for _, ev := range events {
+		if ev < 0 || ev >= len(cfg.Events) {
+			return nil, fmt.Errorf("effects: event %d out of range: the scenario has %d events", ev, len(cfg.Events))
+		}
+		date := cfg.Events[ev].Date
+		name := EventName(cfg, ev)
+		for _, h := range horizons {
+			target := h.After(date)
+			if !target.Before(end) {
+				plan.Notes = append(plan.Notes, fmt.Sprintf("horizon %s after %s (%s) falls after the last step, which ends %s: skipped (%s)",
+					h.Label, name, target.Format(DateLayout), lastDay.Format(DateLayout), longestHorizon(date, end)))
+				continue
+			}
+			n := cfg.Steps - 1
+			for n >= 0 && cfg.Date(n).After(target) {
+				n--
+			}
+			if n < 0 {
+				plan.Notes = append(plan.Notes, fmt.Sprintf("horizon %s after %s (%s) falls before the first step, which starts %s: skipped",
+					h.Label, name, target.Format(DateLayout), cfg.Start.Format(DateLayout)))
+				continue
+			}
+			plan.Points = append(plan.Points, EffectPoint{Event: ev, Horizon: h.Label, Target: target, Step: n})
+		}
+	}
+	if len(plan.Points) == 0 {
+		return plan, fmt.Errorf("effects: no horizon falls within the simulation: %s", strings.Join(plan.Notes, "; "))
+	}
+	return plan, nil
+}
+
+// longestHorizon says which horizon is the longest whose date, counted
+// from event, falls before end: in months, else weeks, else days.
+func longestHorizon(event, end time.Time) string {
+	for _, u := range []calendar.Unit{calendar.Month, calendar.Week, calendar.Day} {
+		if !(calendar.Duration{N: 1, Unit: u}).After(event).Before(end) {
+			continue
+		}
+		d := calendar.Duration{N: 1, Unit: u}
+		for (calendar.Duration{N: d.N + 1, Unit: u}).After(event).Before(end) {
+			d.N++
+		}
+		return "the longest horizon that fits is " + d.String()
+	}
+	return "the simulation ends on the day of the event"
+}
+
+// EffectRow is one line of the effects table: a figure at a horizon
+// after an event.
+type EffectRow struct {
+	// Event is the event's index in the scenario's Events, and EventName
+	// identifies it (see EventName): "jd accepts alipay from 2024-10-29".
+	Event     int
+	EventName string
+	// Horizon is the horizon's label, such as "12m", counted from the
+	// event's date.
 	Horizon string
 	// Step is the step holding the horizon's date, and Date its first day.
 	Step int
@@ -294,77 +516,18 @@ type EffectRow struct {
 
 // EffectColumns are the columns of the effects table at horizons, in the
 // order WriteEffectsCSV writes them.
-var EffectColumns = []string{"horizon", "step", "date", "region", "metric", "entity", "runs", "scenario", "baseline", "effect", "p05", "p95"}
+var EffectColumns = []string{"event", "horizon", "step", "date", "region", "metric", "entity", "runs", "scenario", "baseline", "effect", "p05", "p95"}
 
-// effectEvent returns the event effects are measured from: the first
-// acceptance event, or else the earliest event of any kind.
-func effectEvent(cfg *sim.Config) (sim.Event, bool) {
-	if i := firstAccept(cfg); i >= 0 {
-		return cfg.Events[i], true
-	}
-	first := -1
-	for i, e := range cfg.Events {
-		if first < 0 || e.Date.Before(cfg.Events[first].Date) {
-			first = i
-		}
-	}
-	if first < 0 {
-		return sim.Event{}, false
-	}
-	return cfg.Events[first], true
-}
-
-// EffectsAt returns the effects table of a comparison: every figure of
-// HeadlineKeys(cfg) at each horizon, horizon by horizon in the order
-// given. scenario and baseline hold the statistics of the two scenarios
-// over replicates and effects those of their paired differences
-// (Runs.Difference(...).Stats()); cfg is the scenario's configuration.
-//
-// A horizon is measured from the date of the first acceptance event (or,
-// in a scenario without one, of its earliest event): its step is the last
-// one starting on or before that date plus the horizon's months
-// (time.AddDate). Horizons falling outside the simulated steps are
-// skipped, each with a note saying why and which horizon is the longest
-// that fits; it is an error when none is left, or when a table lacks a
-// figure.
-func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, horizons []Horizon) ([]EffectRow, []string, error) {
-	if len(horizons) == 0 {
-		return nil, nil, fmt.Errorf("effects: no horizon given")
-	}
-	if cfg.Steps < 1 {
-		return nil, nil, fmt.Errorf("effects: the scenario has %d steps, want at least 1", cfg.Steps)
-	}
-	ev, ok := effectEvent(cfg)
-	if !ok {
-		return nil, nil, fmt.Errorf("effects: the scenario %s has no event to measure effects from", cfg.Name)
-	}
-	type at struct {
-		label string
-		step  int
-	}
-	var steps []at
-	var notes []string
-	end, lastDay := cfg.End(), cfg.End().AddDate(0, 0, -1)
-	for _, h := range horizons {
-		target := ev.Date.AddDate(0, h.Months, 0)
-		if !target.Before(end) {
-			notes = append(notes, fmt.Sprintf("horizon %s (%s) falls after the last step, which ends %s: skipped (%s)",
-				h.Label, target.Format(DateLayout), lastDay.Format(DateLayout), longestHorizon(ev.Date, end)))
-			continue
-		}
-		n := cfg.Steps - 1
-		for n >= 0 && cfg.Date(n).After(target) {
-			n--
-		}
-		if n < 0 {
-			notes = append(notes, fmt.Sprintf("horizon %s (%s) falls before the first step, which starts %s: skipped",
-				h.Label, target.Format(DateLayout), cfg.Start.Format(DateLayout)))
-			continue
-		}
-		steps = append(steps, at{h.Label, n})
-	}
-	if len(steps) == 0 {
-		return nil, notes, fmt.Errorf("effects: no horizon falls within the simulation: %s", strings.Join(notes, "; "))
+// EffectsAt returns the effects table of a comparison: at each moment of
+// plan (see PlanEffects), in its order, every figure of EventKeys for the
+// moment's event. scenario and baseline hold the statistics of the two
+// scenarios over replicates and effects those of their paired
+// differences (Runs.Difference(...).Stats()); cfg is the scenario's
+// configuration. It is an error when a table lacks a figure or dates a
+// step otherwise than cfg.
+func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, plan *EffectPlan) ([]EffectRow, error) {
+	if plan == nil || len(plan.Points) == 0 {
+		return nil, fmt.Errorf("effects: no horizon given")
 	}
 	tables := []struct {
 		name string
@@ -374,45 +537,36 @@ func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, horizons
 		{"baseline", indexStats(baseline)},
 		{"effects", indexStats(effects)},
 	}
-	keys := HeadlineKeys(cfg)
-	rows := make([]EffectRow, 0, len(steps)*len(keys))
-	for _, s := range steps {
-		date := cfg.Date(s.step)
-		for _, k := range keys {
+	var rows []EffectRow
+	for _, pt := range plan.Points {
+		if pt.Event < 0 || pt.Event >= len(cfg.Events) || pt.Step < 0 || pt.Step >= cfg.Steps {
+			return nil, fmt.Errorf("effects: the plan is not of the scenario %s: event %d, step %d", cfg.Name, pt.Event, pt.Step)
+		}
+		date := cfg.Date(pt.Step)
+		name := EventName(cfg, pt.Event)
+		for _, k := range EventKeys(cfg, pt.Event) {
 			var got [3]*StatRow
 			for i, t := range tables {
-				r, ok := t.idx[statKey{s.step, k}]
+				r, ok := t.idx[statKey{pt.Step, k}]
 				if !ok {
-					return nil, notes, fmt.Errorf("effects: the %s table has no %s at step %d", t.name, k, s.step)
+					return nil, fmt.Errorf("effects: the %s table has no %s at step %d", t.name, k, pt.Step)
 				}
 				if !r.Date.Equal(date) {
-					return nil, notes, fmt.Errorf("effects: the %s table dates step %d %s, the scenario %s: the table is not of this scenario",
-						t.name, s.step, r.Date.Format(DateLayout), date.Format(DateLayout))
+					return nil, fmt.Errorf("effects: the %s table dates step %d %s, the scenario %s: the table is not of this scenario",
+						t.name, pt.Step, r.Date.Format(DateLayout), date.Format(DateLayout))
 				}
 				got[i] = r
 			}
 			e := got[2]
 			rows = append(rows, EffectRow{
-				Horizon: s.label, Step: s.step, Date: date, Key: k,
+				Event: pt.Event, EventName: name,
+				Horizon: pt.Horizon, Step: pt.Step, Date: date, Key: k,
 				Scenario: got[0].Mean, Baseline: got[1].Mean,
 				Effect: e.Mean, Lo: e.P05, Hi: e.P95, Runs: e.Runs,
 			})
 		}
 	}
-	return rows, notes, nil
-}
-
-// longestHorizon says which horizon is the longest whose date, counted
-// from event, falls before end.
-func longestHorizon(event, end time.Time) string {
-	if !event.AddDate(0, 1, 0).Before(end) {
-		return "the simulation ends less than a month after the event"
-	}
-	m := 1
-	for event.AddDate(0, m+1, 0).Before(end) {
-		m++
-	}
-	return fmt.Sprintf("the longest horizon that fits is %dm", m)
+	return rows, nil
 }
 
 // statKey identifies a row of a StatTable.
@@ -440,13 +594,14 @@ func indexStats(st *StatTable) map[statKey]*StatRow {
 func WriteEffectsCSV(w io.Writer, rows []EffectRow) error {
 	return writeRecords(w, EffectColumns, len(rows), func(i int, rec []string) {
 		r := &rows[i]
-		rec[0] = r.Horizon
-		rec[1] = strconv.Itoa(r.Step)
-		rec[2] = r.Date.Format(DateLayout)
-		rec[3], rec[4], rec[5] = r.Key.Region, r.Key.Metric, r.Key.Entity
-		rec[6] = strconv.Itoa(r.Runs)
+		rec[0] = r.EventName
+		rec[1] = r.Horizon
+		rec[2] = strconv.Itoa(r.Step)
+		rec[3] = r.Date.Format(DateLayout)
+		rec[4], rec[5], rec[6] = r.Key.Region, r.Key.Metric, r.Key.Entity
+		rec[7] = strconv.Itoa(r.Runs)
 		for k, v := range []float64{r.Scenario, r.Baseline, r.Effect, r.Lo, r.Hi} {
-			rec[7+k] = FormatValue(v)
+			rec[8+k] = FormatValue(v)
 		}
 	})
 }

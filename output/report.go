@@ -33,8 +33,15 @@ type ReportInput struct {
 	Baseline     *StatTable
 	BaselineName string
 	// Effects is the effects table of a comparison (see EffectsAt); nil
-	// unless a comparison.
+	// unless a comparison. Each event of the rows gets a table of its
+	// own, with a column per horizon, in the order of the rows.
 	Effects []EffectRow
+	// EffectsNote says, for a comparison, what its baseline leaves out
+	// and so what the effects measure; it is added to how to read them.
+	EffectsNote string
+	// Notes are remarks on the effects table, such as horizons skipped
+	// (EffectPlan.Notes), written after the tables.
+	Notes []string
 	// Figures are the paths of figures to embed in the markdown, relative
 	// to its directory and with slashes ("plots/headline.png"), in order.
 	Figures []string
@@ -61,26 +68,37 @@ func WriteMarkdown(w io.Writer, in ReportInput) error {
 	}
 	fmt.Fprintf(bw, "%s %s\n\n", mdEscape(rep.provenance), mdEscape(rep.moments))
 
-	bw.WriteString("| |")
-	for _, c := range rep.columns {
-		fmt.Fprintf(bw, " %s<br>%s |", mdEscape(c.what), c.when)
-	}
-	bw.WriteString("\n|:---|")
-	for range rep.columns {
-		bw.WriteString("---:|")
-	}
-	bw.WriteString("\n")
-	for _, b := range rep.blocks {
-		fmt.Fprintf(bw, "| **%s** |%s\n", mdEscape(b.heading), strings.Repeat(" |", len(rep.columns)))
-		for _, r := range b.rows {
-			fmt.Fprintf(bw, "| %s |", mdEscape(r.label))
-			for _, c := range r.cells {
-				fmt.Fprintf(bw, " %s |", c) // numbers and brackets: no markup
+	for _, t := range rep.tables {
+		if t.heading != "" {
+			fmt.Fprintf(bw, "## %s\n\n", mdEscape(t.heading))
+		}
+		bw.WriteString("| |")
+		for _, c := range t.columns {
+			fmt.Fprintf(bw, " %s<br>%s |", mdEscape(c.what), c.when)
+		}
+		bw.WriteString("\n|:---|")
+		for range t.columns {
+			bw.WriteString("---:|")
+		}
+		bw.WriteString("\n")
+		for _, b := range t.blocks {
+			fmt.Fprintf(bw, "| **%s** |%s\n", mdEscape(b.heading), strings.Repeat(" |", len(t.columns)))
+			for _, r := range b.rows {
+				fmt.Fprintf(bw, "| %s |", mdEscape(r.label))
+				for _, c := range r.cells {
+					fmt.Fprintf(bw, " %s |", c) // numbers and brackets: no markup
+				}
+				bw.WriteString("\n")
 			}
-			bw.WriteString("\n")
+		}
+		bw.WriteString("\n")
+		for _, f := range t.footer {
+			fmt.Fprintf(bw, "%s\n\n", mdEscape(f))
 		}
 	}
-	bw.WriteString("\n")
+	for _, n := range rep.notes {
+		fmt.Fprintf(bw, "Note: %s\n\n", mdEscape(n))
+	}
 
 	for _, f := range in.Figures {
 		title := strings.TrimSuffix(path.Base(f), path.Ext(f))
@@ -106,8 +124,14 @@ func WriteText(w io.Writer, in ReportInput) error {
 	if err != nil {
 		return err
 	}
-	if len(rep.blocks) > 1 {
-		rep.blocks = rep.blocks[:1]
+	regional := false
+	for i := range rep.tables {
+		if len(rep.tables[i].blocks) > 1 {
+			rep.tables[i].blocks = rep.tables[i].blocks[:1]
+			regional = true
+		}
+	}
+	if regional {
 		rep.howToRead = "Figures by region are in " + ReportFile + ". " + rep.howToRead
 	}
 	bw := bufio.NewWriter(w)
@@ -117,23 +141,57 @@ func WriteText(w io.Writer, in ReportInput) error {
 			fmt.Fprintf(bw, "%s\n", line)
 		}
 	}
+	for _, t := range rep.tables {
+		if t.heading != "" {
+			bw.WriteString("\n")
+			for _, line := range wrap(t.heading, TextWidth) {
+				fmt.Fprintf(bw, "%s\n", line)
+			}
+		}
+		writeTextTable(bw, t)
+		for _, f := range t.footer {
+			bw.WriteString("\n")
+			for _, line := range wrap(f, TextWidth) {
+				fmt.Fprintf(bw, "%s\n", line)
+			}
+		}
+	}
+	for _, n := range rep.notes {
+		bw.WriteString("\n")
+		for _, line := range wrap("Note: "+n, TextWidth) {
+			fmt.Fprintf(bw, "%s\n", line)
+		}
+	}
+	bw.WriteString("\n")
+	for _, line := range wrap(rep.howToRead, TextWidth) {
+		fmt.Fprintf(bw, "%s\n", line)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
+}
 
+// writeTextTable writes t to bw: the label column, then the value
+// columns right-aligned, in groups that fit TextWidth, each group after
+// an empty line.
+func writeTextTable(bw *bufio.Writer, t reportTable) {
 	// The label column, then the value columns right-aligned, in groups
 	// that fit TextWidth. Cells are padded here rather than by
 	// text/tabwriter: the widths are needed to form the groups, and
 	// tabwriter cannot right-align some columns and not others.
 	const indent, gap = 2, 2
 	labelW := 0
-	for _, b := range rep.blocks {
+	for _, b := range t.blocks {
 		labelW = max(labelW, utf8.RuneCountInString(b.heading))
 		for _, r := range b.rows {
 			labelW = max(labelW, indent+utf8.RuneCountInString(r.label))
 		}
 	}
-	colW := make([]int, len(rep.columns))
-	for i, c := range rep.columns {
+	colW := make([]int, len(t.columns))
+	for i, c := range t.columns {
 		colW[i] = max(utf8.RuneCountInString(c.what), utf8.RuneCountInString(c.when))
-		for _, b := range rep.blocks {
+		for _, b := range t.blocks {
 			for _, r := range b.rows {
 				colW[i] = max(colW[i], utf8.RuneCountInString(r.cells[i]))
 			}
@@ -141,7 +199,7 @@ func WriteText(w io.Writer, in ReportInput) error {
 	}
 	var groups [][]int // column indices
 	width := labelW
-	for i := range rep.columns {
+	for i := range t.columns {
 		if len(groups) == 0 || width+gap+colW[i] > TextWidth {
 			groups = append(groups, nil)
 			width = labelW
@@ -162,23 +220,15 @@ func WriteText(w io.Writer, in ReportInput) error {
 	}
 	for _, cols := range groups {
 		bw.WriteString("\n")
-		line("", func(i int) string { return rep.columns[i].what }, cols)
-		line("", func(i int) string { return rep.columns[i].when }, cols)
-		for _, b := range rep.blocks {
+		line("", func(i int) string { return t.columns[i].what }, cols)
+		line("", func(i int) string { return t.columns[i].when }, cols)
+		for _, b := range t.blocks {
 			line(b.heading, func(int) string { return "" }, nil)
 			for _, r := range b.rows {
 				line(strings.Repeat(" ", indent)+r.label, func(i int) string { return r.cells[i] }, cols)
 			}
 		}
 	}
-	bw.WriteString("\n")
-	for _, line := range wrap(rep.howToRead, TextWidth) {
-		fmt.Fprintf(bw, "%s\n", line)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write summary: %w", err)
-	}
-	return nil
 }
 
 // report is the content that WriteMarkdown and WriteText lay out.
@@ -187,9 +237,20 @@ type report struct {
 	provenance string // one sentence
 	moments    string // what the columns' steps are
 	howToRead  string
+	// tables are the levels, then for a comparison the effects of each
+	// event; notes follow them.
+	tables []reportTable
+	notes  []string
+}
+
+// reportTable is a table of figures: rows of labels, value columns.
+type reportTable struct {
+	heading string // none for the first table
 	// columns are the headers of the value columns, after the labels.
 	columns []reportColumn
 	blocks  []reportBlock
+	// footer holds sentences written under the table.
+	footer []string
 }
 
 // reportColumn is a column's header: what it holds and when.
@@ -230,7 +291,7 @@ func buildReport(in ReportInput) (*report, error) {
 	if name == "" {
 		name = cfg.Name
 	}
-	rep := &report{title: name}
+	rep := &report{title: name, notes: in.Notes}
 	if compare {
 		rep.title += " vs " + baseName
 	}
@@ -245,28 +306,13 @@ func buildReport(in ReportInput) (*report, error) {
 	rep.moments = moments
 	rep.provenance = provenanceSentence(cfg, in.Summary.Provenance, runs, compare)
 	rep.howToRead = howToRead(name, baseName, runs, compare)
-
-	rep.columns = []reportColumn{
-		{beforeWhat, cfg.Date(before.Step).Format(DateLayout)},
-		{"end", cfg.Date(last).Format(DateLayout)},
+	if compare && in.EffectsNote != "" {
+		rep.howToRead += " " + in.EffectsNote
 	}
-	if compare {
-		rep.columns = append(rep.columns, reportColumn{baseName + " end", cfg.Date(last).Format(DateLayout)})
-	}
-	// The horizons in the order of the effects table, and its rows.
-	type effectKey struct {
-		horizon string
-		key     Key
-	}
-	var horizons []string
-	effects := map[effectKey]*EffectRow{}
-	for i := range in.Effects {
-		e := &in.Effects[i]
-		if !slices.Contains(horizons, e.Horizon) {
-			horizons = append(horizons, e.Horizon)
-			rep.columns = append(rep.columns, reportColumn{"effect +" + e.Horizon, e.Date.Format(DateLayout)})
-		}
-		effects[effectKey{e.Horizon, e.Key}] = e
+	// Under each table with intervals, what they are.
+	noise := ""
+	if runs > 1 {
+		noise = fmt.Sprintf("Brackets: sampling noise of %d replicates (5th to 95th percentile); parameter uncertainty not included.", runs)
 	}
 
 	// The level columns: the summary's moments, then for a comparison
@@ -286,7 +332,12 @@ func buildReport(in ReportInput) (*report, error) {
 		}, fmt.Sprintf("summary's %s moment", m.Name)}
 	}
 	levels := []level{moment(before), moment(final)}
+	lt := reportTable{columns: []reportColumn{
+		{beforeWhat, cfg.Date(before.Step).Format(DateLayout)},
+		{"end", cfg.Date(last).Format(DateLayout)},
+	}}
 	if compare {
+		lt.columns = append(lt.columns, reportColumn{baseName + " end", cfg.Date(last).Format(DateLayout)})
 		bidx := indexStats(in.Baseline)
 		levels = append(levels, level{func(k Key) (float64, float64, float64, int, bool) {
 			r, ok := bidx[statKey{last, k}]
@@ -297,9 +348,6 @@ func buildReport(in ReportInput) (*report, error) {
 		}, fmt.Sprintf("%s table at step %d", baseName, last)})
 	}
 	for _, k := range HeadlineKeys(cfg) {
-		if len(rep.blocks) == 0 || rep.blocks[len(rep.blocks)-1].region != k.Region {
-			rep.blocks = append(rep.blocks, reportBlock{region: k.Region, heading: regionLabel(cfg, k.Region)})
-		}
 		row := reportRow{label: k.Label(cfg)}
 		for _, l := range levels {
 			mean, lo, hi, runs, ok := l.find(k)
@@ -308,17 +356,105 @@ func buildReport(in ReportInput) (*report, error) {
 			}
 			row.cells = append(row.cells, fmtLevel(k.Metric, mean, lo, hi, runs > 1))
 		}
-		for _, h := range horizons {
-			e, ok := effects[effectKey{h, k}]
-			if !ok {
-				return nil, fmt.Errorf("report: the effects table has no %s at horizon %s", k, h)
-			}
-			row.cells = append(row.cells, fmtEffect(k.Metric, e.Effect, e.Lo, e.Hi, e.Runs > 1))
+		lt.add(cfg, k.Region, row)
+	}
+	if noise != "" {
+		lt.footer = append(lt.footer, noise)
+	}
+	if !compare {
+		if c := runCaveat(cfg, in.Summary.Provenance, name, beforeWhat); c != "" {
+			lt.footer = append(lt.footer, c)
 		}
-		b := &rep.blocks[len(rep.blocks)-1]
-		b.rows = append(b.rows, row)
+	}
+	rep.tables = append(rep.tables, lt)
+
+	// The effects: a table per event, in the order of the rows, with a
+	// column per horizon.
+	type effectKey struct {
+		event   int
+		horizon string
+		key     Key
+	}
+	var events []int
+	horizons := map[int][]string{}
+	dates := map[int][]string{}
+	effects := map[effectKey]*EffectRow{}
+	for i := range in.Effects {
+		e := &in.Effects[i]
+		if !slices.Contains(events, e.Event) {
+			events = append(events, e.Event)
+		}
+		if !slices.Contains(horizons[e.Event], e.Horizon) {
+			horizons[e.Event] = append(horizons[e.Event], e.Horizon)
+			dates[e.Event] = append(dates[e.Event], e.Date.Format(DateLayout))
+		}
+		effects[effectKey{e.Event, e.Horizon, e.Key}] = e
+	}
+	for _, ev := range events {
+		if ev < 0 || ev >= len(cfg.Events) {
+			return nil, fmt.Errorf("report: effects of event %d, but the scenario has %d events", ev, len(cfg.Events))
+		}
+		et := reportTable{heading: "Effect of " + EventLabel(cfg, ev)}
+		for i, h := range horizons[ev] {
+			et.columns = append(et.columns, reportColumn{"+" + h, dates[ev][i]})
+		}
+		for _, k := range EventKeys(cfg, ev) {
+			row := reportRow{label: k.Label(cfg)}
+			for _, h := range horizons[ev] {
+				e, ok := effects[effectKey{ev, h, k}]
+				if !ok {
+					return nil, fmt.Errorf("report: the effects table has no %s at horizon %s after %s", k, h, EventName(cfg, ev))
+				}
+				row.cells = append(row.cells, fmtEffect(k.Metric, e.Effect, e.Lo, e.Hi, e.Runs > 1))
+			}
+			et.add(cfg, k.Region, row)
+		}
+		foot := fmt.Sprintf("Effects are %s minus %s at the step holding each date; horizons count from %s, the event's date.",
+			name, baseName, cfg.Events[ev].Date.Format(DateLayout))
+		if noise != "" {
+			foot += " " + noise
+		}
+		et.footer = append(et.footer, foot)
+		rep.tables = append(rep.tables, et)
 	}
 	return rep, nil
+}
+
+// add appends row to the block of region, which it starts if the last
+// block is another region's.
+func (t *reportTable) add(cfg *sim.Config, region string, row reportRow) {
+	if len(t.blocks) == 0 || t.blocks[len(t.blocks)-1].region != region {
+		t.blocks = append(t.blocks, reportBlock{region: region, heading: regionLabel(cfg, region)})
+	}
+	b := &t.blocks[len(t.blocks)-1]
+	b.rows = append(b.rows, row)
+}
+
+// runCaveat warns, under the table of a run (not a comparison) whose
+// scenario has events, that the change from the column first (before or
+// start) to "end" is not the events' effect, and says which command
+// measures it; "" for a scenario without events.
+func runCaveat(cfg *sim.Config, p Provenance, name, first string) string {
+	evs := EffectEvents(cfg)
+	if len(evs) == 0 {
+		return ""
+	}
+	labels := make([]string, len(evs))
+	for i, ev := range evs {
+		labels[i] = EventLabel(cfg, ev)
+	}
+	what := "the event (" + labels[0] + ")"
+	if len(evs) > 1 {
+		what = "the events (" + strings.Join(labels, "; ") + ")"
+	}
+	arg := name
+	if f, ok := strings.CutPrefix(p.ScenarioFile, "builtin:"); ok {
+		arg = f
+	} else if p.ScenarioFile != "" {
+		arg = p.ScenarioFile
+	}
+	return fmt.Sprintf("The change from %q to \"end\" is not the effect of %s: part of it would have happened without it."+
+		" The effect comes from \"interopsim compare %s\", which subtracts a baseline without the acceptance events, replicate by replicate.", first, what, arg)
 }
 
 // momentsSentence returns the name of the column before the first event
@@ -401,13 +537,15 @@ func howToRead(name, baseName string, runs int, compare bool) string {
 	s := "Shares are in percent: of people for adoption, of orders for payment shares, of purchase value " +
 		"for GMV shares, in the step; lost sales are orders in the step (k thousand, M million, bn billion)."
 	if runs > 1 {
-		s += fmt.Sprintf(" Each figure is the mean over %d replicates, with the 5th to 95th percentile across them in brackets.", runs)
+		s += fmt.Sprintf(" Each figure is the mean over %d replicates, with the 5th to 95th percentile across them in brackets:"+
+			" they show how much replicates differ, not how uncertain the model's parameters are.", runs)
 	} else {
 		s += " The figures come from one run, so they carry no interval."
 	}
 	if compare {
 		s += fmt.Sprintf(" An effect is %s minus %s, replicate by replicate, at the step holding the date shown,"+
-			" in percentage points (pp) for shares. Both ran with the same seed and the same random numbers"+
+			" in percentage points (pp) for shares; each event's horizons count from that event's date."+
+			" Both ran with the same seed and the same random numbers"+
 			" (common random numbers), so they agree until the first event and the difference measures the events, not noise", name, baseName)
 		if runs > 1 {
 			s += fmt.Sprintf("; its brackets are the 5th to 95th percentile of the %d paired differences.", runs)

@@ -155,13 +155,10 @@ func reportInput(t *testing.T, runs int, compare bool) ReportInput {
 		return in
 	}
 	scen, base, diff := reportComparison(t, runs)
-	hs, err := ParseHorizons("3m,6m")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, notes, err := EffectsAt(scen, base, diff, cfg, hs)
-	if err != nil || len(notes) > 0 {
-		t.Fatalf("effects: %v, notes %q", err, notes)
+	p := plan(t, cfg, "3m,6m")
+	rows, err := EffectsAt(scen, base, diff, cfg, p)
+	if err != nil || len(p.Notes) > 0 {
+		t.Fatalf("effects: %v, notes %q", err, p.Notes)
 	}
 	in.Summary, in.Baseline, in.BaselineName, in.Effects = summarise(scen), base, "walled-gardens", rows
 	return in
@@ -203,10 +200,11 @@ func TestReportGolden(t *testing.T) {
 					}
 				}
 			}
-			// Every line of the markdown table has the header's cells.
+			// Every line of a markdown table has its header's cells.
 			var cells int
 			for _, line := range strings.Split(md.String(), "\n") {
 				if !strings.HasPrefix(line, "|") {
+					cells = 0 // between tables
 					continue
 				}
 				n := strings.Count(line, "|") - strings.Count(line, `\|`)
@@ -244,7 +242,7 @@ func TestReportErrors(t *testing.T) {
 		{"missing effect", func(in *ReportInput) {
 			in.Baseline = reportStats(t, 1, false)
 			in.Effects = []EffectRow{{Horizon: "3m", Key: Key{AllRegions, "adoption", "alipay"}}}
-		}, "report: the effects table has no payment_share of taobao_tmall/wechat_pay in region all at horizon 3m"},
+		}, "report: the effects table has no payment_share of taobao_tmall/wechat_pay in region all at horizon 3m after taobao_tmall accepts wechat_pay from 2024-03-13"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := good

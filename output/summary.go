@@ -62,12 +62,18 @@ type Comparison struct {
 	// CommonRandomNumbers says whether replicate i of both scenarios drew
 	// the same random numbers (the default) or independent ones.
 	CommonRandomNumbers bool `json:"common_random_numbers"`
-	// Effects are the effects at each horizon (see EffectsAt).
+	// Effects are the effects at each horizon after each event (see
+	// EffectsAt), event by event.
 	Effects []EffectFigure `json:"effects"`
+	// Notes say which horizons were skipped and why (EffectPlan.Notes).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // EffectFigure is one row of the effects table in summary.json.
 type EffectFigure struct {
+	// Event identifies the event the horizon counts from (EventName):
+	// "jd accepts alipay from 2024-10-29".
+	Event   string `json:"event"`
 	Horizon string `json:"horizon"`
 	Date    string `json:"date"`
 	Region  string `json:"region"`
@@ -84,12 +90,16 @@ type EffectFigure struct {
 	P95      Value `json:"p95"`
 }
 
-// NewComparison returns the comparison part of a summary.
-func NewComparison(baseline, file string, resolved []byte, crn bool, rows []EffectRow) *Comparison {
-	c := &Comparison{Baseline: baseline, BaselineFile: file, BaselineSHA256: ResolvedSHA256(resolved), CommonRandomNumbers: crn}
+// NewComparison returns the comparison part of a summary: the baseline
+// scenario's name, file and resolved bytes, whether replicates shared
+// random numbers, the effects table (EffectsAt) and the notes of its
+// plan (EffectPlan.Notes).
+func NewComparison(baseline, file string, resolved []byte, crn bool, rows []EffectRow, notes []string) *Comparison {
+	c := &Comparison{Baseline: baseline, BaselineFile: file, BaselineSHA256: ResolvedSHA256(resolved), CommonRandomNumbers: crn,
+		Notes: notes}
 	for _, r := range rows {
 		c.Effects = append(c.Effects, EffectFigure{
-			Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
+			Event: r.EventName, Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
 			Runs: r.Runs, Scenario: Value(r.Scenario), Baseline: Value(r.Baseline), Effect: Value(r.Effect), P05: Value(r.Lo), P95: Value(r.Hi),
 		})
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/interopsim/interopsim/internal/calendar"
 )
 
 // YAML tags of the scalars the decoder reads.
@@ -29,7 +31,6 @@ const (
 	maxPartial     = 10 // the engine enumerates 2^k acceptance combinations
 	maxNameLen     = 64
 	dateLayout     = "2006-01-02"
-	maxDurationN   = 1000000 // largest number in a duration such as 14d
 	shareTolerance = 1e-9
 )
 
@@ -447,72 +448,34 @@ func (d *decoder) date(n *yaml.Node, path string) (time.Time, bool) {
 	return t, true
 }
 
-// duration is a length of time as written in a file: a number and a unit.
-type duration struct {
-	n    int
-	unit byte // 'd', 'w', 'm' or 'y'
-}
-
-// days converts a duration to days: a month is 30 days, a year 365.
-func (u duration) days() int {
-	switch u.unit {
-	case 'w':
-		return 7 * u.n
-	case 'm':
-		return 30 * u.n
-	case 'y':
-		return 365 * u.n
-	}
-	return u.n
-}
-
-// after returns the calendar date u after t: months and years are
-// calendar months and years.
-func (u duration) after(t time.Time) time.Time {
-	switch u.unit {
-	case 'w':
-		return t.AddDate(0, 0, 7*u.n)
-	case 'm':
-		return t.AddDate(0, u.n, 0)
-	case 'y':
-		return t.AddDate(u.n, 0, 0)
-	}
-	return t.AddDate(0, 0, u.n)
-}
-
-// before returns the calendar date u before t.
-func (u duration) before(t time.Time) time.Time {
-	return duration{n: -u.n, unit: u.unit}.after(t)
-}
-
-// duration reads a duration such as 14d, 2w, 18m or 5y; zero is allowed
-// if allowZero.
-func (d *decoder) duration(n *yaml.Node, path string, allowZero bool) (duration, bool) {
+// duration reads a duration such as 14d, 2w, 18m or 5y (see
+// calendar.Parse: months and years are calendar months and years); zero
+// is allowed if allowZero.
+func (d *decoder) duration(n *yaml.Node, path string, allowZero bool) (calendar.Duration, bool) {
 	s, ok := d.str(n, path)
 	if !ok {
-		return duration{}, false
+		return calendar.Duration{}, false
 	}
-	m := durationRE.FindStringSubmatch(s)
-	bad := func() (duration, bool) {
+	bad := func() (calendar.Duration, bool) {
 		what := "a positive number"
 		if allowZero {
 			what = "a number"
 		}
 		d.fail(n, path, "must be a duration: %s and a unit d (days), w (weeks), m (months) or y (years), like 14d or 5y, got %q", what, s)
-		return duration{}, false
+		return calendar.Duration{}, false
 	}
-	if m == nil {
+	if !durationRE.MatchString(s) {
 		return bad()
 	}
-	v, err := strconv.Atoi(m[1])
-	if err != nil || v > maxDurationN {
-		d.fail(n, path, "duration is too long: at most %d of a unit, got %q", maxDurationN, s)
-		return duration{}, false
+	u, err := calendar.Parse(s)
+	if err != nil {
+		d.fail(n, path, "duration is too long: at most %d of a unit, got %q", calendar.MaxN, s)
+		return calendar.Duration{}, false
 	}
-	if v == 0 && !allowZero {
+	if u.N == 0 && !allowZero {
 		return bad()
 	}
-	return duration{n: v, unit: m[2][0]}, true
+	return u, true
 }
 
 // fmtNum formats a number in its shortest exact form.

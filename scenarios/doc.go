@@ -39,7 +39,11 @@
 // identifiers: lowercase letters, digits, '_' and '-', starting with a
 // letter or digit, at most 64 characters. Dates are YYYY-MM-DD between
 // 1900-01-01 and 2999-12-31. Durations are a number and a unit: d (days),
-// w (weeks), m (months) or y (years), such as 14d or 5y. Rates are per
+// w (weeks), m (months) or y (years), such as 14d or 5y, read alike
+// wherever they appear (duration, warmup, rollout, a promotion's
+// duration): a month is a calendar month from the duration's first day,
+// ending on the month's last day when the day does not exist there (1m
+// from 2024-01-31 ends on 2024-02-29), a year twelve months. Rates are per
 // year. Numbers must be finite (.nan and .inf are mistakes); an integer
 // may be written as 4e5.
 //
@@ -92,8 +96,8 @@
 //	  date       required, on or after start and before end
 //	  type       accept | stop_accepting | promotion | set
 //	  label      default generated ("Taobao/Tmall accepts WeChat Pay")
-//	  accept, stop_accepting: platform, method (required), rollout (duration,
-//	             default 0d: at once; d=1, w=7, m=30, y=365 days)
+//	  accept, stop_accepting: platform, method (required), rollout (duration
+//	             from date, default 0d: at once; 1m from 2024-01-31 is 29 days)
 //	  promotion: method and shift (required), platform (default every
 //	             platform), and until (a date after date) or duration
 //	  set:       param and value (required); param is behaviour.<beta|kappa|

@@ -98,8 +98,11 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = b.eventPlatform(m, path, e) && ok
 		ok = b.eventMethod(m, path, e) && ok
 		if v := m.get("rollout"); v != nil {
+			// A rollout in months or years lasts the calendar months
+			// from the event's date: 1m from 2024-01-31 ends on
+			// 2024-02-29, after 29 days.
 			u, dok := b.duration(v, field(path, "rollout"), true)
-			e.RolloutDays = u.days()
+			e.RolloutDays = u.Days(e.Date)
 			ok = ok && dok
 		}
 	case sim.Promotion:
@@ -177,7 +180,7 @@ func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
 		if !ok || e.Date.IsZero() {
 			return false
 		}
-		e.Until = e.Date.AddDate(0, 0, u.days())
+		e.Until = u.After(e.Date)
 		if e.Until.After(maxDate) {
 			b.fail(durN, field(path, "duration"), "the promotion would end on %s, after %s", e.Until.Format(dateLayout), maxDate.Format(dateLayout))
 			return false

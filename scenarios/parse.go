@@ -259,7 +259,7 @@ func (b *builder) horizon(m *mapping) {
 		if !ok || !startOK {
 			return
 		}
-		b.end = u.after(b.start)
+		b.end = u.After(b.start)
 		if b.end.After(maxDate) {
 			b.fail(durN, "duration", "the horizon would end on %s, after %s", b.end.Format(dateLayout), maxDate.Format(dateLayout))
 			return
@@ -299,7 +299,7 @@ func (b *builder) warmup(n *yaml.Node) {
 	if !ok || !b.horizonOK {
 		return
 	}
-	from := u.before(b.start)
+	from := u.Before(b.start)
 	if from.Before(minDate) {
 		b.fail(n, "warmup", "the warm-up would start on %s, before %s", from.Format(dateLayout), minDate.Format(dateLayout))
 		return

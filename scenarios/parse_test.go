@@ -198,6 +198,7 @@ func TestDefaults(t *testing.T) {
 
 // TestSegmentsScenario checks the resolution of a scenario that uses
 // segments, month steps, a duration horizon, promotions and set events.
+// The wallet promotion lasts 1m from 2024-05-01, a calendar month.
 func TestSegmentsScenario(t *testing.T) {
 	s, err := Parse(mustRead(t, "testdata/valid/segments.yaml"), "segments.yaml")
 	if err != nil {
@@ -233,7 +234,7 @@ func TestSegmentsScenario(t *testing.T) {
 		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 2, Psi: 0.2, Gamma: 1, Delta: 0.5},
 		Events: []sim.Event{
 			{Kind: sim.Accept, Date: day("2024-03-01"), Label: "The Market accepts Cash on delivery", Platform: 1, Method: 2, RolloutDays: 14},
-			{Kind: sim.Promotion, Date: day("2024-05-01"), Label: "Wallet promotion", Platform: -1, Method: 0, Until: day("2024-05-31"), Shift: 0.8},
+			{Kind: sim.Promotion, Date: day("2024-05-01"), Label: "Wallet promotion", Platform: -1, Method: 0, Until: day("2024-06-01"), Shift: 0.8},
 			{Kind: sim.Promotion, Date: day("2024-05-01"), Label: "Card surcharge at the shop", Platform: 0, Method: 1, Until: day("2024-07-01"), Shift: -0.3},
 			{Kind: sim.SetParam, Date: day("2024-09-01"), Label: "kappa = 1.5", Platform: -1, Method: -1, Param: sim.Param{Kind: sim.BehaviourKappa}, Value: 1.5},
 			{Kind: sim.SetParam, Date: day("2024-09-01"), Label: "card q = 0.2", Platform: -1, Method: -1, Param: sim.Param{Kind: sim.MethodQ, Index: 1}, Value: 0.2},
@@ -291,6 +292,8 @@ func TestHorizon(t *testing.T) {
 		{"month end 2", "start: 2024-01-31\nstep: month\nend: 2024-03-03", 2, "2024-03-31"},
 		{"one day", "start: 2024-01-01\nstep: day\nend: 2024-01-02", 1, "2024-01-02"},
 		{"longest daily", "start: 2000-01-01\nstep: day\nduration: 100000d", 100000, "2273-10-16"},
+		// A calendar month from the 31st ends on the next month's last day.
+		{"1m from January 31", "start: 2024-01-31\nstep: day\nduration: 1m", 29, "2024-02-29"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -300,6 +303,47 @@ func TestHorizon(t *testing.T) {
 			}
 			if s.Config.Steps != tc.steps || s.Config.End().Format(dateLayout) != tc.end {
 				t.Errorf("got %d steps ending %s, want %d ending %s", s.Config.Steps, s.Config.End().Format(dateLayout), tc.steps, tc.end)
+			}
+		})
+	}
+}
+
+// TestEventDurations checks that months in rollout and a promotion's
+// duration are calendar months, as in the horizon's duration and in
+// compare's --at (calendar.Duration), not 30 days.
+func TestEventDurations(t *testing.T) {
+	tests := []struct {
+		name, event string
+		rollout     int
+		until       string
+	}{
+		{"rollout 1m from January 31", "{date: 2024-01-31, type: accept, platform: p, method: m, rollout: 1m}", 29, ""},
+		{"rollout 1m from March 1", "{date: 2024-03-01, type: accept, platform: p, method: m, rollout: 1m}", 31, ""},
+		{"rollout 1y over a leap day", "{date: 2024-01-01, type: accept, platform: p, method: m, rollout: 1y}", 366, ""},
+		{"rollout 2w", "{date: 2024-01-31, type: accept, platform: p, method: m, rollout: 2w}", 14, ""},
+		{"promotion 1m from January 31", "{date: 2024-01-31, type: promotion, method: m, shift: 1, duration: 1m}", 0, "2024-02-29"},
+		{"promotion 3m", "{date: 2024-05-01, type: promotion, method: m, shift: 1, duration: 3m}", 0, "2024-08-01"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := `name: h
+start: 2024-01-01
+end: 2026-01-01
+methods: [{name: m}]
+platforms: [{name: p, accepts: []}]
+regions: [{name: r, population: 10, shopping_rate: 1, basket: 1}]
+agents: 1
+events: [` + tc.event + "]\n"
+			s, err := Parse([]byte(src), "e.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := s.Config.Events[0]
+			if e.RolloutDays != tc.rollout {
+				t.Errorf("rollout: got %d days, want %d", e.RolloutDays, tc.rollout)
+			}
+			if tc.until != "" && e.Until.Format(dateLayout) != tc.until {
+				t.Errorf("until: got %s, want %s", e.Until.Format(dateLayout), tc.until)
 			}
 		})
 	}

@@ -335,3 +335,43 @@ func (s *Scenario) WithoutAcceptance() *Scenario {
 	}
 	return &b
 }
+
+// WithoutEvent returns a copy of s without its event Config.Events[i],
+// keeping every other event: the baseline of interopsim compare --event,
+// whose difference from s is that event's marginal effect. The copy is
+// named after the event, like taobao-wechat-pay-without-taobao_tmall-wechat_pay
+// for an acceptance event (with its date appended when the scenario has
+// other acceptance events on the same platform and method), else
+// <name>-without-event-<i+1>. It panics if i is out of range.
+func (s *Scenario) WithoutEvent(i int) *Scenario {
+	e := s.Config.Events[i]
+	b := *s
+	suffix := fmt.Sprintf("event-%d", i+1)
+	if (e.Kind == sim.Accept || e.Kind == sim.StopAccepting) && e.Platform >= 0 && e.Method >= 0 {
+		suffix = s.Config.Platforms[e.Platform].Name + "-" + s.Config.Methods[e.Method].Name
+		for j, o := range s.Config.Events {
+			if j != i && (o.Kind == sim.Accept || o.Kind == sim.StopAccepting) && o.Platform == e.Platform && o.Method == e.Method {
+				suffix += "-" + e.Date.Format(dateLayout)
+				break
+			}
+		}
+	}
+	b.Config.Name = s.Config.Name + "-without-" + suffix
+	what := e.Label
+	if what == "" {
+		what = e.Kind.String()
+	}
+	b.Description = fmt.Sprintf("The scenario %s without its event %q on %s, keeping its other events (the baseline of interopsim compare --event).",
+		s.Config.Name, what, e.Date.Format(dateLayout))
+	b.File = fmt.Sprintf("%s without event %d", s.File, i+1)
+	// SetAgents and SetSeed on the copy must not change s.
+	b.Config.Regions = slices.Clone(s.Config.Regions)
+	for k := range b.Config.Regions {
+		b.Config.Regions[k].Segments = slices.Clone(b.Config.Regions[k].Segments)
+	}
+	b.Config.Events = slices.Delete(slices.Clone(s.Config.Events), i, i+1)
+	if len(b.Config.Events) == 0 {
+		b.Config.Events = nil
+	}
+	return &b
+}

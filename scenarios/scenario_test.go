@@ -539,3 +539,35 @@ func TestWithoutAcceptance(t *testing.T) {
 		t.Errorf("parsed back %d events, want 1", len(back.Config.Events))
 	}
 }
+
+func TestWithoutEvent(t *testing.T) {
+	s, err := Load("jd-alipay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.WithoutEvent(1)
+	if b.Config.Name != "jd-alipay-without-jd-alipay" {
+		t.Errorf("name: got %q, want jd-alipay-without-jd-alipay", b.Config.Name)
+	}
+	if len(b.Config.Events) != 1 || b.Config.Events[0].Label != "Taobao accepts WeChat Pay" {
+		t.Errorf("events: got %+v, want Taobao's only", b.Config.Events)
+	}
+	if len(s.Config.Events) != 2 || s.Config.Events[1].Label != "JD accepts Alipay" {
+		t.Errorf("the original changed: %+v", s.Config.Events)
+	}
+	if err := b.SetAgents(1000); err != nil || s.Config.Agents() == 1000 {
+		t.Errorf("SetAgents on the copy: %v, original has %d agents", err, s.Config.Agents())
+	}
+	out, err := Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := Parse(out, "baseline.yaml"); err != nil || len(back.Config.Events) != 1 {
+		t.Fatalf("the baseline does not parse back: %v", err)
+	}
+	// Two events on one pair: the date tells them apart.
+	s.Config.Events = append(s.Config.Events, sim.Event{Kind: sim.StopAccepting, Date: day("2025-06-02"), Platform: 1, Method: 0, Label: "JD stops accepting Alipay"})
+	if got := s.WithoutEvent(2).Config.Name; got != "jd-alipay-without-jd-alipay-2025-06-02" {
+		t.Errorf("name: got %q", got)
+	}
+}

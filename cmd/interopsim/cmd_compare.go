@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -30,20 +32,39 @@ parameter changes stay); --baseline names another scenario, which must
 have the same regions, methods, platforms and steps, and runs with the
 scenario's seed and agents.
 
+Every acceptance event gets its effects: the accepting platform's
+payment share of the method, the platform's GMV share, each method's
+share of all payments and adoption, nationally and by region, at each
+--at horizon counted from that event's own date. Against the default
+baseline, which lacks all of them, an event's effects are those of all
+the events up to that date. For one event's marginal effect, give
+--event: the baseline is then the scenario without only that event,
+keeping the others (jd-alipay --event jd/alipay: what JD accepting
+Alipay adds once Taobao/Tmall accepts WeChat Pay).
+
+Horizons and the durations of scenario files are read alike: 14d, 13w,
+6m, 2y, months and years calendar ones (1m after 2024-01-31 is
+2024-02-29). A horizon that falls after the last step for an event is
+skipped with a note; when none falls within the simulation, compare
+stops before running anything.
+
 The output directory (default out/<scenario>-vs-<baseline>) receives
 metrics.csv and baseline.csv (each scenario's metrics: their mean, sd and
 5th, 50th and 95th percentiles over replicates), effects.csv (the same
 statistics of the paired differences, scenario minus baseline, for every
-metric, step and region), effects_at.csv (the headline effects at
---at horizons after the first acceptance event), summary.json,
+metric, step and region), effects_at.csv (the headline effects of each
+event at the --at horizons, with an event column), summary.json,
 summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
 figures: the scenario against the baseline, and the effects with their
 5th-95th percentile band. All files are written together or not at all.
 
+The intervals are the 5th to 95th percentiles over replicates: sampling
+noise of the simulation, not uncertainty about the model's parameters.
 --independent gives the baseline its own random streams instead, to
 measure how much common random numbers narrow the intervals.`,
 	example: `interopsim compare
 interopsim compare jd-alipay --runs 40 --at 1m,6m,12m
+interopsim compare jd-alipay --event jd/alipay --at 13w,1y
 interopsim compare my-world.yaml --baseline my-world-closed.yaml --agents 1M`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts CompareOptions
@@ -66,6 +87,10 @@ type CompareOptions struct {
 	Baseline string
 	// At lists the horizons of the effects table.
 	At string
+	// Event selects one acceptance event, by number or platform/method,
+	// whose marginal effect is measured; empty means all of them against
+	// the baseline.
+	Event string
 	// Independent gives the baseline its own random streams.
 	Independent bool
 }
@@ -74,7 +99,8 @@ type CompareOptions struct {
 func (o *CompareOptions) AddFlags(fs *pflag.FlagSet) {
 	o.jobOptions.addFlags(fs, "out/<scenario>-vs-<baseline>", defaultCompareRuns, "run `N` replicates of each scenario (1 with --engine meanfield, which is exact)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with the scenario `OTHER` (a built-in or a file) instead of the scenario without its acceptance events")
-	fs.StringVar(&o.At, "at", output.DefaultHorizons, "report effects at the `HORIZONS` after the first acceptance event: months (6m) or years (2y), separated by commas")
+	fs.StringVar(&o.At, "at", output.DefaultHorizons, "report effects at the `HORIZONS` after each acceptance event, separated by commas: days (14d), weeks (13w), calendar months (6m) or years (2y)")
+	fs.StringVar(&o.Event, "event", "", "measure the marginal effect of the acceptance `EVENT` alone, its number (1 is the earliest) or platform/method: the baseline is the scenario without only that event")
 	addSwitch(fs, &o.Independent, "independent", "", "draw the baseline's replicates from independent random streams, not common random numbers")
 }
 
@@ -101,9 +127,26 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return err
 	}
-	base, err := baselineOf(sc, opts.Baseline)
+	var base *scenarios.Scenario
+	var events []int // nil: every acceptance event
+	switch {
+	case opts.Event != "" && opts.Baseline != "":
+		return usagef("compare", "give --event or --baseline, not both: --event makes the baseline the scenario without that event")
+	case opts.Event != "":
+		ev, err := selectEvent(&sc.Config, opts.Event)
+		if err != nil {
+			return usagef("compare", "--event: %w", err)
+		}
+		base, events = sc.WithoutEvent(ev), []int{ev}
+	default:
+		if base, err = baselineOf(sc, opts.Baseline); err != nil {
+			return err
+		}
+	}
+	// Check the horizons against the scenario before running anything.
+	plan, err := output.PlanEffects(&sc.Config, events, horizons)
 	if err != nil {
-		return err
+		return usagef("compare", "--at: %w", err)
 	}
 	cfg := &sc.Config
 	engine, runs := opts.Engine.engine, opts.Runs
@@ -182,11 +225,11 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return fail(err)
 	}
 	sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
-	rows, notes, err := output.EffectsAt(sst, bst, est, cfg, horizons)
+	rows, err := output.EffectsAt(sst, bst, est, cfg, plan)
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, opts, runInfo(ctx, sc, engine, wall))
+	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall))
 	if err != nil {
 		return fail(err)
 	}
@@ -217,18 +260,72 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return err
 	}
 	fmt.Fprintf(stdout, "baseline          %s (%s)\n", base.Config.Name, scenarioSource(base))
-	for _, n := range notes {
-		fmt.Fprintf(stdout, "note: %s\n", n)
-	}
 	fmt.Fprintln(stdout)
-	// On the terminal, the effect at the longest horizon only; every
-	// horizon is in summary.md and effects_at.csv.
-	text := rep
-	if len(rows) > 0 {
-		last := rows[len(rows)-1].Horizon
-		text.Effects = slices.DeleteFunc(slices.Clone(rows), func(r output.EffectRow) bool { return r.Horizon != last })
+	// Every horizon of every event, as in summary.md (which adds the
+	// regions).
+	return output.WriteText(stdout, rep)
+}
+
+// selectEvent returns the index in cfg.Events of the acceptance event
+// sel names: its number among the acceptance events in date order (1 is
+// the earliest), or platform/method when only one acceptance event is of
+// that pair. The error for any other sel lists the valid ones.
+func selectEvent(cfg *sim.Config, sel string) (int, error) {
+	var acc []int
+	for i, e := range cfg.Events {
+		if output.IsAcceptance(e) {
+			acc = append(acc, i)
+		}
 	}
-	return output.WriteText(stdout, text)
+	if len(acc) == 0 {
+		return 0, fmt.Errorf("scenario %s has no acceptance event (accept or stop_accepting) to leave out", cfg.Name)
+	}
+	pair := func(i int) string {
+		e := cfg.Events[i]
+		return cfg.Platforms[e.Platform].Name + "/" + cfg.Methods[e.Method].Name
+	}
+	var found []int
+	for k, i := range acc {
+		if sel == strconv.Itoa(k+1) || sel == pair(i) {
+			found = append(found, i)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	valid := make([]string, len(acc))
+	for k, i := range acc {
+		valid[k] = fmt.Sprintf("%d or %s (%s)", k+1, pair(i), output.EventName(cfg, i))
+	}
+	if len(found) > 1 {
+		return 0, fmt.Errorf("%q names %d events of scenario %s: give its number (valid: %s)", sel, len(found), cfg.Name, strings.Join(valid, ", "))
+	}
+	return 0, fmt.Errorf("unknown event %q of scenario %s (valid: %s)", sel, cfg.Name, strings.Join(valid, ", "))
+}
+
+// effectsNote says what the effects of a comparison measure, given the
+// events whose effects are reported (nil: every acceptance event, against
+// the default baseline unless other names one).
+func effectsNote(cfg *sim.Config, events []int, other string) string {
+	switch {
+	case events != nil:
+		return fmt.Sprintf("The baseline is the scenario without only %s, keeping its other events,"+
+			" so the effect is that event's marginal effect.", output.EventLabel(cfg, events[0]))
+	case other != "":
+		return ""
+	}
+	n := 0
+	for _, e := range cfg.Events {
+		if output.IsAcceptance(e) {
+			n++
+		}
+	}
+	if n < 2 {
+		return ""
+	}
+	return "The baseline has none of the acceptance events, so an event's effects are those of all the events up to that date," +
+		" not of that event alone; interopsim compare --event N (or platform/method) compares with the scenario without only" +
+		" that event, which gives its marginal effect."
 }
 
 // baselineOf returns the baseline of sc: the scenario named other, run
@@ -286,14 +383,14 @@ func sameWorld(a, b *sim.Config) error {
 
 // compareFiles returns the data files of a comparison and its report.
 func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, srs, brs *output.Runs, sst, bst, est *output.StatTable,
-	rows []output.EffectRow, opts CompareOptions, info output.RunInfo) ([]output.File, *output.Summary, output.ReportInput, error) {
+	rows []output.EffectRow, notes []string, opts CompareOptions, info output.RunInfo) ([]output.File, *output.Summary, output.ReportInput, error) {
 	cfg := &sc.Config
 	info.Resolved = resolved
 	summary, err := output.NewSummary(sst, cfg, info)
 	if err != nil {
 		return nil, nil, output.ReportInput{}, err
 	}
-	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows)
+	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows, notes)
 	files := []output.File{
 		metricsFile(output.MetricsFile, sst),
 		metricsFile(output.BaselineFile, bst),
@@ -309,7 +406,12 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 	}
 	rep := output.ReportInput{
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
-		Baseline: bst, BaselineName: base.Config.Name, Effects: rows,
+		Baseline: bst, BaselineName: base.Config.Name, Effects: rows, Notes: notes,
+	}
+	if opts.Event == "" {
+		rep.EffectsNote = effectsNote(cfg, nil, opts.Baseline)
+	} else if len(rows) > 0 {
+		rep.EffectsNote = effectsNote(cfg, []int{rows[0].Event}, "")
 	}
 	return files, summary, rep, nil
 }

@@ -92,7 +92,7 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("summary comparison %+v", c)
 	}
 	at := string(readFile(t, filepath.Join(dir, output.EffectsAtFile)))
-	if !strings.HasPrefix(at, strings.Join(output.EffectColumns, ",")+"\n1m,") {
+	if !strings.HasPrefix(at, strings.Join(output.EffectColumns, ",")+"\ntaobao accepts wechat_pay from 2024-02-01,1m,") {
 		t.Errorf("effects_at.csv starts %.80q", at)
 	}
 	// The baseline reproduces: baseline.yaml has no acceptance event.
@@ -169,6 +169,9 @@ func TestCompareErrors(t *testing.T) {
 		want string
 	}{
 		{"bad horizon", []string{"--at", "3q"}, exitUsage, "--at"},
+		{"unknown event", []string{"--event", "jd/alipay"}, exitUsage,
+			`--event: unknown event "jd/alipay" of scenario tiny (valid: 1 or taobao/wechat_pay (taobao accepts wechat_pay from 2024-02-01))`},
+		{"event and baseline", []string{"--event", "1", "--baseline", tiny}, exitUsage, "give --event or --baseline, not both"},
 		{"meanfield runs", []string{"--engine", "meanfield", "--runs", "3"}, exitUsage, "deterministic"},
 		{"other regions", []string{"--baseline", other}, exitFailure, "its regions are [tier1 inland], want [tier1 rural]"},
 		{"two scenarios", []string{"walled-gardens"}, exitUsage, "at most one scenario"},
@@ -221,5 +224,125 @@ func TestCompareInterrupted(t *testing.T) {
 	}
 	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
 		t.Error("the interrupted comparison changed the directory")
+	}
+}
+
+// TestCompareEveryEvent runs the real binary on jd-alipay: both
+// acceptance events get their headline rows, with horizons counted from
+// their own dates, in effects_at.csv, summary.json, summary.md and on
+// standard output, where every horizon is shown with its date.
+func TestCompareEveryEvent(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runBinary(t, dir, "compare", "jd-alipay", "--engine", "meanfield", "--no-plots", "--at", "1m,6m", "--out", "cmp")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	const taobao, jd = "taobao_tmall accepts wechat_pay from 2024-09-12", "jd accepts alipay from 2024-10-29"
+	at := string(readFile(t, filepath.Join(dir, "cmp", output.EffectsAtFile)))
+	// 2024-10-29 + 1 month is Friday 2024-11-29, in the week of
+	// 2024-11-25 (step 99); + 6 months is 2025-04-29, in the week of
+	// 2025-04-28 (step 121).
+	for _, want := range []string{
+		taobao + ",1m,92,2024-10-07,all,payment_share,taobao_tmall/wechat_pay,",
+		jd + ",1m,99,2024-11-25,all,payment_share,jd/alipay,",
+		jd + ",1m,99,2024-11-25,all,gmv_share,jd,",
+		jd + ",1m,99,2024-11-25,all,tx_share,alipay,",
+		jd + ",6m,121,2025-04-28,all,payment_share,jd/alipay,",
+	} {
+		if !strings.Contains(at, "\n"+want) {
+			t.Errorf("effects_at.csv has no line starting %q", want)
+		}
+	}
+	var s output.Summary
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "cmp", output.SummaryFile)), &s); err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]int{}
+	for _, e := range s.Comparison.Effects {
+		events[e.Event+" +"+e.Horizon+" "+e.Date]++
+	}
+	for _, k := range []string{taobao + " +1m 2024-10-07", taobao + " +6m 2025-03-10", jd + " +1m 2024-11-25", jd + " +6m 2025-04-28"} {
+		if events[k] == 0 {
+			t.Errorf("summary.json has no effect of %s; has %v", k, events)
+		}
+	}
+	md := string(readFile(t, filepath.Join(dir, "cmp", output.ReportFile)))
+	for _, text := range []string{stdout, md} {
+		for _, want := range []string{"Effect of Taobao/Tmall accepts WeChat Pay from 2024-09-12", "Effect of JD accepts Alipay from 2024-10-29",
+			"Alipay's share of JD payments", "JD GMV share", "--event"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("no %q in:\n%s", want, text)
+			}
+		}
+	}
+	// Every horizon on standard output, each column dated.
+	for _, want := range []string{"+1m", "+6m", "2024-10-07", "2025-03-10", "2024-11-25", "2025-04-28"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("standard output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestCompareEvent checks --event: the baseline is the scenario without
+// only that event, and only its effects are reported.
+func TestCompareEvent(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runBinary(t, dir, "compare", "jd-alipay", "--engine", "meanfield", "--no-plots", "--at", "1m", "--event", "jd/alipay", "--out", "cmp")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := scenarios.Load(filepath.Join(dir, "cmp", output.BaselineScenarioFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Config.Name != "jd-alipay-without-jd-alipay" || len(b.Config.Events) != 1 || b.Config.Events[0].Platform != 0 {
+		t.Errorf("baseline %s with events %+v, want jd-alipay-without-jd-alipay with Taobao's only", b.Config.Name, b.Config.Events)
+	}
+	at := string(readFile(t, filepath.Join(dir, "cmp", output.EffectsAtFile)))
+	if strings.Contains(at, "taobao_tmall accepts") || !strings.Contains(at, "\njd accepts alipay from 2024-10-29,1m,") {
+		t.Errorf("effects_at.csv should hold JD's event only:\n%.300s", at)
+	}
+	if !strings.Contains(stdout, "marginal effect") {
+		t.Errorf("standard output does not say the effect is marginal:\n%s", stdout)
+	}
+	// By number, the same event; an unknown one lists the valid ones.
+	code, _, stderr = runBinary(t, dir, "compare", "jd-alipay", "--event", "3", "--out", "cmp2")
+	want := `unknown event "3" of scenario jd-alipay (valid: 1 or taobao_tmall/wechat_pay (taobao_tmall accepts wechat_pay from 2024-09-12), 2 or jd/alipay (jd accepts alipay from 2024-10-29))`
+	if code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("--event 3: got exit %d, %q; want 2 and %q", code, stderr, want)
+	}
+}
+
+// TestCompareHorizonsUpFront checks that horizons are checked against the
+// scenario before anything runs: none within the simulation is a usage
+// error (exit 2) with nothing written; weeks are horizons; one past the
+// end for an event is a note.
+func TestCompareHorizonsUpFront(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Now()
+	code, stdout, stderr := runBinary(t, dir, "compare", "jd-alipay", "--at", "5y", "--out", "cmp")
+	if code != exitUsage || !strings.Contains(stderr, "horizon 5y after jd accepts alipay from 2024-10-29 (2029-10-29) falls after the last step") ||
+		stdout != "" || strings.Contains(stderr, "run ") {
+		t.Errorf("--at 5y: got exit %d, stdout %q, stderr %q; want 2 and the horizons", code, stdout, stderr)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Errorf("--at 5y took %v: the horizons were not checked before the runs", time.Since(start))
+	}
+	checkNothingWritten(t, filepath.Join(dir, "cmp"))
+
+	code, stdout, stderr = runBinary(t, dir, "compare", "jd-alipay", "--engine", "meanfield", "--no-plots", "--at", "13w,38m", "--out", "cmp")
+	if code != exitOK {
+		t.Fatalf("--at 13w,38m: exit %d: %s", code, stderr)
+	}
+	// Taobao/Tmall + 38m is 2027-11-12, within; JD + 38m is 2027-12-29,
+	// after the last step (ends 2027-12-26).
+	for _, want := range []string{"+13w", "+38m", "Note: horizon 38m after jd accepts alipay from 2024-10-29 (2027-12-29) falls after the last step"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("standard output lacks %q:\n%s", want, stdout)
+		}
+	}
+	md := string(readFile(t, filepath.Join(dir, "cmp", output.ReportFile)))
+	if !strings.Contains(md, "Note: horizon 38m after jd accepts alipay") {
+		t.Error("summary.md does not note the skipped horizon")
 	}
 }

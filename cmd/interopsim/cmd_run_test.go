@@ -596,3 +596,43 @@ func TestEnsembleSummary(t *testing.T) {
 		t.Errorf("the table lacks the lost sales:\n%s", stdout)
 	}
 }
+
+// TestRunSaysEffectComesFromCompare checks, through the real binary, that
+// run on a scenario with an event says under its table that the change
+// from "before" to "end" is not the event's effect and that compare
+// measures it, and that its intervals are sampling noise only.
+func TestRunSaysEffectComesFromCompare(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runBinary(t, dir, "run", filepath.Join(mustAbs(t, "testdata"), "tiny.yaml"), "--runs", "3", "--no-plots", "--out", "run")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md := string(readFile(t, filepath.Join(dir, "run", output.ReportFile)))
+	for _, text := range []string{stdout, md} {
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, want := range []string{
+			`The change from "before" to "end" is not the effect of the event (Taobao accepts WeChat Pay from 2024-02-01)`,
+			`The effect comes from "interopsim compare ` + filepath.Join(mustAbs(t, "testdata"), "tiny.yaml") + `"`,
+			"sampling noise of 3 replicates (5th to 95th percentile); parameter uncertainty not included",
+		} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("no %q in:\n%s", want, text)
+			}
+		}
+	}
+	// compare's tables say so too.
+	code, stdout, _ = cli(t, "compare", tiny, "--runs", "3", "--at", "1m", "--no-plots", "--out", filepath.Join(dir, "cmp"))
+	if flat := strings.Join(strings.Fields(stdout), " "); code != exitOK ||
+		strings.Count(flat, "sampling noise of 3 replicates (5th to 95th percentile); parameter uncertainty not included") != 2 {
+		t.Errorf("compare: exit %d, want the noise line under both tables:\n%s", code, stdout)
+	}
+}
+
+func mustAbs(t *testing.T, path string) string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}

@@ -60,16 +60,28 @@
 //
 //	--baseline OTHER  compare with the scenario OTHER, which must have
 //	                  the same regions, methods, platforms and steps
-//	--at HORIZONS     effects table at these times after the first
-//	                  acceptance event (default 3m,6m,12m,24m)
+//	--at HORIZONS     effects table at these times after each
+//	                  acceptance event, counted from its own date
+//	                  (default 3m,6m,12m,24m): days (14d), weeks (13w),
+//	                  calendar months (6m) or years (2y), as durations
+//	                  in scenario files; checked before anything runs:
+//	                  none within the simulation exits 2, one past the
+//	                  end for an event is skipped with a note
+//	--event EVENT     measure one acceptance event's marginal effect:
+//	                  the baseline is the scenario without only EVENT,
+//	                  keeping its other events; EVENT is its number
+//	                  (1 is the earliest) or platform/method (jd/alipay)
 //	--independent     give the baseline its own random streams (to
 //	                  measure what common random numbers gain)
 //
 // Its directory (default out/<scenario>-vs-<baseline>) holds metrics.csv
 // and baseline.csv (each side's statistics), effects.csv (the statistics
 // of the paired differences, scenario minus baseline, for every metric,
-// region and step), effects_at.csv, summary.json, summary.md,
+// region and step), effects_at.csv (each event's headline effects at
+// each horizon, with an event column), summary.json, summary.md,
 // scenario.yaml, baseline.yaml and the figures, including effect-*.
+// The intervals are sampling noise of the replicates; parameter
+// uncertainty is not included.
 //
 // A run draws six figures into plots/: adoption, payment-shares,
 // headline, platform-shares, lost-sales and multihoming (see package
@@ -136,5 +148,6 @@
 //	interopsim run my-world.yaml --agents 100k --seed 7
 //	interopsim run my-world.yaml --runs 20
 //	interopsim compare my-world.yaml --at 6m,12m
+//	interopsim compare jd-alipay --event jd/alipay --at 13w,1y
 //	interopsim plot out/my-world --format pdf --width 12cm --figures headline
 package main
