@@ -697,16 +697,26 @@ func (b *builder) regionAppeal(n *yaml.Node, path string, dst []float64) {
 	}
 }
 
-// agents reads the total number of agents and allocates them.
+// agents reads the total number of agents, in the forms of ParseAgents
+// (the CLI's --agents accepts the same), and allocates them.
 func (b *builder) agents(m *mapping) {
 	n := int64(DefaultAgents)
 	at := m.node
 	if v := m.get("agents"); v != nil {
-		var ok bool
-		if n, ok = b.integer(v, "agents", 1, MaxAgents); !ok {
+		if v.Kind == yaml.AliasNode {
 			return
 		}
-		at = v
+		tag := v.ShortTag()
+		if v.Kind != yaml.ScalarNode || tag != tagInt && tag != tagFloat && tag != tagStr {
+			b.fail(v, "agents", "must be a whole number such as %s, got %s", AgentForms, describe(v))
+			return
+		}
+		x, err := ParseAgents(v.Value)
+		if err != nil {
+			b.fail(v, "agents", "%v", err)
+			return
+		}
+		n, at = int64(x), v
 	}
 	if !b.regionsOK {
 		return

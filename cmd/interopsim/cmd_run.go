@@ -95,7 +95,7 @@ type jobOptions struct {
 func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage string) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+"; interopsim-out/... if out is a file)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
-	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions (e.g. 100k)")
+	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions; N may be written 100000, 100_000, 100k, 2m or 2M (m is million), 1.5M or 4e5")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/interopsim/interopsim/output/plots"
+	"github.com/interopsim/interopsim/scenarios"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -71,22 +72,15 @@ func (f *agentsFlag) String() string {
 }
 func (f *agentsFlag) Type() string { return "int" }
 
-// Set accepts a positive whole number, with optional _ or , separators
-// (100_000, 100,000) or a k/M suffix (100k, 2M).
+// Set accepts the forms of scenarios.ParseAgents, as the scenario's
+// agents key does: 100000, 100_000, 100,000, 100k, 2m or 2M (million),
+// 1.5M, 4e5, 1b.
 func (f *agentsFlag) Set(s string) error {
-	t := strings.NewReplacer("_", "", ",", "").Replace(s)
-	mult := 1
-	switch {
-	case strings.HasSuffix(t, "k"):
-		mult, t = 1_000, strings.TrimSuffix(t, "k")
-	case strings.HasSuffix(t, "M"):
-		mult, t = 1_000_000, strings.TrimSuffix(t, "M")
+	v, err := scenarios.ParseAgents(s)
+	if err != nil {
+		return err
 	}
-	v, err := strconv.Atoi(t)
-	if err != nil || v <= 0 || v > (1<<62)/mult {
-		return fmt.Errorf("want a positive whole number such as 100000, 100_000 or 100k")
-	}
-	f.n, f.set = v*mult, true
+	f.n, f.set = v, true
 	return nil
 }
 
