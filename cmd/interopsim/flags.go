@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
 	"github.com/interopsim/interopsim/sim"
@@ -23,11 +24,11 @@ func (f *engineFlag) String() string { return f.engine.String() }
 func (f *engineFlag) Type() string   { return "engine" }
 
 // Set accepts the names of sim.ParseEngine and rejects others, listing
-// the valid ones.
+// the valid ones and suggesting the nearest.
 func (f *engineFlag) Set(s string) error {
 	e, err := sim.ParseEngine(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w%s", err, suggest.Hint(s, []string{sim.AgentBased.String(), sim.MeanField.String()}))
 	}
 	f.engine = e
 	return nil
@@ -106,10 +107,11 @@ type builtinFlag struct{ name string }
 func (f *builtinFlag) String() string { return f.name }
 func (f *builtinFlag) Type() string   { return "name" }
 
-// Set accepts the name of a built-in scenario, listing them otherwise.
+// Set accepts the name of a built-in scenario, listing them and
+// suggesting the nearest otherwise.
 func (f *builtinFlag) Set(s string) error {
 	if !isBuiltin(s) {
-		return fmt.Errorf("no built-in scenario %q (valid: %s)", s, strings.Join(builtinNames(), ", "))
+		return fmt.Errorf("no built-in scenario %q (valid: %s)%s", s, strings.Join(builtinNames(), ", "), suggest.Hint(s, builtinNames()))
 	}
 	f.name = s
 	return nil
@@ -156,7 +158,7 @@ func (f *formatsFlag) Set(s string) error {
 	for _, v := range strings.Split(s, ",") {
 		v = strings.ToLower(strings.TrimSpace(v))
 		if !slices.Contains(plots.Formats, v) {
-			return fmt.Errorf("unknown format %q (valid: %s)", v, strings.Join(plots.Formats, ", "))
+			return fmt.Errorf("unknown format %q (valid: %s)%s", v, strings.Join(plots.Formats, ", "), suggest.Hint(v, plots.Formats))
 		}
 		if !slices.Contains(f.formats, v) {
 			f.formats = append(f.formats, v)
@@ -271,7 +273,7 @@ func (f *namesFlag) Set(s string) error {
 			return fmt.Errorf("empty name in %q", s)
 		}
 		if f.valid != nil && !slices.Contains(f.valid, v) {
-			return fmt.Errorf("unknown %s %q (valid: %s)", f.what, v, strings.Join(f.valid, ", "))
+			return fmt.Errorf("unknown %s %q (valid: %s)%s", f.what, v, strings.Join(f.valid, ", "), suggest.Hint(v, f.valid))
 		}
 		if !slices.Contains(f.names, v) {
 			f.names = append(f.names, v)
@@ -285,7 +287,7 @@ func (f *namesFlag) check(flag string, valid []string) error {
 	var errs []error
 	for _, n := range f.names {
 		if !slices.Contains(valid, n) {
-			errs = append(errs, fmt.Errorf("--%s: unknown %s %q (valid: %s)", flag, f.what, n, strings.Join(valid, ", ")))
+			errs = append(errs, fmt.Errorf("--%s: unknown %s %q (valid: %s)%s", flag, f.what, n, strings.Join(valid, ", "), suggest.Hint(n, valid)))
 		}
 	}
 	return errors.Join(errs...)
