@@ -99,7 +99,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
-	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate (runs.csv)")
+	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs N (N of 2 or more), also write every replicate (runs.csv)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
 	addSwitch(fs, &o.Force, "force", "", "write into the output directory even if it holds other files or another job's results")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
@@ -127,13 +127,20 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-// checkRuns checks --runs against the engine.
+// checkRuns checks --runs against the engine and --keep-runs.
 func (o *jobOptions) checkRuns(cmd string) error {
 	if o.Runs < 1 {
 		return usagef(cmd, "--runs %d: want at least 1", o.Runs)
 	}
 	if o.Runs > 1 && o.Engine.engine == sim.MeanField {
 		return usagef(cmd, "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents or --runs 1", o.Runs)
+	}
+	if o.KeepRuns && o.Runs == 1 {
+		fix := "add --runs N with N of 2 or more"
+		if o.Engine.engine == sim.MeanField {
+			fix = "use --engine agents with --runs N"
+		}
+		return usagef(cmd, "--keep-runs writes every replicate of an ensemble, and there is only one: %s, or leave --keep-runs out", fix)
 	}
 	return nil
 }
@@ -157,7 +164,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	cfg := &sc.Config
 	engine := opts.Engine.engine
 	runs := opts.Runs
-	if err := checkMemory(cfg, engine, meminfoPath, ensembleBytes(cfg, runs)); err != nil {
+	if err := checkMemory(cfg, engine, meminfoPath, runs, 1); err != nil {
 		return err
 	}
 	dir := opts.Out
