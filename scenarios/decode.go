@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/interopsim/interopsim/internal/calendar"
+	"github.com/interopsim/interopsim/internal/suggest"
 )
 
 // YAML tags of the scalars the decoder reads.
@@ -166,7 +167,8 @@ func (m *mapping) keyNode(key string) *yaml.Node {
 }
 
 // mapping reads n as a mapping. If allowed is not nil, keys not in it are
-// reported with the list of valid keys. Duplicate keys are reported.
+// reported with the list of valid keys and the nearest of them, if any.
+// Duplicate keys are reported.
 // It returns nil if n is not a mapping (after reporting it).
 func (d *decoder) mapping(n *yaml.Node, path string, allowed []string) *mapping {
 	if n.Kind == yaml.AliasNode {
@@ -187,7 +189,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, allowed []string) *mapping 
 		}
 		name := k.Value
 		if allowed != nil && !contains(allowed, name) {
-			d.fail(k, field(path, name), "unknown key; valid keys here: %s", strings.Join(allowed, ", "))
+			d.fail(k, field(path, name), "unknown key; valid keys here: %s%s", strings.Join(allowed, ", "), suggest.Hint(name, allowed))
 			continue
 		}
 		if prev, dup := m.entries[name]; dup {

@@ -59,7 +59,9 @@
 //	             so that habits and platform loyalty settle on the holdings
 //	seed         non-negative integer, default 1
 //	agents       total simulated agents, default 200000, at least one per segment,
-//	             at most 2^31-1; spread over segments in proportion to people
+//	             at most 2^31-1; spread over segments in proportion to people;
+//	             written as ParseAgents reads it (and the CLI's --agents):
+//	             200000, 200_000, 200,000, 200k, 1.5M, 2m (m is million), 4e5
 //	currency     label of the value unit, default CNY
 //	methods      1 to 8 payment methods:
 //	  name       required identifier, unique

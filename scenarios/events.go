@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -78,7 +79,11 @@ func (b *builder) event(m *mapping, path string) pending {
 				}
 			}
 			if !kindOK {
-				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, got %q", s)
+				names := make([]string, len(eventTypes))
+				for i, k := range eventTypes {
+					names[i] = k.String()
+				}
+				b.fail(v, field(path, "type"), "must be one of %s, got %q%s", strings.Join(names, ", "), s, suggest.Hint(s, names))
 			}
 		}
 	}
@@ -253,7 +258,7 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 		}
 	}
 	if !found {
-		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s", s, paramForms)
+		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s%s", s, paramForms, b.paramHint(parts))
 		return false
 	}
 	e.Param.Kind = spec.kind
@@ -277,6 +282,48 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 	}
 	e.Value = x
 	return ok && xok
+}
+
+// paramHint returns "; did you mean X?" for the unknown parameter whose
+// dotted parts are parts, X correcting each part to the nearest section,
+// method, platform or region name and key; or "" when some part is near
+// nothing.
+func (b *builder) paramHint(parts []string) string {
+	sections := []string{"behaviour", "methods", "platforms", "regions"}
+	nearest := func(s string, valid []string) string {
+		if contains(valid, s) {
+			return s
+		}
+		return suggest.Nearest(s, valid)
+	}
+	sec := nearest(parts[0], sections)
+	want := 3
+	if sec == "behaviour" {
+		want = 2
+	}
+	if sec == "" || len(parts) != want {
+		return ""
+	}
+	var keys []string
+	for _, ps := range paramSpecs {
+		if ps.section == sec {
+			keys = append(keys, ps.key)
+		}
+	}
+	fixed := []string{sec}
+	switch sec {
+	case "methods":
+		fixed = append(fixed, nearest(parts[1], nameList(b.methodIdx)))
+	case "platforms":
+		fixed = append(fixed, nearest(parts[1], nameList(b.platformIdx)))
+	case "regions":
+		fixed = append(fixed, nearest(parts[1], nameList(b.regionIdx)))
+	}
+	fixed = append(fixed, nearest(parts[want-1], keys))
+	if contains(fixed, "") {
+		return ""
+	}
+	return "; did you mean " + strings.Join(fixed, ".") + "?"
 }
 
 // ParamName returns the parameter p of c as scenario files write it in a

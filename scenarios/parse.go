@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -223,7 +224,7 @@ func (b *builder) horizon(m *mapping) {
 			case "month":
 				b.cfg.Step = sim.Month
 			default:
-				b.fail(n, "step", "must be one of day, week, month, got %q", s)
+				b.fail(n, "step", "must be one of day, week, month, got %q%s", s, suggest.Hint(s, []string{"day", "week", "month"}))
 				stepOK = false
 			}
 		} else {
@@ -340,15 +341,21 @@ func countSteps(u sim.StepUnit, start, end time.Time) int {
 
 // names lists the keys of an index map in declaration order.
 func names(idx map[string]int) string {
+	list := nameList(idx)
+	if len(list) == 0 {
+		return "(none)"
+	}
+	return strings.Join(list, ", ")
+}
+
+// nameList returns the keys of an index map in declaration order.
+func nameList(idx map[string]int) []string {
 	list := make([]string, 0, len(idx))
 	for name := range idx {
 		list = append(list, name)
 	}
 	sort.Slice(list, func(a, b int) bool { return idx[list[a]] < idx[list[b]] })
-	if len(list) == 0 {
-		return "(none)"
-	}
-	return strings.Join(list, ", ")
+	return list
 }
 
 // entityName reads the name of the i-th method, platform or region and
@@ -427,7 +434,8 @@ func (b *builder) methods(n *yaml.Node) {
 }
 
 // methodRef resolves a method name used at node n; it reports unknown
-// names with the valid ones, unless the methods section is unreadable.
+// names with the valid ones and the nearest of them, unless the methods
+// section is unreadable.
 func (b *builder) methodRef(n *yaml.Node, path, name string) (int, bool) {
 	return b.ref(n, path, name, "method", b.methodIdx, b.methodsOK)
 }
@@ -445,7 +453,7 @@ func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int,
 		return i, true
 	}
 	if sectionOK {
-		b.fail(n, path, "unknown %s %q; valid %ss: %s", kind, name, kind, names(idx))
+		b.fail(n, path, "unknown %s %q; valid %ss: %s%s", kind, name, kind, names(idx), suggest.Hint(name, nameList(idx)))
 	}
 	return -1, false
 }
@@ -697,16 +705,26 @@ func (b *builder) regionAppeal(n *yaml.Node, path string, dst []float64) {
 	}
 }
 
-// agents reads the total number of agents and allocates them.
+// agents reads the total number of agents, in the forms of ParseAgents
+// (the CLI's --agents accepts the same), and allocates them.
 func (b *builder) agents(m *mapping) {
 	n := int64(DefaultAgents)
 	at := m.node
 	if v := m.get("agents"); v != nil {
-		var ok bool
-		if n, ok = b.integer(v, "agents", 1, MaxAgents); !ok {
+		if v.Kind == yaml.AliasNode {
 			return
 		}
-		at = v
+		tag := v.ShortTag()
+		if v.Kind != yaml.ScalarNode || tag != tagInt && tag != tagFloat && tag != tagStr {
+			b.fail(v, "agents", "must be a whole number such as %s, got %s", AgentForms, describe(v))
+			return
+		}
+		x, err := ParseAgents(v.Value)
+		if err != nil {
+			b.fail(v, "agents", "%v", err)
+			return
+		}
+		n, at = int64(x), v
 	}
 	if !b.regionsOK {
 		return

@@ -38,10 +38,20 @@ func fieldErrors(t *testing.T, err error) []*FieldError {
 }
 
 // expectation is one line of a .err file: "LINE:COL FIELD: PHRASE", with
-// FIELD "-" for an error about the file as a whole.
+// FIELD "-" for an error about the file as a whole. A PHRASE ending in $
+// ends the message.
 type expectation struct {
 	line, col     int
 	field, phrase string
+}
+
+// matches says whether msg holds the phrase of e (ends with it, for a
+// phrase ending in $).
+func (e expectation) matches(msg string) bool {
+	if p, ok := strings.CutSuffix(e.phrase, "$"); ok {
+		return strings.HasSuffix(msg, p)
+	}
+	return strings.Contains(msg, e.phrase)
 }
 
 func readExpectations(t *testing.T, path string) []expectation {
@@ -109,7 +119,7 @@ func TestInvalid(t *testing.T) {
 			}
 			for i := 0; i < len(got) && i < len(want); i++ {
 				g, w := got[i], want[i]
-				if g.File != name || g.Line != w.line || g.Column != w.col || g.Field != w.field || !strings.Contains(g.Msg, w.phrase) {
+				if g.File != name || g.Line != w.line || g.Column != w.col || g.Field != w.field || !w.matches(g.Msg) {
 					t.Errorf("error %d:\ngot  %s\nwant %s:%d:%d: %s: ...%s...", i, g, name, w.line, w.col, w.field, w.phrase)
 				}
 				if g.Msg != strings.ToLower(g.Msg[:1])+g.Msg[1:] || strings.HasSuffix(g.Msg, ".") {

@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -263,12 +265,61 @@ var builtins = []Builtin{
 // in a fixed order.
 func Builtins() []Builtin { return append([]Builtin(nil), builtins...) }
 
-func builtinNames() string {
+// BuiltinNames returns the names of the built-in scenarios, in the order
+// of Builtins.
+func BuiltinNames() []string {
 	names := make([]string, len(builtins))
 	for i, b := range builtins {
 		names[i] = b.Name
 	}
-	return strings.Join(names, ", ")
+	return names
+}
+
+func builtinNames() string { return strings.Join(BuiltinNames(), ", ") }
+
+// nearestScenario returns "; did you mean X?" for a scenario name or
+// path that is neither a built-in nor a file, or "". X is, first, the
+// file NAME.yaml when it exists (interopsim init NAME writes it), or
+// NAME.yaml for NAME.yml and the other way round; else the nearest of
+// the built-ins (for a NAME without a directory) and the scenario files
+// (.yaml, .yml) in NAME's directory.
+func nearestScenario(name string) string {
+	var alts []string
+	switch ext := filepath.Ext(name); ext {
+	case ".yml":
+		alts = []string{strings.TrimSuffix(name, ext) + ".yaml"}
+	case ".yaml":
+		alts = []string{strings.TrimSuffix(name, ext) + ".yml"}
+	default:
+		alts = []string{name + ".yaml", name + ".yml"}
+	}
+	for _, alt := range alts {
+		if fi, err := os.Stat(alt); err == nil && fi.Mode().IsRegular() {
+			return "; did you mean " + alt + "?"
+		}
+	}
+	// Names are compared without their directory, which all share.
+	dir, base := filepath.Split(name)
+	var candidates []string
+	if dir == "" {
+		candidates = BuiltinNames()
+	}
+	files := map[string]bool{}
+	entries, _ := os.ReadDir(filepath.Clean(dir + ".")) // a directory that cannot be read offers no file
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); (ext == ".yaml" || ext == ".yml") && !e.IsDir() {
+			candidates = append(candidates, e.Name())
+			files[e.Name()] = true
+		}
+	}
+	s := suggest.Nearest(base, candidates)
+	switch {
+	case s == "":
+		return ""
+	case files[s]:
+		s = dir + s
+	}
+	return "; did you mean " + s + "?"
 }
 
 func isBuiltin(name string) bool {
@@ -284,7 +335,7 @@ func isBuiltin(name string) bool {
 // from, for users to copy and edit (interopsim init NAME --from X).
 func Template(from string) ([]byte, error) {
 	if !isBuiltin(from) {
-		return nil, fmt.Errorf("unknown built-in scenario %q (built-ins: %s)", from, builtinNames())
+		return nil, fmt.Errorf("unknown built-in scenario %q (built-ins: %s)%s", from, builtinNames(), suggest.Hint(from, BuiltinNames()))
 	}
 	return builtinFS.ReadFile(from + ".yaml")
 }
@@ -303,7 +354,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 	}
 	data, err := os.ReadFile(nameOrPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("scenario %q is neither a built-in (%s) nor a readable file: %w", nameOrPath, builtinNames(), err)
+		return nil, fmt.Errorf("scenario %q is neither a built-in (%s) nor a readable file: %w%s", nameOrPath, builtinNames(), err, nearestScenario(nameOrPath))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load scenario %s: %w", nameOrPath, err)

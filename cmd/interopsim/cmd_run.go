@@ -109,11 +109,11 @@ type jobOptions struct {
 func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage string) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+", with -seedN, -agentsN, -runsN or -meanfield appended when those flags change the results; interopsim-out/... if out is a file)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
-	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions (e.g. 100k)")
+	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions; N may be written 100000, 100_000, 100k, 2m or 2M (m is million), 1.5M or 4e5")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
-	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs, also write every replicate (runs.csv)")
+	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs N (N of 2 or more), also write every replicate (runs.csv)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
@@ -141,13 +141,20 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-// checkRuns checks --runs against the engine.
+// checkRuns checks --runs against the engine and --keep-runs.
 func (o *jobOptions) checkRuns(cmd string) error {
 	if o.Runs < 1 {
 		return usagef(cmd, "--runs %d: want at least 1", o.Runs)
 	}
 	if o.Runs > 1 && o.Engine.engine == sim.MeanField {
 		return usagef(cmd, "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents or --runs 1", o.Runs)
+	}
+	if o.KeepRuns && o.Runs == 1 {
+		fix := "add --runs N with N of 2 or more"
+		if o.Engine.engine == sim.MeanField {
+			fix = "use --engine agents with --runs N"
+		}
+		return usagef(cmd, "--keep-runs writes every replicate of an ensemble, and there is only one: %s, or leave --keep-runs out", fix)
 	}
 	return nil
 }
@@ -171,7 +178,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	cfg := &sc.Config
 	engine := opts.Engine.engine
 	runs := opts.Runs
-	if err := checkMemory(cfg, engine, meminfoPath, ensembleBytes(cfg, runs)); err != nil {
+	if err := checkMemory(cfg, engine, meminfoPath, runs, 1); err != nil {
 		return err
 	}
 	resolved, err := scenarios.Marshal(sc)

@@ -134,6 +134,9 @@ func TestRunOverrides(t *testing.T) {
 		{"defaults", nil, 7, 300, "agents"},
 		{"seed", []string{"--seed", "99"}, 99, 300, "agents"},
 		{"agents", []string{"--agents", "1_200"}, 7, 1200, "agents"},
+		{"agents 1.5k", []string{"--agents", "1.5k"}, 7, 1500, "agents"},
+		{"agents 4e3", []string{"--agents", "4e3"}, 7, 4000, "agents"},
+		{"agents m is million", []string{"--agents", "0.0025m"}, 7, 2500, "agents"},
 		{"meanfield", []string{"--engine", "meanfield"}, 7, 300, "meanfield"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,7 +37,11 @@
 //	                      -seedN, -agentsN, -runsN, -meanfield appended for
 //	                      those flags; interopsim-out/... if out is a file)
 //	    --seed N          random seed instead of the scenario's
-//	    --agents N        total number of agents instead of the scenario's
+//	    --agents N        total number of agents instead of the scenario's,
+//	                      written 100000, 100_000, 100,000, 100k or 100K,
+//	                      2m or 2M (m is million, never milli), 1.5M, 4e5
+//	                      or 1b; after scaling a whole number (1.0005k is
+//	                      refused); the scenario's agents key takes the same
 //	    --workers N       worker threads, 0 for every core; results do not
 //	                      depend on it
 //	    --engine ENGINE   agents (default) or meanfield
@@ -53,7 +57,8 @@
 //	                      95th percentiles of every value (for one run,
 //	                      its value and an empty sd), figures draw the
 //	                      mean with a 5th-95th percentile band
-//	    --keep-runs       with --runs, also write every replicate (runs.csv)
+//	    --keep-runs       with --runs N (N of 2 or more), also write every
+//	                      replicate (runs.csv); without it, a usage error
 //
 // compare takes the flags of run (--runs defaults to 20, or 1 with
 // --engine meanfield) and:
@@ -123,7 +128,8 @@
 // takes -h or --help, which prints its flags and an example.
 //
 // A run refuses to start if it would need more than 90% of the memory
-// available (MemAvailable in /proc/meminfo). The first SIGINT or SIGTERM
+// available (MemAvailable in /proc/meminfo), naming what takes most of it
+// (the replicates' tables, the agents or the steps) and what to lower. The first SIGINT or SIGTERM
 // stops it between two steps, leaving nothing written and saying how many
 // replicates were done; a second one ends the process at once. A job that
 // takes more than a second shows its progress on standard error: a bar
@@ -140,6 +146,12 @@
 //	   an I/O error
 //	2  wrong usage: an unknown command or flag, a bad flag value, a wrong
 //	   number of arguments
+//
+// An unknown command, flag, flag value, scenario (a built-in, NAME.yaml
+// after 'interopsim init NAME', or a scenario file nearby), key or name in
+// a scenario file is reported with the valid ones and, when one is near,
+// "; did you mean X?": interopsim rn says "did you mean run?", run --agent
+// "did you mean --agents?", platform: tmall "did you mean taobao_tmall?".
 //
 // Example:
 //

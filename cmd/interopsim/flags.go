@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/output/plots"
+	"github.com/interopsim/interopsim/scenarios"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -22,11 +24,11 @@ func (f *engineFlag) String() string { return f.engine.String() }
 func (f *engineFlag) Type() string   { return "engine" }
 
 // Set accepts the names of sim.ParseEngine and rejects others, listing
-// the valid ones.
+// the valid ones and suggesting the nearest.
 func (f *engineFlag) Set(s string) error {
 	e, err := sim.ParseEngine(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w%s", err, suggest.Hint(s, []string{sim.AgentBased.String(), sim.MeanField.String()}))
 	}
 	f.engine = e
 	return nil
@@ -71,22 +73,15 @@ func (f *agentsFlag) String() string {
 }
 func (f *agentsFlag) Type() string { return "int" }
 
-// Set accepts a positive whole number, with optional _ or , separators
-// (100_000, 100,000) or a k/M suffix (100k, 2M).
+// Set accepts the forms of scenarios.ParseAgents, as the scenario's
+// agents key does: 100000, 100_000, 100,000, 100k, 2m or 2M (million),
+// 1.5M, 4e5, 1b.
 func (f *agentsFlag) Set(s string) error {
-	t := strings.NewReplacer("_", "", ",", "").Replace(s)
-	mult := 1
-	switch {
-	case strings.HasSuffix(t, "k"):
-		mult, t = 1_000, strings.TrimSuffix(t, "k")
-	case strings.HasSuffix(t, "M"):
-		mult, t = 1_000_000, strings.TrimSuffix(t, "M")
+	v, err := scenarios.ParseAgents(s)
+	if err != nil {
+		return err
 	}
-	v, err := strconv.Atoi(t)
-	if err != nil || v <= 0 || v > (1<<62)/mult {
-		return fmt.Errorf("want a positive whole number such as 100000, 100_000 or 100k")
-	}
-	f.n, f.set = v*mult, true
+	f.n, f.set = v, true
 	return nil
 }
 
@@ -112,10 +107,11 @@ type builtinFlag struct{ name string }
 func (f *builtinFlag) String() string { return f.name }
 func (f *builtinFlag) Type() string   { return "name" }
 
-// Set accepts the name of a built-in scenario, listing them otherwise.
+// Set accepts the name of a built-in scenario, listing them and
+// suggesting the nearest otherwise.
 func (f *builtinFlag) Set(s string) error {
 	if !isBuiltin(s) {
-		return fmt.Errorf("no built-in scenario %q (valid: %s)", s, strings.Join(builtinNames(), ", "))
+		return fmt.Errorf("no built-in scenario %q (valid: %s)%s", s, strings.Join(builtinNames(), ", "), suggest.Hint(s, builtinNames()))
 	}
 	f.name = s
 	return nil
@@ -162,7 +158,7 @@ func (f *formatsFlag) Set(s string) error {
 	for _, v := range strings.Split(s, ",") {
 		v = strings.ToLower(strings.TrimSpace(v))
 		if !slices.Contains(plots.Formats, v) {
-			return fmt.Errorf("unknown format %q (valid: %s)", v, strings.Join(plots.Formats, ", "))
+			return fmt.Errorf("unknown format %q (valid: %s)%s", v, strings.Join(plots.Formats, ", "), suggest.Hint(v, plots.Formats))
 		}
 		if !slices.Contains(f.formats, v) {
 			f.formats = append(f.formats, v)
@@ -277,7 +273,7 @@ func (f *namesFlag) Set(s string) error {
 			return fmt.Errorf("empty name in %q", s)
 		}
 		if f.valid != nil && !slices.Contains(f.valid, v) {
-			return fmt.Errorf("unknown %s %q (valid: %s)", f.what, v, strings.Join(f.valid, ", "))
+			return fmt.Errorf("unknown %s %q (valid: %s)%s", f.what, v, strings.Join(f.valid, ", "), suggest.Hint(v, f.valid))
 		}
 		if !slices.Contains(f.names, v) {
 			f.names = append(f.names, v)
@@ -291,7 +287,7 @@ func (f *namesFlag) check(flag string, valid []string) error {
 	var errs []error
 	for _, n := range f.names {
 		if !slices.Contains(valid, n) {
-			errs = append(errs, fmt.Errorf("--%s: unknown %s %q (valid: %s)", flag, f.what, n, strings.Join(valid, ", ")))
+			errs = append(errs, fmt.Errorf("--%s: unknown %s %q (valid: %s)%s", flag, f.what, n, strings.Join(valid, ", "), suggest.Hint(n, valid)))
 		}
 	}
 	return errors.Join(errs...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/scenarios"
 )
@@ -185,7 +186,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case 2:
 			c := findCommand(args[1])
 			if c == nil {
-				return usagef("", "unknown command %q (valid: %s)", args[1], commandNames())
+				return unknownCommand(args[1])
 			}
 			fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
 			c.setup(fs)
@@ -196,11 +197,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("", "help takes at most one command, got %d", len(args)-1)
 	}
 	if strings.HasPrefix(args[0], "-") {
-		return usagef("", "unknown flag %s before the command (valid: --help, --version)", args[0])
+		hint := ""
+		if s := suggest.Nearest(strings.TrimLeft(args[0], "-"), []string{"help", "version"}); s != "" {
+			hint = "; did you mean --" + s + "?"
+		}
+		return usagef("", "unknown flag %s before the command (valid: --help, --version)%s", args[0], hint)
 	}
 	c := findCommand(args[0])
 	if c == nil {
-		return usagef("", "unknown command %q (valid: %s)", args[0], commandNames())
+		return unknownCommand(args[0])
 	}
 	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -213,7 +218,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			printHelp(stdout, c, fs)
 			return nil
 		}
-		return &usageError{cmd: c.name, err: err}
+		return &usageError{cmd: c.name, err: flagError(fs, err)}
 	}
 	if *help {
 		printHelp(stdout, c, fs)
@@ -228,12 +233,43 @@ func addHelpFlag(fs *pflag.FlagSet) *bool {
 	return help
 }
 
-func commandNames() string {
+// unknownCommand is the usage error of an unknown command name.
+func unknownCommand(name string) error {
+	return usagef("", "unknown command %q (valid: %s)%s", name, strings.Join(commandNames(), ", "), suggest.Hint(name, commandNames()))
+}
+
+// commandNames returns the names of the commands, help last.
+func commandNames() []string {
 	var names []string
 	for _, c := range commands {
 		names = append(names, c.name)
 	}
-	return strings.Join(append(names, "help"), ", ")
+	return append(names, "help")
+}
+
+// flagError adds to pflag's error for a flag that fs lacks the nearest
+// flag fs has: "unknown flag: --agent; did you mean --agents?". A long
+// name written with one dash (-agents, which pflag reads as the
+// shorthands a, g, e, ...) gets the flag with two. Other errors are
+// returned as they are.
+func flagError(fs *pflag.FlagSet, err error) error {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	word := ne.GetSpecifiedName()
+	if group := ne.GetSpecifiedShortnames(); group != "" {
+		if len(group) < 2 {
+			return err // one letter is near every other
+		}
+		word, _, _ = strings.Cut(group, "=")
+	}
+	if s := suggest.Nearest(word, names); s != "" {
+		return fmt.Errorf("%w; did you mean --%s?", err, s)
+	}
+	return err
 }
 
 const mainHelp = `interopsim simulates how shoppers in China choose payment methods and
@@ -282,13 +318,7 @@ func printHelp(w io.Writer, c *command, fs *pflag.FlagSet) {
 }
 
 // builtinNames returns the names of the built-in scenarios.
-func builtinNames() []string {
-	var names []string
-	for _, b := range scenarios.Builtins() {
-		names = append(names, b.Name)
-	}
-	return names
-}
+func builtinNames() []string { return scenarios.BuiltinNames() }
 
 // isBuiltin says whether name is a built-in scenario.
 func isBuiltin(name string) bool { return slices.Contains(builtinNames(), name) }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
+)
+
+// TestMemoryAdvice checks that a refused job names what takes most of
+// its memory and the flag that lowers it, and nothing that cannot help.
+// Every job needs far more than the 1 GiB it is given, so none runs.
+func TestMemoryAdvice(t *testing.T) {
+	dir := t.TempDir()
+	meminfo := filepath.Join(dir, "meminfo")
+	if err := os.WriteFile(meminfo, []byte("MemAvailable: 1048576 kB\n"), 0o644); err != nil { // 1 GiB
+		t.Fatal(err)
+	}
+	old := meminfoPath
+	t.Cleanup(func() { meminfoPath = old })
+	meminfoPath = meminfo
+
+	long := filepath.Join(dir, "long.yaml")
+	src := strings.Replace(string(readFile(t, tiny)), "end: 2024-03-01\nstep: week", "duration: 100000d\nstep: day", 1)
+	if err := os.WriteFile(long, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{"replicates", []string{"run", scenarios.Default, "--runs", "100000", "--agents", "8"},
+			[]string{"not enough memory: the run needs about ", "and 1.0 GiB is available (at most 90% may be used): 100,000 replicates keep their metrics tables in memory until the end (", " each): use fewer --runs (about "},
+			[]string{"--agents", "meanfield"}},
+		{"compare replicates", []string{"compare", scenarios.Default, "--runs", "100000", "--agents", "8"},
+			[]string{"100,000 replicates keep their metrics tables in memory until the end (", "use fewer --runs (about "},
+			[]string{"--agents", "meanfield"}},
+		{"agents", []string{"run", tiny, "--agents", "2b"},
+			[]string{"2,000,000,000 agents take ", ": lower --agents (about ", " fit), or use --engine meanfield, whose memory does not grow with the agents"},
+			[]string{"--runs", "replicates"}},
+		{"agents of replicates", []string{"run", tiny, "--agents", "2b", "--runs", "3"},
+			[]string{"2,000,000,000 agents take ", "or use --engine meanfield, whose memory does not grow with the agents (it runs one replicate: leave --runs out)"},
+			[]string{"fewer --runs"}},
+		{"steps", []string{"run", long, "--agents", "3"},
+			[]string{"the 100,000 steps of the horizon take ", ": shorten the scenario's horizon (end or duration) or use a longer step"},
+			[]string{"--agents", "--runs", "meanfield"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+tc.name)
+			code, _, stderr := cli(t, append(tc.args, "--out", out, "-q", "--no-plots")...)
+			if code != exitFailure {
+				t.Errorf("got exit %d, want %d: %s", code, exitFailure, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(stderr, w) {
+					t.Errorf("stderr %q has %q", stderr, w)
+				}
+			}
+			checkNothingWritten(t, out)
+		})
+	}
+}
+
+// TestEstimateMemory checks that the parts of the estimate are parts of
+// it and follow what they count.
+func TestEstimateMemory(t *testing.T) {
+	sc, err := scenarios.Load(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &sc.Config
+	for _, tc := range []struct {
+		runs, tables int
+	}{{1, 1}, {20, 1}, {20, 3}} {
+		m := estimateMemory(cfg, sim.AgentBased, tc.runs, tc.tables)
+		if m.agents+m.steps+m.replicates > m.total {
+			t.Errorf("runs %d, tables %d: parts %d + %d + %d exceed the total %d", tc.runs, tc.tables, m.agents, m.steps, m.replicates, m.total)
+		}
+		if want := uint64(tc.tables) * (ensembleBytes(cfg, tc.runs+1) - ensembleBytes(cfg, tc.runs)); m.perRun != want {
+			t.Errorf("runs %d, tables %d: got %d bytes per replicate, want %d", tc.runs, tc.tables, m.perRun, want)
+		}
+	}
+}
+
+func TestRoundDown(t *testing.T) {
+	for _, tc := range []struct{ n, want uint64 }{
+		{0, 0}, {7, 7}, {99, 99}, {100, 100}, {1080, 1000}, {25333, 25000}, {948864760, 940000000},
+	} {
+		if got := roundDown(tc.n); got != tc.want {
+			t.Errorf("roundDown(%d): got %d, want %d", tc.n, got, tc.want)
+		}
+	}
+}
