@@ -152,20 +152,9 @@ func (d *Dir) Foreign() []string { return d.foreign }
 // Results of the same job are replaced without asking. Files of the
 // user's that the job does not write are left alone.
 func PrepareDir(dir string, job Job, mayWrite []string, force bool) (*Dir, error) {
-	d := &Dir{Path: dir, manifest: SummaryFile}
-	fi, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create output directory: %w", err)
-		}
-		d.Created = true
-		return d, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
+	d, err := openDir(dir, SummaryFile)
+	if err != nil || d.Created {
+		return d, err
 	}
 	old, err := d.scan()
 	if err != nil {
@@ -189,7 +178,20 @@ func PrepareDir(dir string, job Job, mayWrite []string, force bool) (*Dir, error
 // record of files is summary.json's when dir holds a run's results, else
 // ManifestFile.
 func PrepareFigureDir(dir string, mayWrite []string) (*Dir, error) {
-	d := &Dir{Path: dir, manifest: ManifestFile}
+	d, err := openDir(dir, ManifestFile)
+	if err != nil || d.Created {
+		return d, err
+	}
+	if _, err := d.scan(); err != nil {
+		return nil, err
+	}
+	return d, d.checkConflicts(mayWrite)
+}
+
+// openDir returns the Dir of dir whose record of files is manifest,
+// creating dir and its parents when missing (Created is then set).
+func openDir(dir, manifest string) (*Dir, error) {
+	d := &Dir{Path: dir, manifest: manifest}
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -204,10 +206,7 @@ func PrepareFigureDir(dir string, mayWrite []string) (*Dir, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
 	}
-	if _, err := d.scan(); err != nil {
-		return nil, err
-	}
-	return d, d.checkConflicts(mayWrite)
+	return d, nil
 }
 
 // scan reads the record of files in d and sorts the files on disk into

@@ -154,19 +154,15 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
-	resolved, err := scenarios.Marshal(sc)
+	resolved, jobID, err := jobOf(sc, engine, runs)
 	if err != nil {
-		return fmt.Errorf("resolve scenario: %w", err)
+		return err
 	}
-	baseResolved, err := scenarios.Marshal(base)
+	baseResolved, baseJob, err := jobOf(base, engine, runs)
 	if err != nil {
-		return fmt.Errorf("resolve baseline: %w", err)
+		return err
 	}
-	jobID := output.Job{
-		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
-		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
-		Baseline: base.Config.Name, BaselineSHA256: output.ResolvedSHA256(baseResolved), CommonRandomNumbers: !opts.Independent,
-	}
+	jobID.Baseline, jobID.BaselineSHA256, jobID.CommonRandomNumbers = base.Config.Name, baseJob.ResolvedSHA256, !opts.Independent
 	dir := opts.Out
 	if dir == "" {
 		defaultRuns := defaultCompareRuns

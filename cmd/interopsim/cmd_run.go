@@ -181,13 +181,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err := checkMemory(cfg, engine, meminfoPath, runs, 1); err != nil {
 		return err
 	}
-	resolved, err := scenarios.Marshal(sc)
+	resolved, jobID, err := jobOf(sc, engine, runs)
 	if err != nil {
-		return fmt.Errorf("resolve scenario: %w", err)
-	}
-	jobID := output.Job{
-		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
-		Seed: sc.Seed, Agents: cfg.Agents(), Engine: engine.String(), Runs: runs,
+		return err
 	}
 	dir := opts.Out
 	if dir == "" {
@@ -269,6 +265,19 @@ func embedded(files []output.File) []string {
 		}
 	}
 	return nil
+}
+
+// jobOf returns the resolved scenario sc (the bytes of its scenario.yaml)
+// and the Job of running it runs times with engine.
+func jobOf(sc *scenarios.Scenario, engine sim.Engine, runs int) ([]byte, output.Job, error) {
+	resolved, err := scenarios.Marshal(sc)
+	if err != nil {
+		return nil, output.Job{}, fmt.Errorf("resolve scenario %s: %w", sc.Config.Name, err)
+	}
+	return resolved, output.Job{
+		Scenario: sc.Config.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
+		Seed: sc.Seed, Agents: sc.Config.Agents(), Engine: engine.String(), Runs: runs,
+	}, nil
 }
 
 // nothingKept says what an interrupted job leaves.
