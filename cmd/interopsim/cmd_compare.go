@@ -173,7 +173,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, opts.Formats.list(), opts.Workers.n)
+		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
@@ -305,13 +305,13 @@ func compareFiles(sc, base *scenarios.Scenario, srs, brs *output.Runs, sst, bst,
 
 // compareFigures draws the scenario against the baseline and the effects,
 // from the statistics as rounded in the files.
-func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, formats []string, workers int) ([]output.File, error) {
-	opt := plots.Options{Formats: formats, Baseline: bst.Rounded(), BaselineName: baseline}
+func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, opt plots.Options, workers int) ([]output.File, error) {
+	effOpt := opt
+	opt.Baseline, opt.BaselineName = bst.Rounded(), baseline
 	figs, err := plots.Figures(sst.Rounded(), cfg, cfg.Name, opt)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
 	}
-	effOpt := plots.Options{Formats: formats}
 	effs, err := plots.EffectFigures(est.Rounded(), cfg, cfg.Name+" minus "+baseline, effOpt)
 	if err != nil {
 		return nil, fmt.Errorf("draw effect figures: %w", err)

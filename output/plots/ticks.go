@@ -18,6 +18,7 @@ import (
 type dateTicks struct {
 	width vg.Length  // length of the axis
 	style text.Style // tick label style
+	bare  bool       // ticks without labels: a panel below gives them
 }
 
 // tickSteps are the candidate label steps in months, with the minor tick
@@ -50,6 +51,9 @@ func (t *dateTicks) Ticks(min, max float64) []plot.Tick {
 					ticks = append(ticks, m)
 				}
 			}
+		}
+		if t.bare {
+			blank(ticks)
 		}
 		return ticks
 	}
@@ -102,6 +106,7 @@ func monthTicks(lo, hi time.Time, step int, label bool) []plot.Tick {
 type percentTicks struct {
 	height vg.Length  // length of the axis
 	style  text.Style // tick label style
+	bare   bool       // ticks without labels: the panel at the left of the row gives them
 }
 
 func (t *percentTicks) Ticks(min, max float64) []plot.Tick {
@@ -112,7 +117,18 @@ func (t *percentTicks) Ticks(min, max float64) []plot.Tick {
 	if t.height < 4*1.8*t.style.Height("0") {
 		ts[1].Label, ts[3].Label = "", ""
 	}
+	if t.bare {
+		blank(ts)
+	}
 	return ts
+}
+
+// blank removes the labels of ts; gonum then draws them as minor ticks
+// and reserves no room for labels.
+func blank(ts []plot.Tick) {
+	for i := range ts {
+		ts[i].Label = ""
+	}
 }
 
 // niceTicks returns labelled ticks from 0 to the first tick at or above
