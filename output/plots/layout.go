@@ -400,9 +400,9 @@ func (l *layout) Draw(c draw.Canvas) {
 		h := legendHeight(st, l.legend, lo.cellW, maxCols)
 		mid := (cell.Min.Y + cell.Max.Y) / 2
 		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
-		// Laid out at the width planned for it, centred on the cells.
-		midX := (cell.Min.X + cell.Max.X) / 2
-		cell.Min.X, cell.Max.X = midX-lo.cellW/2, midX+lo.cellW/2
+		// Laid out at the width planned for it, ending at the right of
+		// the cells.
+		cell.Min.X = min(cell.Min.X, cell.Max.X-lo.cellW)
 		drawLegend(st, cell, l.legend, maxCols)
 	}
 }

@@ -47,6 +47,9 @@ type SizeError struct {
 }
 
 func (e *SizeError) Error() string {
+	if math.IsInf(float64(e.MinHeight), 0) {
+		return fmt.Sprintf("%s cannot be laid out %s cm wide", strings.Join(e.Figures, ", "), cm(e.Width))
+	}
 	return fmt.Sprintf("%s cm is too short for %s at %s cm wide: it needs at least %s cm",
 		cm(e.Height), strings.Join(e.Figures, ", "), cm(e.Width), cm(e.MinHeight))
 }
@@ -106,6 +109,7 @@ func (b *builder) size(name string, l *layout) (vg.Length, error) {
 	}
 	var best *option
 	var least vg.Length = vg.Length(math.Inf(1))
+	leastCols := 0
 	better := func(o, than *option) bool {
 		if than == nil {
 			return true
@@ -130,7 +134,9 @@ func (b *builder) size(name string, l *layout) (vg.Length, error) {
 	for _, c := range b.gridCandidates(l) {
 		l.cols = c
 		o := option{cols: c, min: l.heightFor(w, b.minNeed)}
-		least = min(least, o.min)
+		if l.gridFits(w, o.min) && o.min < least {
+			least, leastCols = o.min, c
+		}
 		if b.opt.Height == 0 {
 			o.h = min(l.heightFor(w, b.autoNeed), maxAutoHeight*w)
 			o.fits = o.h >= o.min
@@ -152,8 +158,17 @@ func (b *builder) size(name string, l *layout) (vg.Length, error) {
 		}
 	}
 	if best == nil {
-		if math.IsInf(float64(least), 0) {
-			least = b.opt.Height
+		if leastCols == 0 {
+			return 0, &SizeError{Figures: []string{name}, Width: w, Height: b.opt.Height, MinHeight: vg.Length(math.Inf(1))}
+		}
+		// Make sure the least height named works: a layout may change
+		// at a height (a legend moving into the empty cells, say).
+		l.cols = leastCols
+		for range 20 {
+			if s, ok := l.shortfall(w, least, b.minNeed); ok && s <= vg.Points(heightTol) && l.gridFits(w, least) {
+				break
+			}
+			least += vg.Millimeter / 2
 		}
 		return 0, &SizeError{Figures: []string{name}, Width: w, Height: b.opt.Height, MinHeight: least}
 	}
