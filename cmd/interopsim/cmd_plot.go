@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -296,7 +296,7 @@ func plotError(err error, opts PlotOptions) error {
 	if !opts.NoTitle {
 		hint = ", or --no-title"
 	}
-	return usagef("plot", "--height %s is too short for %s at --width %s: use --height %scm or more%s, or a larger --width",
+	return usagef("plot", "--height %s is too short for %s at --width %s: use --height %scm or more%s",
 		opts.Height.String(), strings.Join(se.Figures, ", "), opts.Width.String(), minHeightCM(se.MinHeight), hint)
 }
 

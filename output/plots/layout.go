@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -108,8 +107,7 @@ func (l *layout) build() {
 		p.X.Tick.Marker = pn.xt
 
 		p.Add(&eventSpans{l: l})
-		grid := &plotter.Grid{Horizontal: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}}
-		p.Add(grid)
+		p.Add(&hGrid{style: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}})
 		p.Add(&eventLines{l: l})
 		for _, s := range pn.series {
 			addBands(p, s.X, s.BaseLo, s.BaseHi, withAlpha(s.Color, baseBandAlpha))
@@ -282,6 +280,29 @@ func (st *style) baselineStyle(s curve) draw.LineStyle {
 
 func (st *style) eventStyle() draw.LineStyle {
 	return draw.LineStyle{Color: eventGrey, Width: st.pt(0.7), Dashes: []vg.Length{st.pt(3), st.pt(2)}}
+}
+
+// hGrid draws horizontal grid lines at the labelled ticks of the y axis,
+// the labels left out or not (see percentTicks.bare), like plotter.Grid
+// at a Grid's Horizontal.
+type hGrid struct{ style draw.LineStyle }
+
+func (g *hGrid) Plot(c draw.Canvas, plt *plot.Plot) {
+	_, trY := plt.Transforms(&c)
+	marker := plt.Y.Tick.Marker
+	if pt, ok := marker.(*percentTicks); ok && pt.bare {
+		labelled := *pt
+		labelled.bare = false
+		marker = &labelled
+	}
+	for _, t := range marker.Ticks(plt.Y.Min, plt.Y.Max) {
+		if t.IsMinor() {
+			continue
+		}
+		if y := trY(t.Value); c.ContainsY(y) {
+			c.StrokeLine2(g.style, c.Min.X, y, c.Max.X, y)
+		}
+	}
 }
 
 // zeroLine draws a horizontal line at y = 0 across the data area. It has

@@ -189,7 +189,9 @@ func TestEventMarks(t *testing.T) {
 	if got, want := b.events[1].label, "Taobao/Tmall accepts WeChat Pay; JD accepts Alipay"; got != want {
 		t.Errorf("same-date label %q, want %q", got, want)
 	}
-	day := func(y int, m time.Month, d int) float64 { return float64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()) }
+	day := func(y int, m time.Month, d int) float64 {
+		return float64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix())
+	}
 	if got, want := b.events[0].spans, [][2]float64{{day(2024, 3, 1), day(2024, 6, 1)}}; !slices.Equal(got, want) {
 		t.Errorf("promotion spans %v, want %v", got, want)
 	}

@@ -81,7 +81,8 @@ type Options struct {
 	NoTitle bool
 	// Figures keeps only the figures named (as in Names and EffectNames);
 	// empty keeps all. Figures and EffectFigures return no figure and no
-	// error when none of theirs is named.
+	// error when none of the figures named is drawn (none of theirs, or
+	// none with data after filtering).
 	Figures []string
 	// Seed and Version, when not empty, are written into every PNG file
 	// (tEXt chunks "Seed" and "Software", the latter as "interopsim
@@ -408,6 +409,9 @@ func drawFigures(specs []figureSpec, st *output.StatTable, cfg *sim.Config, scen
 	}
 	if tooSmall != nil {
 		return nil, tooSmall
+	}
+	if len(figs) == 0 && len(opt.Figures) > 0 {
+		return nil, nil // the figures named are not drawn with these filters
 	}
 	if len(figs) == 0 {
 		return nil, errors.New("plots: no figure has data after filtering")
