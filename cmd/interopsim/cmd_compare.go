@@ -37,8 +37,10 @@ statistics of the paired differences, scenario minus baseline, for every
 metric, step and region), effects_at.csv (the headline effects at
 --at horizons after the first acceptance event), summary.json,
 summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
-figures: the scenario against the baseline, and the effects with their
-5th-95th percentile band. All files are written together or not at all.
+figures: the scenario against the baseline (pale, in each line's own
+colour and pattern), and the effects with their 5th-95th percentile band
+(the spread of the paired replicates: sampling noise only, as a note
+under each figure says). All files are written together or not at all.
 
 --independent gives the baseline its own random streams instead, to
 measure how much common random numbers narrow the intervals.`,

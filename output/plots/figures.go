@@ -465,7 +465,7 @@ func hasBaseline(panels ...*panel) bool {
 // keyOnce adds the key to scenario and baseline lines, if any panel of l
 // draws a baseline, to the figure's first legend: the shared one, else
 // that of the first panel with a legend of its own. The key says what
-// solid and dotted lines mean in the whole figure, so it is given once,
+// dark and pale lines mean in the whole figure, so it is given once,
 // not under every panel.
 func (b *builder) keyOnce(l *layout) {
 	if !hasBaseline(l.panels...) {
@@ -973,7 +973,7 @@ func snapRange(xmin, xmax float64) (float64, float64) {
 
 // hideEqual blanks the points of baseline that coincide with mean (within
 // a thousandth of the largest value), keeping the neighbours of points
-// that differ so the dotted line starts where the curves part: a baseline
+// that differ so the pale line starts where the curves part: a baseline
 // drawn over an identical mean would only clutter it.
 func hideEqual(baseline, mean []float64) {
 	eps := 1e-3 * math.Max(maxFinite(baseline), maxFinite(mean))

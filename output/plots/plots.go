@@ -66,11 +66,11 @@ type Options struct {
 	Regions, Metrics, Methods, Platforms []string
 	// Baseline, if not nil, is a counterfactual of the same scenario
 	// (for example without the acceptance events) over the same period:
-	// every series also found in it is drawn again from it, its mean
-	// dotted in the same colour and, when it summarises two or more runs,
-	// over a lighter band of its own. The legend tells the scenario
-	// (solid) from the baseline (dotted) by name. EffectFigures takes no
-	// baseline.
+	// every series also found in it is drawn again from it, its mean in
+	// the series' own colour, pattern and width but pale and, when it
+	// summarises two or more runs, over a lighter band of its own. The
+	// legend tells the scenario (dark) from the baseline (pale) by name.
+	// EffectFigures takes no baseline.
 	Baseline *output.StatTable
 	// BaselineName names the counterfactual in legends; empty means
 	// "counterfactual".
@@ -344,9 +344,11 @@ func writeAtomic(path string, wt io.WriterTo) (err error) {
 // out or the table lacks. cfg is the scenario that produced st (a single
 // run's table is output.Summarize of it); scenarioName is shown in every
 // subtitle. Each curve is the Mean; when st.Runs > 1, over a shaded band
-// from P05 to P95, and the subtitles say "mean of N runs, band: 5th–95th
-// percentile". With opt.Baseline, the figures show the scenario against
-// the baseline.
+// from P05 to P95: the subtitles say "mean of N runs", and a note under
+// each figure what the band is (Monte Carlo spread only). With
+// opt.Baseline, the figures show the scenario against the baseline. With
+// opt.Height set, every figure is opt.Width by opt.Height or Figures
+// returns a *SizeError naming the least height that fits them all.
 func Figures(st *output.StatTable, cfg *sim.Config, scenarioName string, opt Options) ([]Figure, error) {
 	return drawFigures(figureSpecs, st, cfg, scenarioName, "", opt)
 }

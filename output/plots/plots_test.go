@@ -112,7 +112,7 @@ func TestFiguresGolden(t *testing.T) {
 	writeReview(t, figs, "")
 }
 
-// Several runs give a mean over a 5-95% band; a baseline is dotted, with
+// Several runs give a mean over a 5-95% band; a baseline is pale, with
 // a lighter band of its own when it has several runs too, and the legend
 // tells scenario from baseline by name.
 func TestFiguresBandBaselineGolden(t *testing.T) {
@@ -161,7 +161,7 @@ func TestFiguresBandBaselineGolden(t *testing.T) {
 	if want := "Lines: means; bands: 5th–95th percentile of 5 replicates, the baseline's paler — Monte Carlo sampling noise only; parameter uncertainty not included."; !slices.Contains(l.notes, want) {
 		t.Errorf("notes %q lack %q", l.notes, want)
 	}
-	// A baseline that does not differ draws no dotted line and no key.
+	// A baseline that does not differ draws no pale line and no key.
 	same := opt
 	same.Baseline = st
 	b, err = newBuilder(st, cfg, "test", same.withDefaults(), Metrics())
