@@ -292,6 +292,9 @@ func plotError(err error, opts PlotOptions) error {
 	if !errors.As(err, &se) {
 		return fmt.Errorf("draw figures: %w", err)
 	}
+	if math.IsInf(float64(se.MinHeight), 0) {
+		return usagef("plot", "%s cannot be laid out at --width %s: use a larger --width", strings.Join(se.Figures, ", "), opts.Width.String())
+	}
 	hint := ""
 	if !opts.NoTitle {
 		hint = ", or --no-title"

@@ -371,7 +371,7 @@ func (l *layout) Draw(c draw.Canvas) {
 		drawLines(inner, st.event, lo.noteLines, inner.Min.X, inner.Min.Y+h)
 	}
 	if lo.legendBelow {
-		drawLegend(st, lo.legendC, l.legend, 0)
+		drawLegend(st, lo.legendC, lo.below, 0)
 	}
 
 	for i, pn := range l.panels {
@@ -418,13 +418,13 @@ func (l *layout) Draw(c draw.Canvas) {
 	if inCell {
 		cell := lo.legendCell(canvases, len(l.panels), l.cols)
 		maxCols := l.legendCellCols()
-		h := legendHeight(st, l.legend, lo.cellW, maxCols)
+		h := legendHeight(st, lo.inCellEntries, lo.cellW, maxCols)
 		mid := (cell.Min.Y + cell.Max.Y) / 2
 		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
 		// Laid out at the width planned for it, ending at the right of
 		// the cells.
 		cell.Min.X = min(cell.Min.X, cell.Max.X-lo.cellW)
-		drawLegend(st, cell, l.legend, maxCols)
+		drawLegend(st, cell, lo.inCellEntries, maxCols)
 	}
 }
 
@@ -474,8 +474,9 @@ type layoutPlan struct {
 	noteLines                 []string
 	tiles                     draw.Tiles
 	rows, cols                int
-	area                      draw.Canvas // the grid of panels
-	legendBelow               bool        // the shared legend is drawn in legendC
+	area                      draw.Canvas   // the grid of panels
+	legendBelow               bool          // the shared legend, or its key, is drawn in legendC
+	below, inCellEntries      []legendEntry // the entries of the shared legend drawn under the grid and in its empty cells
 	legendC                   draw.Canvas
 	cellW                     vg.Length   // the width the legend in the empty cells is laid out at
 	inCell                    bool        // the shared legend is in the grid's empty cell
@@ -562,9 +563,19 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 	}
 
 	// The shared legend: in the grid's empty cells (the end of its last
-	// row) if it fits, else under the grid.
+	// row) if it fits, else under the grid. The key to scenario and
+	// baseline lines, which speaks of the whole figure and names both,
+	// goes under the grid in any case when the rest fits in the cells.
+	var series, key []legendEntry
+	for _, e := range l.legend {
+		if e.key {
+			key = append(key, e)
+		} else {
+			series = append(series, e)
+		}
+	}
 	inCell := false
-	if len(l.legend) > 0 && len(l.panels) < rows*l.cols {
+	if len(series) > 0 && len(l.panels) < rows*l.cols {
 		cell := tiles.At(area, len(l.panels)%l.cols, rows-1)
 		cell.Max.X = tiles.At(area, l.cols-1, rows-1).Max.X
 		cw := cell.Max.X - cell.Min.X
@@ -572,16 +583,20 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 		// Laid out at the even tile's width, which Draw and gridFits
 		// keep: the cells as placed are not quite the even tiles.
 		p.cellW = cw
-		_, _, colW := legendGrid(st, l.legend, p.cellW, maxCols)
+		_, _, colW := legendGrid(st, series, p.cellW, maxCols)
 		total := vg.Length(len(colW)-1) * st.pt(12)
 		for _, w := range colW {
 			total += w
 		}
-		h := legendHeight(st, l.legend, p.cellW, maxCols)
+		h := legendHeight(st, series, p.cellW, maxCols)
 		inCell = total <= p.cellW && h <= (cell.Max.Y-cell.Min.Y)*0.8
 	}
-	if len(l.legend) > 0 && !inCell {
-		h := legendHeight(st, l.legend, width, 0)
+	p.below = l.legend
+	if inCell {
+		p.inCellEntries, p.below = series, key
+	}
+	if len(p.below) > 0 {
+		h := legendHeight(st, p.below, width, 0)
 		lc := area
 		lc.Max.Y = lc.Min.Y + h
 		p.legendBelow, p.legendC = true, lc

@@ -230,8 +230,9 @@ func (l *layout) heightFor(w vg.Length, need func(vg.Length) vg.Length) vg.Lengt
 }
 
 // gridFits reports whether l, laid out w by h, leaves no cell of its
-// grid empty (spare cells must hold the shared legend) and every entry
-// of the panels' own legends fits in the panel's width.
+// grid empty (spare cells must hold the shared legend) and, with more
+// than one column, every entry of the panels' own legends fits in the
+// panel's width.
 func (l *layout) gridFits(w, h vg.Length) bool {
 	_, lo, cs := l.arrange(blankCanvas(w, h))
 	if len(l.panels)%l.cols != 0 {
@@ -241,9 +242,12 @@ func (l *layout) gridFits(w, h vg.Length) bool {
 		// The legend fits the empty cells as placed, not only as
 		// planned in even tiles.
 		cell := lo.legendCell(cs, len(l.panels), l.cols)
-		if legendHeight(l.st, l.legend, lo.cellW, l.legendCellCols()) > cell.Max.Y-cell.Min.Y {
+		if legendHeight(l.st, lo.inCellEntries, lo.cellW, l.legendCellCols()) > cell.Max.Y-cell.Min.Y {
 			return false
 		}
+	}
+	if l.cols == 1 {
+		return true // no narrower grid to fall back on: a legend a little wider than its panel overflows into the margins
 	}
 	for i, pn := range l.panels {
 		pc := cs[i/l.cols][i%l.cols]
