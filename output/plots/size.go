@@ -102,10 +102,10 @@ func (b *builder) gridCandidates(l *layout) []int {
 func (b *builder) size(name string, l *layout) (vg.Length, error) {
 	w := b.opt.Width
 	type option struct {
-		cols   int
-		h, min vg.Length
-		fits   bool
-		score  float64
+		cols  int
+		h     vg.Length
+		fits  bool // the data areas keep their minimum (and, with Height zero, the figure is within the cap)
+		score float64
 	}
 	var best *option
 	var least vg.Length = vg.Length(math.Inf(1))
@@ -131,30 +131,45 @@ func (b *builder) size(name string, l *layout) (vg.Length, error) {
 		}
 		return o.score < than.score-1e-9
 	}
+	fitsAt := func(h vg.Length) bool {
+		s, ok := l.shortfall(w, h, b.minNeed)
+		return ok && s <= vg.Points(heightTol)
+	}
 	for _, c := range b.gridCandidates(l) {
 		l.cols = c
-		o := option{cols: c, min: l.heightFor(w, b.minNeed)}
-		if l.gridFits(w, o.min) && o.min < least {
-			least, leastCols = o.min, c
-		}
+		o := option{cols: c}
 		if b.opt.Height == 0 {
-			o.h = min(l.heightFor(w, b.autoNeed), maxAutoHeight*w)
-			o.fits = o.h >= o.min
-			o.h = max(o.h, o.min)
+			// The least height is measured only when the cap is too
+			// short: measuring takes as long as drawing.
+			o.h, o.fits = l.heightFor(w, b.autoNeed), true
+			if capH := maxAutoHeight * w; o.h > capH {
+				o.h = capH
+				if !fitsAt(capH) {
+					o.h, o.fits = l.heightFor(w, b.minNeed), false
+				}
+			}
 		} else {
 			o.h = b.opt.Height
-			s, ok := l.shortfall(w, o.h, b.minNeed)
-			o.fits = ok && s <= vg.Points(heightTol)
-			o.score = l.aspectScore(w, o.h)
+			o.fits = fitsAt(o.h)
+		}
+		if !o.fits && b.opt.Height != 0 {
+			// Too short: how tall it would have to be, for the error.
+			if m := l.heightFor(w, b.minNeed); m < least && l.gridFits(w, m) {
+				least, leastCols = m, c
+			}
+			continue
 		}
 		if !l.gridFits(w, o.h) {
 			continue
 		}
-		if b.opt.Height != 0 && !o.fits {
-			continue
+		if b.opt.Height != 0 {
+			o.score = l.aspectScore(w, o.h)
 		}
 		if better(&o, best) {
 			best = &o
+		}
+		if b.opt.Height == 0 && o.h <= maxSquareHeight*w {
+			break // the fewest columns no taller than wide
 		}
 	}
 	if best == nil {

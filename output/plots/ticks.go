@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,6 +20,15 @@ type dateTicks struct {
 	width vg.Length  // length of the axis
 	style text.Style // tick label style
 	bare  bool       // ticks without labels: a panel below gives them
+
+	// The last ticks returned and what they were for: laying a figure
+	// out asks for the same ticks hundreds of times, and measuring
+	// their labels is most of the work.
+	memo struct {
+		width, min, max float64
+		bare            bool
+		ticks           []plot.Tick
+	}
 }
 
 // tickSteps are the candidate label steps in months, with the minor tick
@@ -28,6 +38,15 @@ var tickSteps = []struct{ major, minor int }{
 }
 
 func (t *dateTicks) Ticks(min, max float64) []plot.Tick {
+	m := &t.memo
+	if m.ticks == nil || m.width != float64(t.width) || m.min != min || m.max != max || m.bare != t.bare {
+		m.width, m.min, m.max, m.bare = float64(t.width), min, max, t.bare
+		m.ticks = t.ticks(min, max)
+	}
+	return slices.Clone(m.ticks)
+}
+
+func (t *dateTicks) ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil
 	}
