@@ -511,3 +511,46 @@ func TestNoTitle(t *testing.T) {
 		}
 	}
 }
+
+// busy is a scenario with six regions and six events, two on the same
+// date and a promotion with a duration.
+const busy = "testdata/busy.yaml"
+
+// Every figure of a busy scenario (six regions, six events) is drawn,
+// 16 cm wide and no taller than 23 cm, and within 20 cm without titles;
+// as a comparison too.
+func TestBusyFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws 16 figures twice")
+	}
+	run := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := cli(t, "run", busy, "--engine", "meanfield", "--out", run, "--no-plots", "-q"); code != exitOK {
+		t.Fatalf("run: got exit %d: %s", code, stderr)
+	}
+	cmp := filepath.Join(t.TempDir(), "cmp")
+	if code, _, stderr := cli(t, "compare", busy, "--engine", "meanfield", "--at", "3m", "--out", cmp, "--no-plots", "-q"); code != exitOK {
+		t.Fatalf("compare: got exit %d: %s", code, stderr)
+	}
+	for _, dir := range []string{run, cmp} {
+		for _, tc := range []struct {
+			flags []string
+			maxH  float64 // cm
+		}{{nil, 23}, {[]string{"--no-title"}, 20}} {
+			out := filepath.Join(t.TempDir(), "figs")
+			args := append([]string{"plot", dir, "--out", out, "--dpi", "60", "-q"}, tc.flags...)
+			if code, _, stderr := cli(t, args...); code != exitOK {
+				t.Fatalf("%v: got exit %d: %s", args, code, stderr)
+			}
+			names := listFigures(t, out)
+			if want := 6; dir == run && len(names) != want || dir == cmp && len(names) != want+4 {
+				t.Errorf("%v: drew %v", args, names)
+			}
+			for _, n := range names {
+				w, h, ppm, _ := pngInfo(t, filepath.Join(out, n))
+				if gw, gh := cmOf(w, ppm), cmOf(h, ppm); math.Abs(gw-16) > 0.05 || gh > tc.maxH+0.05 {
+					t.Errorf("%v: %s is %.1f × %.1f cm, want 16 cm wide and at most %g cm high", args, n, gw, gh, tc.maxH)
+				}
+			}
+		}
+	}
+}

@@ -54,9 +54,10 @@
 // left empty at the end of the last row only when they hold the shared
 // legend. Tick labels are drawn on the outer panels only (the bottom row's
 // dates; the left column's 0-100 of shares); panel titles wrap. Legends go
-// in as many columns as fit; a comparison's key gets rows of its own when
-// that saves rows, and its subtitle then leaves out the scenario's name,
-// which the key gives.
+// in as many columns as fit; a comparison's key to scenario and baseline
+// lines goes under the grid, across the figure (the other entries may go
+// in its empty cells), in rows of its own when that saves rows, and the
+// subtitle then leaves out the scenario's name, which the key gives.
 //
 // Each curve is the Mean of the table; when it summarises several runs,
 // over a shaded band from the 5th to the 95th percentile (P05 to P95, a

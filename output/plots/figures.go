@@ -463,25 +463,16 @@ func hasBaseline(panels ...*panel) bool {
 }
 
 // keyOnce adds the key to scenario and baseline lines, if any panel of l
-// draws a baseline, to the figure's first legend: the shared one, else
-// that of the first panel with a legend of its own. The key says what
-// dark and pale lines mean in the whole figure, so it is given once,
-// not under every panel.
+// draws a baseline, to the figure's shared legend, under the grid (the
+// legend's other entries may go in empty cells). The key says what dark
+// and pale lines mean in the whole figure, so it is given once, not
+// under every panel, and in the figure's full width, which its long
+// names need.
 func (b *builder) keyOnce(l *layout) {
 	if !hasBaseline(l.panels...) {
 		return
 	}
-	key := b.baselineKey(l.panels...)
-	if len(l.legend) > 0 {
-		l.legend = append(l.legend, key...)
-		return
-	}
-	for _, pn := range l.panels {
-		if len(pn.legend) > 0 {
-			pn.legend = append(pn.legend, key...)
-			return
-		}
-	}
+	l.legend = append(l.legend, b.baselineKey(l.panels...)...)
 }
 
 // baselineKey is the key to scenario and baseline lines: "Scenario:
