@@ -55,8 +55,10 @@ statistics of the paired differences, scenario minus baseline, for every
 metric, step and region), effects_at.csv (the headline effects of each
 event at the --at horizons, with an event column), summary.json,
 summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
-figures: the scenario against the baseline, and the effects with their
-5th-95th percentile band. All files are written together or not at all.
+figures: the scenario against the baseline (pale, in each line's own
+colour and pattern), and the effects with their 5th-95th percentile band
+(the spread of the paired replicates: sampling noise only, as a note
+under each figure says). All files are written together or not at all.
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
 noise of the simulation, not uncertainty about the model's parameters.
@@ -233,7 +235,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, opts.Formats.list(), opts.Workers.n)
+		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
@@ -414,13 +416,13 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 
 // compareFigures draws the scenario against the baseline and the effects,
 // from the statistics as rounded in the files.
-func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, formats []string, workers int) ([]output.File, error) {
-	opt := plots.Options{Formats: formats, Baseline: bst.Rounded(), BaselineName: baseline}
+func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, opt plots.Options, workers int) ([]output.File, error) {
+	effOpt := opt
+	opt.Baseline, opt.BaselineName = bst.Rounded(), baseline
 	figs, err := plots.Figures(sst.Rounded(), cfg, cfg.Name, opt)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
 	}
-	effOpt := plots.Options{Formats: formats}
 	effs, err := plots.EffectFigures(est.Rounded(), cfg, cfg.Name+" minus "+baseline, effOpt)
 	if err != nil {
 		return nil, fmt.Errorf("draw effect figures: %w", err)

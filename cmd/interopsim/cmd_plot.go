@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -61,15 +63,27 @@ the whole country), --methods and --platforms keep only the panels and
 lines of the entities named. Lists are separated by commas or given in
 repeated flags.
 
---width and --height are those of a figure with one row of panels (a
-figure with more rows is taller), in mm, cm, in or pt; text and lines
-are sized so that the figure printed one column wide (8.5 cm) stays
-readable. The data never gets squeezed by the text around it: a one-row
-figure's data area is at least 55% of --height high (each row's 30% in
-taller figures), and a figure grows beyond --height when its title,
-subtitle, labels and legends need the room.`,
+--width and --height (in mm, cm, in or pt) are the size of every
+figure, exactly; text and lines are sized so that the figure printed one
+column wide (8.5 cm) stays readable. A size too small for a figure's
+text to leave its data areas their minimum (15% of the width, or half
+a data area's own width if less) is refused with the least height
+that fits. Without --height each figure gets a height of its own, at
+most 1.25 times --width (20 cm at the default 16 cm, a journal's text
+block) when its text leaves room (with six regions, six events and
+bands, up to 23 cm; --no-title saves 2 to 3 cm). Panels are laid out in
+a grid chosen from their number, at most three columns, with no empty
+cell other than those holding the legend.
+
+--no-title leaves out the figures' titles and subtitles, for papers that
+give them in captions; the notes under a figure (what its bands show,
+the key to numbered events) stay.
+
+PNG files carry their resolution (--dpi), so that word processors and
+LaTeX insert them at their size, and the figure's title, the scenario,
+the seed and the program's version in text chunks.`,
 	example: `interopsim plot out/taobao-wechat-pay
-interopsim plot out/taobao-wechat-pay --format svg,pdf --width 12cm --height 8cm --out paper/figures
+interopsim plot out/taobao-wechat-pay --format svg,pdf --width 12cm --height 8cm --no-title --out paper/figures
 interopsim plot out/taobao-wechat-pay --figures headline,adoption --methods alipay,wechat_pay --regions all,rural`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		opts := newPlotOptions()
@@ -86,9 +100,11 @@ type PlotOptions struct {
 	Out string
 	// Formats are the file formats of the figures.
 	Formats formatsFlag
-	// Width and Height are a one-row figure's size; zero means the
-	// defaults of package plots.
+	// Width and Height are every figure's size; zero means the defaults
+	// of package plots (a height of its own for each figure).
 	Width, Height lengthFlag
+	// NoTitle leaves out the figures' titles and subtitles.
+	NoTitle bool
 	// DPI is the resolution of PNG files; zero means plots.DefaultDPI.
 	DPI dpiFlag
 	// Figures and Metrics keep the figures and metrics named; empty
@@ -104,7 +120,6 @@ type PlotOptions struct {
 func newPlotOptions() *PlotOptions {
 	return &PlotOptions{
 		Width:     lengthFlag{def: plots.DefaultWidth},
-		Height:    lengthFlag{def: plots.DefaultHeight},
 		Figures:   namesFlag{valid: append(plots.Names(), plots.EffectNames()...), what: "figure"},
 		Metrics:   namesFlag{valid: plots.Metrics(), what: "metric"},
 		Regions:   namesFlag{what: "region"},
@@ -118,7 +133,8 @@ func (o *PlotOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the figures into `DIR` (default RUN_DIR/plots)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	fs.Var(&o.Width, "width", "draw figures `LENGTH` wide, such as 16cm, 160mm or 6in")
-	fs.Var(&o.Height, "height", "draw one-row figures `LENGTH` high (taller with more rows of panels, or when their text leaves the data less than 55% of it)")
+	fs.Var(&o.Height, "height", "draw every figure exactly `LENGTH` high; auto gives each its own height, at most 1.25 times the width")
+	addSwitch(fs, &o.NoTitle, "no-title", "", "leave out the figures' titles and subtitles (papers give them in captions)")
 	fs.Var(&o.DPI, "dpi", fmt.Sprintf("write PNG files at `N` dots per inch, from %d to %d", minDPI, maxDPI))
 	fs.Var(&o.Figures, "figures", "draw only the figures `NAMES`, such as headline,adoption")
 	fs.Var(&o.Metrics, "metrics", "draw only the metrics `NAMES`, such as adoption,gmv_share")
@@ -183,12 +199,11 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		return &usageError{cmd: "plot", err: err}
 	}
 
-	popt := plots.Options{
-		Formats: opts.Formats.list(),
-		Width:   opts.Width.l, Height: opts.Height.l, DPI: opts.DPI.dpi,
-		Regions: opts.Regions.names, Metrics: opts.Metrics.names,
-		Methods: opts.Methods.names, Platforms: opts.Platforms.names,
-	}
+	popt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
+	popt.Width, popt.Height, popt.DPI = opts.Width.l, opts.Height.l, opts.DPI.dpi
+	popt.Regions, popt.Metrics = opts.Regions.names, opts.Metrics.names
+	popt.Methods, popt.Platforms = opts.Methods.names, opts.Platforms.names
+	popt.Figures = opts.Figures.names
 	cmp, err := readComparison(runDir, cfg)
 	if err != nil {
 		return err
@@ -198,14 +213,14 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	}
 	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
 	if err != nil {
-		return fmt.Errorf("draw figures: %w", err)
+		return plotError(err, opts)
 	}
 	if cmp != nil {
 		effOpt := popt
 		effOpt.Baseline, effOpt.BaselineName = nil, ""
 		effs, err := plots.EffectFigures(cmp.effects, cfg, cfg.Name+" minus "+cmp.name, effOpt)
 		if err != nil {
-			return fmt.Errorf("draw effect figures: %w", err)
+			return plotError(err, opts)
 		}
 		figs = append(figs, effs...)
 	}
@@ -282,6 +297,40 @@ func samePath(a, b string) bool {
 	fa, erra := os.Stat(a)
 	fb, errb := os.Stat(b)
 	return erra == nil && errb == nil && os.SameFile(fa, fb)
+}
+
+// figureOptions are the options of the figures of run, compare and plot
+// that do not depend on the command: formats, titles and what PNG files
+// say about the figures (the seed and the program's version).
+func figureOptions(formats []string, noTitle bool, seed uint64) plots.Options {
+	return plots.Options{
+		Formats: formats, NoTitle: noTitle,
+		Seed: strconv.FormatUint(seed, 10), Version: output.ProgramVersion(),
+	}
+}
+
+// plotError presents an error of drawing the figures: a size too small
+// for them is a usage error that names the height that fits.
+func plotError(err error, opts PlotOptions) error {
+	var se *plots.SizeError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("draw figures: %w", err)
+	}
+	if math.IsInf(float64(se.MinHeight), 0) {
+		return usagef("plot", "%s cannot be laid out at --width %s: use a larger --width", strings.Join(se.Figures, ", "), opts.Width.String())
+	}
+	hint := ""
+	if !opts.NoTitle {
+		hint = ", or --no-title"
+	}
+	return usagef("plot", "--height %s is too short for %s at --width %s: use --height %scm or more%s",
+		opts.Height.String(), strings.Join(se.Figures, ", "), opts.Width.String(), minHeightCM(se.MinHeight), hint)
+}
+
+// minHeightCM formats a least height in centimetres, rounded up to the
+// millimetre so that it is enough.
+func minHeightCM(l vg.Length) string {
+	return strconv.FormatFloat(math.Ceil(float64(l/vg.Centimeter)*10-1e-6)/10, 'f', 1, 64)
 }
 
 // readTable reads a metrics.csv file: statistics over replicates, or

@@ -98,6 +98,8 @@ type jobOptions struct {
 	Formats formatsFlag
 	// NoPlots skips the figures.
 	NoPlots bool
+	// NoTitle leaves out the figures' titles and subtitles.
+	NoTitle bool
 	// Runs is the number of replicates.
 	Runs int
 	// KeepRuns writes every replicate of an ensemble.
@@ -118,6 +120,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
+	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
 }
 
 // meminfoPath is the file that tells how much memory is available.
@@ -218,7 +221,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := figureFiles(st, &sc.Config, opts.Formats.list(), opts.Workers.n)
+		figs, err := figureFiles(st, &sc.Config, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
 		if err != nil {
 			prog.done()
 			out.Abandon()
@@ -431,8 +434,7 @@ func metricsFile(name string, st *output.StatTable) output.File {
 // figureFiles draws the figures of a run in every format, as files of
 // plots/. They are drawn from the statistics as rounded in metrics.csv, so
 // that 'interopsim plot' redraws them byte for byte.
-func figureFiles(st *output.StatTable, cfg *sim.Config, formats []string, workers int) ([]output.File, error) {
-	opt := plots.Options{Formats: formats}
+func figureFiles(st *output.StatTable, cfg *sim.Config, opt plots.Options, workers int) ([]output.File, error) {
 	figs, err := plots.Figures(st.Rounded(), cfg, cfg.Name, opt)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)

@@ -51,12 +51,16 @@
 //	    --format FORMATS  figures as png (default), svg or pdf; several
 //	                      separated by commas
 //	    --no-plots        write no figures
+//	    --no-title        draw the figures without titles and subtitles
+//	                      (papers give them in captions)
 //	    --runs N          N replicates (default 1); replicate i draws from
 //	                      the random streams of (seed, i); metrics.csv
 //	                      holds their number, mean, sd and 5th, 50th and
 //	                      95th percentiles of every value (for one run,
 //	                      its value and an empty sd), figures draw the
-//	                      mean with a 5th-95th percentile band
+//	                      mean with a 5th-95th percentile band (Monte
+//	                      Carlo spread only, as a note under each figure
+//	                      says)
 //	    --keep-runs       with --runs N (N of 2 or more), also write every
 //	                      replicate (runs.csv); without it, a usage error
 //
@@ -90,19 +94,29 @@
 //
 // A run draws six figures into plots/: adoption, payment-shares,
 // headline, platform-shares, lost-sales and multihoming (see package
-// output/plots), 16 cm wide, PNG at 300 dpi. Figures of an earlier run
-// in the directory that it does not redraw are removed, so that every
-// figure shows the data beside it; other files in plots/ are kept.
+// output/plots), 16 cm wide and at most 20 cm high (a journal's text
+// block) when their text leaves room, PNG at 300 dpi. A PNG file carries
+// its resolution (pHYs), so that word processors and LaTeX insert it at
+// its size, and tEXt chunks naming its title, scenario, seed and the
+// program's version; nothing in it depends on the clock. Figures of an
+// earlier run in the directory that it does not redraw are removed, so
+// that every figure shows the data beside it; other files in plots/ are
+// kept.
 //
 // Flags of plot:
 //
 //	-o, --out DIR         output directory (default RUN_DIR/plots)
 //	    --format FORMATS  png (default), svg or pdf; several separated by
 //	                      commas
-//	    --width LENGTH    width of a figure, such as 16cm (the default),
-//	                      160mm, 6in or 450pt
-//	    --height LENGTH   height of a figure with one row of panels
-//	                      (default 11cm); more rows make it taller
+//	    --width LENGTH    width of every figure, such as 16cm (the
+//	                      default), 160mm, 6in or 450pt
+//	    --height LENGTH   height of every figure, exactly (default: each
+//	                      its own, at most 1.25 times the width); a
+//	                      height too small for a figure's text to leave
+//	                      its data areas their minimum is a usage error
+//	                      that names the least height that fits
+//	    --no-title        leave out titles and subtitles; notes (what the
+//	                      bands show, the event key) stay
 //	    --dpi N           resolution of PNG files (default 300)
 //	    --figures NAMES   draw only these figures
 //	    --metrics NAMES   draw only these metrics, by their name in
@@ -161,5 +175,5 @@
 //	interopsim run my-world.yaml --runs 20
 //	interopsim compare my-world.yaml --at 6m,12m
 //	interopsim compare jd-alipay --event jd/alipay --at 13w,1y
-//	interopsim plot out/my-world --format pdf --width 12cm --figures headline
+//	interopsim plot out/my-world --format pdf --width 12cm --height 9cm --no-title --figures headline
 package main

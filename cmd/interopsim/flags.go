@@ -191,13 +191,16 @@ var lengthUnits = []struct {
 // default of package plots.
 type lengthFlag struct {
 	l   vg.Length
-	def vg.Length // shown in help
+	def vg.Length // shown in help; zero shows "auto"
 }
 
 func (f *lengthFlag) String() string {
 	l := f.l
 	if l == 0 {
 		l = f.def
+	}
+	if l == 0 {
+		return "auto"
 	}
 	return strconv.FormatFloat(float64(l/vg.Centimeter), 'g', 4, 64) + "cm"
 }

@@ -18,8 +18,13 @@
 // Every figure has calendar dates on its x axis, percent (or counts, with
 // their unit) on its y axis, a title and a subtitle naming the scenario
 // (in a comparison, the legend's key to scenario and baseline lines names
-// it), a dashed vertical line at each event, and legends outside the data
-// areas.
+// it; Options.NoTitle leaves both out, for papers that give them in
+// captions), a dashed vertical line at each event, and legends outside
+// the data areas. Events on the same date share one line and one label,
+// their labels joined by "; "; a promotion with an end also shades its
+// span. Labels that do not fit are numbered above the first row of panels,
+// with a key under the figure giving each date (and a promotion's last
+// day).
 // A method or platform keeps the same colour and line pattern in every
 // figure: its Color if set, else the Okabe-Ito palette by declaration
 // order; regions use Paul Tol's muted palette. Line patterns differ too,
@@ -33,31 +38,53 @@
 // face, Liberation Sans regular, embedded in SVG and PDF files.
 //
 // The data must dominate, so the text never squeezes it: every data area
-// (the plotting area inside the axes) has a guaranteed minimum height,
-// and the figure grows to fit its text rather than shrink the data. A
-// figure is nominally Options.Height high (11 cm by default), taller by
-// 0.8*Height per extra row of panels, by the legends under single panels
-// and by the rows of a comparison's key to scenario and baseline lines.
-// Its title, subtitle, strips (y axis label and event labels), axes,
-// legends and notes take the same room at any height; if what is left
-// would make a data area shorter than its minimum, the figure is made
-// taller by what is missing: it is then data areas plus text. The
-// minimum is 55% of Height in a figure with one row of panels (the
-// headline, multihoming and one-panel effect figures: 6.05 cm of the
-// default 11 cm) and 30% of Height in each row of a figure with more
-// (3.3 cm), but never more than 3/4 of the data area's width, so that
-// narrow panels are not drawn taller than wide. Legends go in as many
-// columns as fit; a comparison's key gets rows of its own when that
-// saves rows, and its subtitle then leaves out the scenario's name, which
-// the key gives.
+// (the plotting area inside the axes) keeps a minimum height, 15% of the
+// width (2.4 cm at 16 cm), or half its own width if less. With
+// Options.Height zero, each figure is as tall as its data areas, drawn
+// 0.6 of their width tall (at most 37.8% of the width), and its text
+// need, but no taller than 1.25 times its width (16 by 20 cm, a journal's
+// text block) as long as its data areas keep their minimum there; a
+// figure with more text than that leaves room for (six regions, six events
+// and a band note) keeps the minimum and is taller. With Options.Height
+// set, every figure is exactly Width by Height, or Figures returns a
+// *SizeError naming the least height that fits. Panels go in a grid
+// chosen from their number and the space: at most PrintWidth / 2.8 cm
+// columns (3), the fewest columns whose figure is no taller than wide
+// (else no taller than 1.25 times wide, else the shortest), and cells
+// left empty at the end of the last row only when they hold the shared
+// legend. Tick labels are drawn on the outer panels only (the bottom row's
+// dates; the left column's 0-100 of shares); panel titles wrap. Legends go
+// in as many columns as fit; a comparison's key to scenario and baseline
+// lines goes under the grid, across the figure (the other entries may go
+// in its empty cells), in rows of its own when that saves rows, and the
+// subtitle then leaves out the scenario's name, which the key gives.
 //
 // Each curve is the Mean of the table; when it summarises several runs,
 // over a shaded band from the 5th to the 95th percentile (P05 to P95, a
-// Band plotter), which the subtitle explains. With Options.Baseline (a
+// Band plotter). Every figure that draws a band says under it, in a note
+// that Options.NoTitle keeps, what the band is: "Lines: means; bands:
+// 5th–95th percentile of N replicates — Monte Carlo sampling noise only;
+// parameter uncertainty not included." With Options.Baseline (a
 // counterfactual's StatTable) the figures compare: the baseline is drawn
-// dotted in the same colour, over a lighter band of its own when it has
-// several runs, where it differs from the scenario, and the legend names
-// the scenario (solid) and the baseline (dotted).
+// with its series' own colour, pattern and width, pale (40% opacity), over
+// a lighter band of its own when it has several runs, where it differs
+// from the scenario, and the legend names the scenario (dark) and the
+// baseline (pale). A line pattern thus always means a method, platform or
+// region, never "baseline".
+//
+// The y axis of a count panel (lost sales, sign-ups) is set by its
+// values after the start-up: when the first 10% of the steps (before the
+// first event) hold a peak more than 1.5 times the largest value after
+// them, the axis leaves the peak out, the lines run off its top, and a
+// note gives the peak. A robust range (a percentile of all values) is not
+// used, as it would also cut real peaks such as a promotion's. The
+// sign-ups panel draws at most the six largest combinations of method and
+// platform, and its note says what share of sign-ups they hold.
+//
+// PNG files carry their resolution (a pHYs chunk, from Options.DPI) and
+// tEXt chunks (Figure.Text: title, scenario, and Options.Seed and
+// Options.Version when set); PDF files a fixed date. The same figure
+// always gives the same bytes.
 //
 // EffectFigures draws a counterfactual comparison from the StatTable of
 // the paired differences, scenario minus baseline: effect-headline,

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image/color"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/sim"
@@ -246,18 +246,39 @@ func (b *builder) scope(region string) string {
 	return b.regionLabel(region)
 }
 
-// eventMarks labels the scenario's events.
+// eventMarks labels the scenario's events, in date order. Events on the
+// same date make one marker whose label joins theirs with "; ", so that
+// their labels never stack on one line; a promotion with an end (Until)
+// also shades its span.
 func (b *builder) eventMarks() []event {
-	evs := make([]event, 0, len(b.cfg.Events))
+	var evs []event
 	for _, e := range b.cfg.Events {
 		l := e.Label
 		if l == "" {
 			l = b.describe(e)
 		}
-		evs = append(evs, event{x: float64(e.Date.Unix()), date: e.Date, label: l})
+		ev := event{x: float64(e.Date.Unix()), date: e.Date, label: l}
+		if e.Kind == sim.Promotion && e.Until.After(e.Date) {
+			ev.spans = [][2]float64{{ev.x, float64(e.Until.Unix())}}
+			ev.until = e.Until
+		}
+		evs = append(evs, ev)
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].x < evs[j].x })
-	return evs
+	var merged []event
+	for _, ev := range evs {
+		if n := len(merged); n > 0 && merged[n-1].x == ev.x {
+			m := &merged[n-1]
+			m.label += "; " + ev.label
+			m.spans = append(m.spans, ev.spans...)
+			if ev.until.After(m.until) {
+				m.until = ev.until
+			}
+			continue
+		}
+		merged = append(merged, ev)
+	}
+	return merged
 }
 
 func (b *builder) describe(e sim.Event) string {
@@ -330,12 +351,12 @@ func (b *builder) newLayout(title, desc string) *layout {
 	if b.effect != "" {
 		sub = fmt.Sprintf("Effect of the events (%s) on the %s", b.effect, lowerFirst(desc))
 		if b.f.runs > 1 {
-			sub += fmt.Sprintf("; mean of %d paired runs, band: 5th–95th percentile", b.f.runs)
+			sub += fmt.Sprintf("; mean of %d paired runs", b.f.runs)
 		}
 	} else {
 		var runs string
 		if b.f.runs > 1 {
-			runs += fmt.Sprintf("; mean of %d runs, band: 5th–95th percentile", b.f.runs)
+			runs += fmt.Sprintf("; mean of %d runs", b.f.runs)
 		}
 		if b.base != nil && b.base.runs > 1 && b.base.runs != b.f.runs {
 			runs += fmt.Sprintf("; %s: mean of %d runs", b.opt.BaselineName, b.base.runs)
@@ -345,10 +366,39 @@ func (b *builder) newLayout(title, desc string) *layout {
 			keyed = desc + runs + "."
 		}
 	}
+	var notes []string
+	if n := b.bandNote(); n != "" {
+		notes = append(notes, n)
+	}
 	return &layout{
 		st: b.st, title: title, subtitle: sub + ".", keyedSubtitle: keyed,
-		events: b.events, xmin: b.xmin, xmax: b.xmax,
+		events: b.events, xmin: b.xmin, xmax: b.xmax, notes: notes,
 	}
+}
+
+// bandNote says what the bands of a figure show, when it draws any: the
+// spread of the replicates, which is Monte Carlo sampling noise, not
+// uncertainty about the parameters or the effect. It is a note under the
+// figure, so that it stays with Options.NoTitle.
+func (b *builder) bandNote() string {
+	const caveat = " — Monte Carlo sampling noise only; parameter uncertainty not included."
+	switch {
+	case b.effect != "" && b.f.runs > 1:
+		return fmt.Sprintf("Lines: mean effect; band: 5th–95th percentile of %d paired differences%s", b.f.runs, caveat)
+	case b.effect != "":
+		return ""
+	case b.f.runs > 1 && b.base != nil && b.base.runs > 1:
+		of := fmt.Sprintf("%d replicates", b.f.runs)
+		if b.base.runs != b.f.runs {
+			of += fmt.Sprintf(" (baseline: %d)", b.base.runs)
+		}
+		return fmt.Sprintf("Lines: means; bands: 5th–95th percentile of %s, the baseline's paler%s", of, caveat)
+	case b.f.runs > 1:
+		return fmt.Sprintf("Lines: means; bands: 5th–95th percentile of %d replicates%s", b.f.runs, caveat)
+	case b.base != nil && b.base.runs > 1:
+		return fmt.Sprintf("Baseline: mean over a band of the 5th–95th percentile of %d replicates%s", b.base.runs, caveat)
+	}
+	return ""
 }
 
 // hasKey reports whether a legend of l holds the key to scenario and
@@ -413,30 +463,23 @@ func hasBaseline(panels ...*panel) bool {
 }
 
 // keyOnce adds the key to scenario and baseline lines, if any panel of l
-// draws a baseline, to the figure's first legend: the shared one, else
-// that of the first panel with a legend of its own. The key says what
-// solid and dotted lines mean in the whole figure, so it is given once,
-// not under every panel.
+// draws a baseline, to the figure's shared legend, under the grid (the
+// legend's other entries may go in empty cells). The key says what dark
+// and pale lines mean in the whole figure, so it is given once, not
+// under every panel, and in the figure's full width, which its long
+// names need.
 func (b *builder) keyOnce(l *layout) {
 	if !hasBaseline(l.panels...) {
 		return
 	}
-	key := b.baselineKey(l.panels...)
-	if len(l.legend) > 0 {
-		l.legend = append(l.legend, key...)
-		return
-	}
-	for _, pn := range l.panels {
-		if len(pn.legend) > 0 {
-			pn.legend = append(pn.legend, key...)
-			return
-		}
-	}
+	l.legend = append(l.legend, b.baselineKey(l.panels...)...)
 }
 
 // baselineKey is the key to scenario and baseline lines: "Scenario:
-// <name>" by a solid line and "Baseline: <name>" by a dotted one, over the
-// baseline's lighter band when the panels draw one.
+// <name>" by a dark line and "Baseline: <name> (pale)" by the same line,
+// pale, over the baseline's lighter band when the panels draw one. Line
+// patterns mean methods, platforms and regions only, in comparisons as
+// elsewhere: the baseline differs by its paleness alone.
 func (b *builder) baselineKey(panels ...*panel) []legendEntry {
 	band := false
 	for _, pn := range panels {
@@ -448,23 +491,17 @@ func (b *builder) baselineKey(panels ...*panel) []legendEntry {
 	if band {
 		thumbs = append(thumbs, &Band{FillColor: withAlpha(darkGrey, baseBandAlpha)})
 	}
-	thumbs = append(thumbs, &gapLine{LineStyle: b.st.baselineStyle(darkGrey)})
+	thumbs = append(thumbs, &gapLine{LineStyle: b.st.baselineStyle(curve{Color: darkGrey})})
 	return []legendEntry{
 		{label: "Scenario: " + b.scenario, thumbs: []plot.Thumbnailer{b.st.meanLine(curve{Color: darkGrey})}, key: true},
-		{label: "Baseline: " + b.opt.BaselineName, thumbs: thumbs, key: true},
+		{label: "Baseline: " + b.opt.BaselineName + " (pale)", thumbs: thumbs, key: true},
 	}
 }
 
-// figure finishes a layout: columns, one y label for the figure when the
-// panels share it, plots, and the size: nominally Height, taller by
-// 0.8*Height per extra row of panels, by the height of the tallest legend
-// under single panels of each row (which Draw gives that row) and by the
-// rows of the key to scenario and baseline lines; then taller still if
-// that leaves a data area shorter than its minimum (see grow).
-func (b *builder) figure(name string, l *layout) Figure {
-	if l.cols == 0 {
-		l.cols = min(len(l.panels), 2)
-	}
+// figure finishes a layout: one y label for the figure when the panels
+// share it, no title and subtitle with Options.NoTitle, plots, then the
+// grid and the height (see size).
+func (b *builder) figure(name string, l *layout) (Figure, error) {
 	shared := len(l.panels) > 1
 	for _, pn := range l.panels {
 		shared = shared && pn.yLabel == l.panels[0].yLabel
@@ -473,108 +510,33 @@ func (b *builder) figure(name string, l *layout) Figure {
 	if l.keyedSubtitle != "" && l.hasKey() {
 		l.subtitle = l.keyedSubtitle
 	}
+	title := l.title
+	if b.opt.NoTitle {
+		l.title, l.subtitle = "", ""
+	}
 	l.build()
-	rows := (len(l.panels) + l.cols - 1) / l.cols
-	h := l.grow(b.opt.Width, b.nominalHeight(l), minDataHeight(b.opt.Height, rows))
-	return Figure{Name: name, Title: l.title, Width: b.opt.Width, Height: h, Draw: l.Draw}
+	h, err := b.size(name, l)
+	if err != nil {
+		return Figure{}, err
+	}
+	return Figure{Name: name, Title: title, Width: b.opt.Width, Height: h, Draw: l.Draw, Text: b.pngText(title)}, nil
 }
 
-// nominalHeight is the height of l's figure before grow: Height, taller
-// by 0.8*Height per extra row of panels, by the height of the tallest
-// legend under single panels of each row and by the rows of the key to
-// scenario and baseline lines.
-func (b *builder) nominalHeight(l *layout) vg.Length {
-	rows := (len(l.panels) + l.cols - 1) / l.cols
-	h := b.opt.Height * vg.Length(1+0.8*float64(rows-1))
-	// Legends under single panels come on top, so that they do not
-	// squeeze the data areas: each row of panels is taller by its
-	// tallest legend (see layout.align).
-	st := b.st
-	tileW := (b.opt.Width - 2*st.pt(4) - vg.Length(l.cols-1)*st.pt(16)) / vg.Length(l.cols)
-	for r := range rows {
-		var legH vg.Length
-		for _, pn := range l.panels[r*l.cols : min((r+1)*l.cols, len(l.panels))] {
-			if len(pn.legend) > 0 {
-				legH = max(legH, legendHeight(st, pn.legend, tileW, 0)+st.pt(3))
-			}
-		}
-		h += legH
+// pngText is what a figure's PNG file says about it in tEXt chunks.
+func (b *builder) pngText(title string) []PNGText {
+	t := []PNGText{{"Title", title}, {"Scenario", b.scenario}}
+	if b.effect != "" {
+		t[1].Text += " (effect: " + b.effect + ")"
+	} else if b.base != nil {
+		t[1].Text += " against " + b.opt.BaselineName
 	}
-	// The key to scenario and baseline lines adds its rows to the height,
-	// so that a comparison's data areas are as tall as a run's.
-	if n := len(l.legend); n > 0 && l.legend[n-1].key {
-		w := b.opt.Width - 2*st.pt(4)
-		h += legendHeight(st, l.legend, w, 0) - legendHeight(st, l.legend[:n-2], w, 0)
+	if b.opt.Seed != "" {
+		t = append(t, PNGText{"Seed", b.opt.Seed})
 	}
-	return h
-}
-
-// Data areas' minimum heights, as fractions of Options.Height.
-const (
-	minDataOneRow = 0.55 // in a figure with one row of panels
-	minDataRows   = 0.30 // in each row of a figure with more
-	maxDataAspect = 0.75 // but no taller than this fraction of their width
-)
-
-// minDataHeight is the least height of a data area in a figure of rows
-// rows of panels whose nominal height is height (Options.Height).
-func minDataHeight(height vg.Length, rows int) vg.Length {
-	if rows <= 1 {
-		return minDataOneRow * height
+	if b.opt.Version != "" {
+		t = append(t, PNGText{"Software", "interopsim " + b.opt.Version})
 	}
-	return minDataRows * height
-}
-
-// grow returns the height, at least h, that a figure w wide needs for
-// every data area to be at least minH tall, or maxDataAspect of its width
-// if less: the text around the panels (titles, subtitle, strips, axes,
-// legends, notes) takes the same room at any height, so the figure grows
-// by what the data areas lack rather than squeezing them.
-func (l *layout) grow(w, h, minH vg.Length) vg.Length {
-	rows := vg.Length((len(l.panels) + l.cols - 1) / l.cols)
-	// short returns how much the data area furthest below its minimum
-	// lacks at height h (negative when every one has room to spare),
-	// and false when h is too short to lay the figure out at all.
-	short := func(h vg.Length) (vg.Length, bool) {
-		s := vg.Length(math.Inf(-1))
-		for _, r := range l.dataAreas(w, h) {
-			dh := r.Max.Y - r.Min.Y
-			if !(dh > 0) || math.IsInf(float64(dh), 0) {
-				return 0, false
-			}
-			s = max(s, min(minH, maxDataAspect*(r.Max.X-r.Min.X))-dh)
-		}
-		return s, true
-	}
-	const tol = 1e-6 // points
-	h0 := h
-	for range 10 {
-		s, ok := short(h)
-		if !ok {
-			h += max(h, rows*minH)
-			continue
-		}
-		if s <= tol {
-			break
-		}
-		// Every row of panels has data areas of the same height.
-		h += rows * s
-	}
-	// A taller figure may be laid out differently (a shared y label
-	// rotated at the left, a legend in an empty cell), leaving more room
-	// than needed: take back what is spare if the minimum still holds.
-	for range 2 {
-		s, ok := short(h)
-		try := max(h0, h+rows*s)
-		if !ok || try >= h-tol {
-			break
-		}
-		if s, ok := short(try); !ok || s > tol {
-			break
-		}
-		h = try
-	}
-	return h
+	return t
 }
 
 const sharePeople = "Share of people (%)"
@@ -805,7 +767,6 @@ func (b *builder) lostSales() *layout {
 	per := "per " + b.cfg.Step.String()
 	l := b.newLayout("Lost sales and sign-ups at checkout",
 		"Checkouts abandoned because no method the shopper holds is accepted, and sign-ups for an accepted method at checkout, "+per+", "+b.scope(r))
-	l.cols = 1
 	if keep(b.opt.Metrics, "lost_sales") {
 		pn := &panel{}
 		for _, p := range b.platforms {
@@ -815,55 +776,103 @@ func (b *builder) lostSales() *layout {
 		}
 		if len(pn.series) > 0 {
 			pn.title = "Lost sales " + per + b.scaleCounts(pn) + ", by platform"
+			pn.what, pn.unit = "lost sales", unitWord(pn.title)
 			pn.legend = b.seriesEntries(pn)
 			l.panels = append(l.panels, pn)
 		}
 	}
 	if keep(b.opt.Metrics, "signups") {
-		pn := &panel{}
-		omitted := false
-		var methods, platforms []int // drawn, in declaration order
-		for _, p := range b.platforms {
-			for _, m := range b.methods {
-				e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
-				lbl := b.methodLabel(m) + " at " + b.platformLabel(p)
-				s, ok := b.series(r, "signups", e, lbl, b.methodColor[m], p, 1)
-				if !ok {
-					continue
-				}
-				if allZeroOrNaN(s.Mean) && allZeroOrNaN(s.Hi) && allZeroOrNaN(s.Baseline) && allZeroOrNaN(s.BaseHi) {
-					omitted = true
-					continue
-				}
-				pn.series = append(pn.series, s)
-				if !slices.Contains(methods, m) {
-					methods = append(methods, m)
-				}
-				if !slices.Contains(platforms, p) {
-					platforms = append(platforms, p)
-				}
-			}
-		}
-		slices.Sort(methods)
-		if len(pn.series) > 0 {
-			pn.title = "Sign-ups at checkout " + per + b.scaleCounts(pn)
-			pn.legend = b.seriesEntries(pn)
-			if len(methods)+len(platforms) < len(pn.series) {
-				// A key to colours and patterns, one entry per method and
-				// per platform, rather than one per combination: short
-				// enough to sit in a few columns, not a tall list that
-				// crushes the panel.
-				pn.legend = b.factoredLegend(methods, platforms, pn.series[0].Lo != nil)
-				omitted = true // the note says how to read the key
-			}
+		if pn, note := b.signupsPanel(r, per); pn != nil {
 			l.panels = append(l.panels, pn)
-			if omitted {
-				l.notes = append(l.notes, "Sign-ups: colour shows the method, line pattern the platform; combinations with no sign-ups are not shown.")
+			if note != "" {
+				l.notes = append(l.notes, note)
 			}
 		}
 	}
 	b.keyOnce(l)
 	return l
+}
+
+// maxSignupLines is the most sign-up lines (combinations of method and
+// platform) the lost-sales figure draws.
+const maxSignupLines = 6
+
+// signupsPanel is the lost-sales figure's panel of sign-ups at checkout,
+// by method and platform, in region r, and a note on what it leaves out.
+// Of the combinations with sign-ups it draws the largest by total over
+// the period, at most maxSignupLines, in declaration order, coloured by
+// method and patterned by platform, each named in the legend: a dozen
+// lines near zero cannot be told apart.
+func (b *builder) signupsPanel(r, per string) (*panel, string) {
+	type combo struct {
+		s     curve
+		m, p  int
+		total float64
+	}
+	var all []combo
+	var sum float64
+	for _, p := range b.platforms {
+		for _, m := range b.methods {
+			e := b.cfg.Platforms[p].Name + "/" + b.cfg.Methods[m].Name
+			lbl := b.methodLabel(m) + " at " + b.platformLabel(p)
+			s, ok := b.series(r, "signups", e, lbl, b.methodColor[m], p, 1)
+			if !ok || allZeroOrNaN(s.Mean) && allZeroOrNaN(s.Hi) && allZeroOrNaN(s.Baseline) && allZeroOrNaN(s.BaseHi) {
+				continue
+			}
+			var t float64
+			for _, v := range s.Mean {
+				if finite(v) {
+					t += v
+				}
+			}
+			all = append(all, combo{s, m, p, t})
+			sum += t
+		}
+	}
+	if len(all) == 0 {
+		return nil, ""
+	}
+	kept := slices.Clone(all)
+	slices.SortStableFunc(kept, func(a, b combo) int { return cmp.Compare(b.total, a.total) })
+	kept = kept[:min(len(kept), maxSignupLines)]
+	pn := &panel{}
+	var shown float64
+	var methods, platforms []int // drawn, in declaration order
+	for _, c := range all {      // declaration order
+		if slices.ContainsFunc(kept, func(k combo) bool { return k.s.Label == c.s.Label }) {
+			pn.series = append(pn.series, c.s)
+			shown += c.total
+			if !slices.Contains(methods, c.m) {
+				methods = append(methods, c.m)
+			}
+			if !slices.Contains(platforms, c.p) {
+				platforms = append(platforms, c.p)
+			}
+		}
+	}
+	slices.Sort(methods)
+	pn.title = "Sign-ups at checkout " + per + b.scaleCounts(pn)
+	pn.what, pn.unit = "sign-ups", unitWord(pn.title)
+	pn.legend = b.seriesEntries(pn)
+	var notes []string
+	if len(all) > len(kept) && sum > 0 {
+		notes = append(notes, fmt.Sprintf("the %d largest of %d method-platform combinations (%.0f%% of all sign-ups)",
+			len(kept), len(all), 100*shown/sum))
+	}
+	// A key to colours and patterns, one entry per method and per
+	// platform, when that takes fewer rows than one entry per line, whose
+	// long labels ("Bank card/UnionPay at Taobao/Tmall") may need a row
+	// each.
+	w := b.opt.Width - 2*b.st.pt(4)
+	factored := b.factoredLegend(methods, platforms, pn.series[0].Lo != nil)
+	if legendHeight(b.st, factored, w, 0) < legendHeight(b.st, pn.legend, w, 0) {
+		pn.legend = factored
+		notes = append(notes, "colour shows the method, line pattern the platform")
+	}
+	if len(notes) == 0 {
+		return pn, ""
+	}
+	return pn, "Sign-ups: " + strings.Join(notes, "; ") + "."
 }
 
 // factoredLegend is the legend of lines coloured by method and patterned
@@ -886,6 +895,18 @@ func (b *builder) factoredLegend(methods, platforms []int, band bool) []legendEn
 		})
 	}
 	return entries
+}
+
+// unitWord is the unit of a count panel titled title, as a word to
+// follow a number: " million", " thousand" or "".
+func unitWord(title string) string {
+	switch {
+	case strings.Contains(title, "(millions)"):
+		return " million"
+	case strings.Contains(title, "(thousands)"):
+		return " thousand"
+	}
+	return ""
 }
 
 // scaleCounts expresses a count panel in thousands or millions and
@@ -943,7 +964,7 @@ func snapRange(xmin, xmax float64) (float64, float64) {
 
 // hideEqual blanks the points of baseline that coincide with mean (within
 // a thousandth of the largest value), keeping the neighbours of points
-// that differ so the dotted line starts where the curves part: a baseline
+// that differ so the pale line starts where the curves part: a baseline
 // drawn over an identical mean would only clutter it.
 func hideEqual(baseline, mean []float64) {
 	eps := 1e-3 * math.Max(maxFinite(baseline), maxFinite(mean))

@@ -39,6 +39,33 @@ func testConfig() *sim.Config {
 	}
 }
 
+// busyConfig is testConfig with six regions and six events: two on the same date, a promotion with a duration, one with
+// none, a parameter change and a platform that stops accepting a method.
+// Every figure must stay readable with this much on it.
+func busyConfig() *sim.Config {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	cfg := testConfig()
+	cfg.Name = "busy"
+	cfg.Regions = []sim.Region{
+		{Name: "tier1", Label: "Tier-1 cities", Population: 0.8e8},
+		{Name: "tier2", Label: "Tier-2 cities", Population: 4e8},
+		{Name: "lower", Label: "Third-tier and below", Population: 3e8},
+		{Name: "rural", Label: "Rural", Population: 3e8},
+		{Name: "west", Label: "Western provinces", Population: 1.2e8},
+		{Name: "hkmo", Label: "Hong Kong and Macau", Population: 0.1e8},
+	}
+	cfg.Events = []sim.Event{
+		{Kind: sim.Promotion, Date: day(2024, time.March, 1), Until: day(2024, time.June, 1), Platform: 1, Method: 1, Shift: 0.4},
+		{Kind: sim.Accept, Date: day(2024, time.September, 12), Label: "Taobao/Tmall accepts WeChat Pay", Platform: 0, Method: 1},
+		{Kind: sim.Accept, Date: day(2024, time.September, 12), Label: "JD accepts Alipay", Platform: 1, Method: 0},
+		{Kind: sim.SetParam, Date: day(2025, time.January, 6), Label: "WeChat Pay q = 0.4"},
+		{Kind: sim.StopAccepting, Date: day(2025, time.June, 2), Platform: 1, Method: 2},
+		{Kind: sim.Promotion, Date: day(2025, time.November, 11), Until: day(2025, time.November, 25), Platform: -1, Method: 0, Shift: 0.3,
+			Label: "Singles' Day Alipay promotion"},
+	}
+	return cfg
+}
+
 // logistic rises from 0 to 1 around step mid over about width steps.
 func logistic(n, mid, width float64) float64 { return 1 / (1 + math.Exp(-(n-mid)/width*4)) }
 
@@ -75,7 +102,7 @@ func testResultOf(cfg *sim.Config, run int, opens bool) *sim.Result {
 		var tally sim.Tally
 		for i, rg := range cfg.Regions {
 			pop := rg.Population
-			west := float64(i)
+			west := float64(i) / float64(max(len(cfg.Regions)-1, 1)) // 0 in the first region, 1 in the last
 			hold := []float64{
 				(0.82 - 0.25*west + 0.05*fn/156) * noise(),
 				(0.90 + 0.03*after + 0.02*west) * noise(),

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -25,20 +25,44 @@ type panel struct {
 	series  []curve
 	legend  []legendEntry // drawn under the panel; for figures without a shared legend
 
-	plot *plot.Plot
-	xt   *dateTicks
-	yt   *percentTicks // nil on count axes
-	top  float64       // largest value of a count axis
-	bot  float64       // smallest value of a signed axis (0 if none is negative)
-	legH vg.Length     // height taken by the panel's own legend
-	data vg.Rectangle  // the data area, as last drawn
+	titleLines []string // title, wrapped to the panel's width
+	what       string   // what a count panel counts, for notes, such as "sign-ups"
+	unit       string   // the unit of its values in words, such as " million"
+	plot       *plot.Plot
+	xt         *dateTicks
+	yt         *percentTicks // nil on count axes
+	top        float64       // largest value of a count axis
+	bot        float64       // smallest value of a signed axis (0 if none is negative)
+	legH       vg.Length     // height taken by the panel's own legend
+	data       vg.Rectangle  // the data area, as last drawn
 }
 
-// event is a dated vertical marker.
+// event is a dated vertical marker: one or more events of the scenario
+// on the same date.
 type event struct {
 	x     float64
 	date  time.Time
 	label string
+	spans [][2]float64 // promotions' [start, end) shaded, in Unix seconds
+	until time.Time    // the last end of a span, zero if none
+}
+
+// when is the event's date as the event key gives it: its date, and the
+// end of its promotion if it has one.
+func (ev event) when() string {
+	if ev.until.IsZero() {
+		return ev.date.Format("2 Jan 2006")
+	}
+	// Until is exclusive: the promotion's last day is the day before.
+	last := ev.until.AddDate(0, 0, -1)
+	from := "2 Jan 2006"
+	switch {
+	case ev.date.Year() == last.Year() && ev.date.Month() == last.Month():
+		from = "2"
+	case ev.date.Year() == last.Year():
+		from = "2 Jan"
+	}
+	return ev.date.Format(from) + "–" + last.Format("2 Jan 2006")
 }
 
 // legendEntry is one line of a legend.
@@ -65,9 +89,16 @@ type layout struct {
 
 const maxLabelRows = 2 // event label rows before numbering them
 
+// legendCellCols is the most columns of a legend drawn in the empty
+// cells of the grid: two per cell.
+func (l *layout) legendCellCols() int {
+	return 2 * (l.rows()*l.cols - len(l.panels))
+}
+
 // build makes the panels' plots.
 func (l *layout) build() {
 	st := l.st
+	var peaks []string
 	for _, pn := range l.panels {
 		p := plot.New()
 		p.BackgroundColor = nil
@@ -75,8 +106,8 @@ func (l *layout) build() {
 		pn.xt = &dateTicks{style: st.tick}
 		p.X.Tick.Marker = pn.xt
 
-		grid := &plotter.Grid{Horizontal: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}}
-		p.Add(grid)
+		p.Add(&eventSpans{l: l})
+		p.Add(&hGrid{style: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}})
 		p.Add(&eventLines{l: l})
 		for _, s := range pn.series {
 			addBands(p, s.X, s.BaseLo, s.BaseHi, withAlpha(s.Color, baseBandAlpha))
@@ -109,8 +140,21 @@ func (l *layout) build() {
 					pn.bot = math.Min(pn.bot, minFinite(s.Mean, s.Lo, s.Baseline, s.BaseLo))
 				}
 			}
+			if !pn.signed {
+				if top, peak, ok := l.startupTop(pn); ok {
+					pn.top = top
+					what := pn.what
+					if what == "" {
+						what = label(pn.title, pn.yLabel)
+					}
+					peaks = append(peaks, what+" up to "+fmtPeak(peak)+pn.unit)
+				}
+			}
 			pn.setCountAxis(6, st)
 		}
+	}
+	if len(peaks) > 0 {
+		l.notes = append(l.notes, "Start-up peak off the axis: "+strings.Join(peaks, ", ")+".")
 	}
 	// Signed panels (effects) of a figure share their range, so that
 	// regions compare at a glance.
@@ -126,6 +170,58 @@ func (l *layout) build() {
 			pn.setCountAxis(6, st)
 		}
 	}
+}
+
+// Start-up peaks: a count axis leaves out the first startupShare of the
+// steps (and only those before the first event) when they hold a peak
+// more than startupRatio times the largest value after them.
+const (
+	startupShare = 0.1
+	startupRatio = 1.5
+)
+
+// startupTop returns the top of a count panel's axis without its
+// start-up peak, and the peak, when its series have one (see
+// startupShare): a simulation that starts out of equilibrium (sign-ups
+// by the shoppers who lack a method, in the first weeks) would otherwise
+// set an axis under which everything after it is flat near zero. The
+// lines run off the top of the data area there, and the figure says so in
+// a note. A robust range (a percentile of all values) is not used: it
+// would also cut real peaks later on, such as a promotion's.
+func (l *layout) startupTop(pn *panel) (top, peak float64, ok bool) {
+	if len(pn.series) == 0 {
+		return 0, 0, false
+	}
+	x := pn.series[0].X
+	k := int(startupShare * float64(len(x)))
+	first := math.Inf(1)
+	for _, ev := range l.events {
+		first = math.Min(first, ev.x)
+	}
+	for k > 0 && x[k-1] >= first {
+		k--
+	}
+	if k == 0 {
+		return 0, 0, false
+	}
+	for _, s := range pn.series {
+		for _, v := range [][]float64{s.Mean, s.Hi, s.Baseline, s.BaseHi} {
+			if v == nil {
+				continue
+			}
+			peak = math.Max(peak, maxFinite(v[:k]))
+			top = math.Max(top, maxFinite(v[k:]))
+		}
+	}
+	return top, peak, top > 0 && peak > startupRatio*top
+}
+
+// fmtPeak formats a peak value for a note, to two significant digits.
+func fmtPeak(v float64) string {
+	if v >= 10 {
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 2, 64)
 }
 
 // addBands adds to p a band between lo and hi in colour c for each stretch
@@ -171,15 +267,42 @@ func (st *style) meanLine(s curve) *gapLine {
 }
 
 func (st *style) baselineLine(s curve) *gapLine {
-	return &gapLine{X: s.X, Y: s.Baseline, LineStyle: st.baselineStyle(s.Color)}
+	return &gapLine{X: s.X, Y: s.Baseline, LineStyle: st.baselineStyle(s)}
 }
 
-func (st *style) baselineStyle(c color.Color) draw.LineStyle {
-	return draw.LineStyle{Color: c, Width: st.pt(baselineWidth), Dashes: []vg.Length{st.pt(0.8), st.pt(1.6)}}
+// baselineStyle is the style of s's baseline: s's own line (colour,
+// pattern and width), pale.
+func (st *style) baselineStyle(s curve) draw.LineStyle {
+	ls := st.meanLine(s).LineStyle
+	ls.Color = withAlpha(s.Color, baselineAlpha)
+	return ls
 }
 
 func (st *style) eventStyle() draw.LineStyle {
 	return draw.LineStyle{Color: eventGrey, Width: st.pt(0.7), Dashes: []vg.Length{st.pt(3), st.pt(2)}}
+}
+
+// hGrid draws horizontal grid lines at the labelled ticks of the y axis,
+// the labels left out or not (see percentTicks.bare), like plotter.Grid
+// at a Grid's Horizontal.
+type hGrid struct{ style draw.LineStyle }
+
+func (g *hGrid) Plot(c draw.Canvas, plt *plot.Plot) {
+	_, trY := plt.Transforms(&c)
+	marker := plt.Y.Tick.Marker
+	if pt, ok := marker.(*percentTicks); ok && pt.bare {
+		labelled := *pt
+		labelled.bare = false
+		marker = &labelled
+	}
+	for _, t := range marker.Ticks(plt.Y.Min, plt.Y.Max) {
+		if t.IsMinor() {
+			continue
+		}
+		if y := trY(t.Value); c.ContainsY(y) {
+			c.StrokeLine2(g.style, c.Min.X, y, c.Max.X, y)
+		}
+	}
 }
 
 // zeroLine draws a horizontal line at y = 0 across the data area. It has
@@ -190,6 +313,22 @@ func (z *zeroLine) Plot(c draw.Canvas, plt *plot.Plot) {
 	_, trY := plt.Transforms(&c)
 	if y := trY(0); c.ContainsY(y) {
 		c.StrokeLine2(z.style, c.Min.X, y, c.Max.X, y)
+	}
+}
+
+// eventSpans shades the spans of the layout's promotions across the data
+// area. It has no data range, so it never widens the axes.
+type eventSpans struct{ l *layout }
+
+func (e *eventSpans) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, _ := plt.Transforms(&c)
+	for _, ev := range e.l.events {
+		for _, sp := range ev.spans {
+			x0, x1 := max(trX(sp[0]), c.Min.X), min(trX(sp[1]), c.Max.X)
+			if x1 > x0 {
+				c.FillPolygon(spanGrey, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+			}
+		}
 	}
 }
 
@@ -222,7 +361,7 @@ func (l *layout) Draw(c draw.Canvas) {
 	c.Fill(c.Rectangle.Path())
 	inner, lo, canvases := l.arrange(c)
 	rows := lo.rows
-	titleH, strip, labels, rotated, inCell := lo.titleH, lo.strip, lo.labels, lo.rotated, lo.inCell
+	labels, rotated, inCell := lo.labels, lo.rotated, lo.inCell
 
 	y := drawLines(inner, st.title, lo.titleLines, inner.Min.X, inner.Max.Y)
 	y -= st.pt(1)
@@ -232,26 +371,31 @@ func (l *layout) Draw(c draw.Canvas) {
 		drawLines(inner, st.event, lo.noteLines, inner.Min.X, inner.Min.Y+h)
 	}
 	if lo.legendBelow {
-		drawLegend(st, lo.legendC, l.legend, 0)
+		drawLegend(st, lo.legendC, lo.below, 0)
 	}
 
 	for i, pn := range l.panels {
 		pc := canvases[i/l.cols][i%l.cols]
-		plotC := draw.Crop(pc, 0, 0, pn.legH, -(titleH + strip))
+		plotC := draw.Crop(pc, 0, 0, pn.legH, -lo.top(i))
 		pn.plot.Draw(plotC)
 		dc := pn.plot.DataCanvas(plotC)
 		pn.data = dc.Rectangle
-		if pn.title != "" {
-			ts := st.panelTitle
-			ts.YAlign = draw.YTop
-			pc.FillText(ts, vg.Point{X: pc.Min.X, Y: pc.Max.Y + ts.FontExtents().Descent}, pn.title)
+		// At the top of the row: a panel's canvas ends where its own
+		// axes need, which differs when its tick labels are left out.
+		rowTop := pc.Max.Y
+		for _, c := range canvases[i/l.cols] {
+			rowTop = max(rowTop, c.Max.Y)
 		}
+		drawLines(pc, st.panelTitle, pn.titleLines, pc.Min.X, rowTop)
 		if pn.drawY != "" {
 			ys := st.axisLabel
 			ys.XAlign, ys.YAlign = draw.XLeft, draw.YBottom
 			pc.FillText(ys, vg.Point{X: pc.Min.X, Y: dc.Max.Y + l.labelBase(0)}, pn.drawY)
 		}
-		l.drawEventLabels(pc, dc, pn.plot, pn.drawY, labels)
+		if i < l.cols {
+			// Above the first row only: the columns' x axes line up.
+			l.drawEventLabels(pc, dc, pn.plot, pn.drawY, labels)
+		}
 		if len(pn.legend) > 0 {
 			lc := pc
 			lc.Max.Y = lc.Min.Y + pn.legH - st.pt(3)
@@ -263,8 +407,8 @@ func (l *layout) Draw(c draw.Canvas) {
 	if rotated != "" {
 		// Centred on the data areas of the whole grid.
 		first, last := l.panels[0], l.panels[(rows-1)*l.cols]
-		top := first.plot.DataCanvas(draw.Crop(canvases[0][0], 0, 0, first.legH, -(titleH + strip))).Max.Y
-		bottom := last.plot.DataCanvas(draw.Crop(canvases[rows-1][0], 0, 0, last.legH, -(titleH + strip))).Min.Y
+		top := first.plot.DataCanvas(draw.Crop(canvases[0][0], 0, 0, first.legH, -lo.top(0))).Max.Y
+		bottom := last.plot.DataCanvas(draw.Crop(canvases[rows-1][0], 0, 0, last.legH, -lo.top((rows-1)*l.cols))).Min.Y
 		ys := st.axisLabel
 		ys.Rotation = math.Pi / 2
 		ys.XAlign, ys.YAlign = draw.XCenter, draw.YBottom
@@ -272,12 +416,15 @@ func (l *layout) Draw(c draw.Canvas) {
 		c.FillText(ys, vg.Point{X: x, Y: (top + bottom) / 2}, rotated)
 	}
 	if inCell {
-		cell := canvases[rows-1][l.cols-1]
-		cell = draw.Crop(cell, 0, 0, 0, -(titleH + strip))
-		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
+		cell := lo.legendCell(canvases, len(l.panels), l.cols)
+		maxCols := l.legendCellCols()
+		h := legendHeight(st, lo.inCellEntries, lo.cellW, maxCols)
 		mid := (cell.Min.Y + cell.Max.Y) / 2
 		cell.Min.Y, cell.Max.Y = mid-h/2, mid+h/2
-		drawLegend(st, cell, l.legend, 1)
+		// Laid out at the width planned for it, ending at the right of
+		// the cells.
+		cell.Min.X = min(cell.Min.X, cell.Max.X-lo.cellW)
+		drawLegend(st, cell, lo.inCellEntries, maxCols)
 	}
 }
 
@@ -300,20 +447,24 @@ func (l *layout) arrange(c draw.Canvas) (draw.Canvas, layoutPlan, [][]draw.Canva
 			break
 		}
 	}
-	return inner, lo, l.align(lo.area, lo.tiles, lo.titleH+lo.strip)
+	return inner, lo, l.align(lo.area, lo.tiles, lo.top)
 }
 
 // dataAreas lays the figure out on a w by h canvas, drawing nothing, and
 // returns its panels' data areas.
 func (l *layout) dataAreas(w, h vg.Length) []vg.Rectangle {
-	c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
-	_, lo, cs := l.arrange(c)
+	_, lo, cs := l.arrange(blankCanvas(w, h))
 	rs := make([]vg.Rectangle, len(l.panels))
 	for i, pn := range l.panels {
 		pc := cs[i/l.cols][i%l.cols]
-		rs[i] = pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -(lo.titleH + lo.strip))).Rectangle
+		rs[i] = pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -lo.top(i))).Rectangle
 	}
 	return rs
+}
+
+// blankCanvas is a w by h canvas that draws nothing.
+func blankCanvas(w, h vg.Length) draw.Canvas {
+	return draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
 }
 
 // layoutPlan is where Draw puts things.
@@ -322,13 +473,17 @@ type layoutPlan struct {
 	titleLines, subtitleLines []string
 	noteLines                 []string
 	tiles                     draw.Tiles
-	rows                      int
-	area                      draw.Canvas // the grid of panels
-	legendBelow               bool        // the shared legend is drawn in legendC
+	rows, cols                int
+	area                      draw.Canvas   // the grid of panels
+	legendBelow               bool          // the shared legend, or its key, is drawn in legendC
+	below, inCellEntries      []legendEntry // the entries of the shared legend drawn under the grid and in its empty cells
 	legendC                   draw.Canvas
-	inCell                    bool   // the shared legend is in the grid's empty cell
-	rotated                   string // the shared y label drawn rotated, if any
-	titleH, strip             vg.Length
+	cellW                     vg.Length   // the width the legend in the empty cells is laid out at
+	inCell                    bool        // the shared legend is in the grid's empty cell
+	rotated                   string      // the shared y label drawn rotated, if any
+	rowTitleH                 []vg.Length // the panel titles of each row
+	strip                     vg.Length   // above every panel of the first row
+	lowerStrip                vg.Length   // the strip of the other rows
 	labels                    []eventLabel
 }
 
@@ -359,7 +514,7 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 		vg.Length(len(p.subtitleLines))*lineHeight(st.subtitle) - gap
 
 	rows := (len(l.panels) + l.cols - 1) / l.cols
-	tiles := draw.Tiles{Rows: rows, Cols: l.cols, PadX: st.pt(16), PadY: st.pt(9)}
+	tiles := draw.Tiles{Rows: rows, Cols: l.cols, PadX: st.pt(16), PadY: st.pt(6)}
 
 	// Notes at the bottom: the event key when labels do not fit.
 	numbered = numbered || l.eventsNumbered(area, tiles)
@@ -368,7 +523,7 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 	if numbered {
 		for i, ev := range l.events {
 			if l.inRange(ev) {
-				notes = append(notes, fmt.Sprintf("%d: %s (%s)", i+1, ev.label, ev.date.Format("2 Jan 2006")))
+				notes = append(notes, fmt.Sprintf("%d: %s (%s)", i+1, ev.label, ev.when()))
 			}
 		}
 	}
@@ -379,6 +534,21 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 	if len(p.noteLines) > 0 {
 		h := vg.Length(len(p.noteLines)) * lineHeight(st.event)
 		area.Min.Y = inner.Min.Y + h + st.pt(3)
+	}
+
+	// Small multiples: tick labels on the outer panels only. An x axis
+	// with a panel under it (the same dates, lined up) leaves its labels
+	// to that one; a percent axis right of another leaves its 0-100 to
+	// the row's first.
+	allPercent := true
+	for _, pn := range l.panels {
+		allPercent = allPercent && pn.yt != nil
+	}
+	for i, pn := range l.panels {
+		pn.xt.bare = i+l.cols < len(l.panels)
+		if pn.yt != nil {
+			pn.yt.bare = allPercent && i%l.cols != 0
+		}
 	}
 
 	// Per-panel legends under each panel: align makes each row of panels
@@ -392,17 +562,41 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 		}
 	}
 
-	// The shared legend: in the grid's empty cell if it fits, else
-	// under the grid.
-	inCell := false
-	if len(l.legend) > 0 && len(l.panels) < rows*l.cols {
-		cell := tiles.At(area, l.cols-1, rows-1)
-		cols, _, colW := legendGrid(st, l.legend, cell.Max.X-cell.Min.X, 1)
-		h := legendHeight(st, l.legend, cell.Max.X-cell.Min.X, 1)
-		inCell = cols == 1 && colW[0] <= (cell.Max.X-cell.Min.X)*0.9 && h <= (cell.Max.Y-cell.Min.Y)*0.8
+	// The shared legend: in the grid's empty cells (the end of its last
+	// row) if it fits, else under the grid. The key to scenario and
+	// baseline lines, which speaks of the whole figure and names both,
+	// goes under the grid in any case when the rest fits in the cells.
+	var series, key []legendEntry
+	for _, e := range l.legend {
+		if e.key {
+			key = append(key, e)
+		} else {
+			series = append(series, e)
+		}
 	}
-	if len(l.legend) > 0 && !inCell {
-		h := legendHeight(st, l.legend, width, 0)
+	inCell := false
+	if len(series) > 0 && len(l.panels) < rows*l.cols {
+		cell := tiles.At(area, len(l.panels)%l.cols, rows-1)
+		cell.Max.X = tiles.At(area, l.cols-1, rows-1).Max.X
+		cw := cell.Max.X - cell.Min.X
+		maxCols := l.legendCellCols()
+		// Laid out at the even tile's width, which Draw and gridFits
+		// keep: the cells as placed are not quite the even tiles.
+		p.cellW = cw
+		_, _, colW := legendGrid(st, series, p.cellW, maxCols)
+		total := vg.Length(len(colW)-1) * st.pt(12)
+		for _, w := range colW {
+			total += w
+		}
+		h := legendHeight(st, series, p.cellW, maxCols)
+		inCell = total <= p.cellW && h <= (cell.Max.Y-cell.Min.Y)*0.8
+	}
+	p.below = l.legend
+	if inCell {
+		p.inCellEntries, p.below = series, key
+	}
+	if len(p.below) > 0 {
+		h := legendHeight(st, p.below, width, 0)
 		lc := area
 		lc.Max.Y = lc.Min.Y + h
 		p.legendBelow, p.legendC = true, lc
@@ -423,16 +617,54 @@ func (l *layout) plan(inner draw.Canvas, numbered bool) layoutPlan {
 			pn.drawY = ""
 		}
 	}
-	titleH := vg.Length(0)
-	for _, pn := range l.panels {
-		if pn.title != "" {
-			titleH = lineHeight(st.panelTitle) + st.pt(1)
+	// Panel titles wrap to their tile's width; every panel reserves the
+	// room of the longest.
+	p.rowTitleH = make([]vg.Length, rows)
+	for i, pn := range l.panels {
+		pn.titleLines = wrap(st.panelTitle, pn.title, tileW)
+		if n := len(pn.titleLines); n > 0 {
+			p.rowTitleH[i/l.cols] = max(p.rowTitleH[i/l.cols], vg.Length(n)*lineHeight(st.panelTitle)+st.pt(1))
 		}
 	}
+	titleH := p.rowTitleH[0]
 	p.strip, p.labels = l.placeEvents(area, tiles, titleH, numbered)
-	p.tiles, p.rows, p.area = tiles, rows, area
-	p.inCell, p.rotated, p.titleH = inCell, rotated, titleH
+	p.lowerStrip = l.lowerStrip()
+	p.tiles, p.rows, p.cols, p.area = tiles, rows, l.cols, area
+	p.inCell, p.rotated = inCell, rotated
 	return p
+}
+
+// top is the height above the plot of panel i (or of the empty cell
+// after the last): its title, then the strip with event labels in the
+// first row of panels, a strip for the y axis label at most in the
+// others.
+func (p layoutPlan) top(i int) vg.Length {
+	titleH := p.rowTitleH[min(i/p.cols, p.rows-1)]
+	if i < p.cols {
+		return titleH + p.strip
+	}
+	return titleH + p.lowerStrip
+}
+
+// legendCell is the room of the shared legend in the empty cells of the
+// grid (the end of its last row), whose canvases are cs: from the top of
+// the row to its bottom, the empty cells having no title.
+func (p layoutPlan) legendCell(cs [][]draw.Canvas, n, cols int) draw.Canvas {
+	cell := cs[p.rows-1][n%cols]
+	cell.Max.X = cs[p.rows-1][cols-1].Max.X
+	return cell
+}
+
+// lowerStrip is the height of the strip above the panels under the first
+// row: a row for the y axis label if one of them draws one above its
+// axis, else only the room of a strip without rows.
+func (l *layout) lowerStrip() vg.Length {
+	for _, pn := range l.panels[min(l.cols, len(l.panels)):] {
+		if pn.drawY != "" {
+			return l.stripRowHeight() + l.st.pt(2)
+		}
+	}
+	return l.st.pt(1.5)
 }
 
 // stripRowHeight is the height of one row of the strip above a panel.
@@ -462,7 +694,7 @@ func (l *layout) tickRise() vg.Length { return l.st.tick.Height("0") / 2 }
 // legend under it included, so that a panel with a tall legend takes
 // its room from no other row. Tick density depends on the size of the
 // data area, so it is set from a first pass.
-func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]draw.Canvas {
+func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top func(int) vg.Length) [][]draw.Canvas {
 	for _, pn := range l.panels {
 		pn.xt.width = (area.Max.X - area.Min.X) / vg.Length(l.cols) * 0.8
 		if pn.yt != nil {
@@ -474,7 +706,7 @@ func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]dr
 		cs = l.place(area, tiles, top)
 		for i, pn := range l.panels {
 			pc := cs[i/l.cols][i%l.cols]
-			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top))
+			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top(i)))
 			pn.xt.width = dc.Max.X - dc.Min.X
 			h := dc.Max.Y - dc.Min.Y
 			if pn.yt != nil {
@@ -496,7 +728,7 @@ func (l *layout) align(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]dr
 // between the data areas, and returns each panel's canvas around its data
 // area; an empty cell's canvas is its column's and row's room around the
 // data area it would have.
-func (l *layout) place(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]draw.Canvas {
+func (l *layout) place(area draw.Canvas, tiles draw.Tiles, top func(int) vg.Length) [][]draw.Canvas {
 	type margins struct{ left, right, bottom, top vg.Length }
 	rows := tiles.Rows
 	own := make([]margins, len(l.panels))
@@ -507,8 +739,8 @@ func (l *layout) place(area draw.Canvas, tiles draw.Tiles, top vg.Length) [][]dr
 		// Measured in a tile stretched to hold the legend and top, so
 		// that a tall legend leaves the plot room to be measured in.
 		tc := tiles.At(area, c, r)
-		tc.Min.Y -= pn.legH + top
-		dc := pn.plot.DataCanvas(draw.Crop(tc, 0, 0, pn.legH, -top))
+		tc.Min.Y -= pn.legH + top(i)
+		dc := pn.plot.DataCanvas(draw.Crop(tc, 0, 0, pn.legH, -top(i)))
 		m := margins{dc.Min.X - tc.Min.X, tc.Max.X - dc.Max.X, dc.Min.Y - tc.Min.Y, tc.Max.Y - dc.Max.Y}
 		own[i] = m
 		colM[c].left, colM[c].right = max(colM[c].left, m.left), max(colM[c].right, m.right)
@@ -600,27 +832,40 @@ func (l *layout) eventsNumbered(area draw.Canvas, tiles draw.Tiles) bool {
 }
 
 // assignRows places labels greedily in the lowest row where they overlap
-// nothing in any panel, row 0 starting with the y axis labels if withY. It returns
+// nothing in any panel of the first row, row 0 starting with the y axis labels if withY. It returns
 // the number of rows, and false when a label is wider than a panel or
 // text labels need more than maxLabelRows rows.
 func (l *layout) assignRows(area draw.Canvas, tiles draw.Tiles, top vg.Length, labels []eventLabel, withY bool) (int, bool) {
-	cs := l.align(area, tiles, top+2*l.stripRowHeight())
-	type span struct{ lo, hi vg.Length }
-	occupied := make([][][]span, len(l.panels)) // [panel][row]
-	rows := 0
-	gap := l.st.event.Width("  ")
-	for k, pn := range l.panels {
-		if withY && pn.drawY != "" {
-			pc := cs[k/l.cols][k%l.cols]
-			occupied[k] = [][]span{{{pc.Min.X, pc.Min.X + l.st.axisLabel.Width(pn.drawY) + gap/2}}}
-			rows = 1
+	lower := l.lowerStrip()
+	cs := l.align(area, tiles, func(i int) vg.Length {
+		if i < l.cols {
+			return top + 2*l.stripRowHeight()
 		}
-	}
+		return top + lower
+	})
+	top += 2 * l.stripRowHeight()
+	// Labels go above the first row of panels only.
+	first := l.panels[:min(l.cols, len(l.panels))]
+	type span struct{ lo, hi vg.Length }
+	occupied := make([][][]span, len(first)) // [panel][row]
+	rows := 0
 	numbers := true
 	for i := range labels {
 		labels[i].row = -1
 		if l.inRange(l.events[i]) && strings.IndexFunc(labels[i].text, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 			numbers = false
+		}
+	}
+	// Two spaces between labels; one between numbers.
+	gap := l.st.event.Width("  ")
+	if numbers {
+		gap = l.st.event.Width(" ")
+	}
+	for k, pn := range first {
+		if withY && pn.drawY != "" {
+			pc := cs[k/l.cols][k%l.cols]
+			occupied[k] = [][]span{{{pc.Min.X, pc.Min.X + l.st.axisLabel.Width(pn.drawY) + gap/2}}}
+			rows = 1
 		}
 	}
 	textRows := 0
@@ -629,8 +874,8 @@ func (l *layout) assignRows(area draw.Canvas, tiles draw.Tiles, top vg.Length, l
 			continue
 		}
 		w := l.st.event.Width(labels[i].text)
-		spans := make([]span, len(l.panels))
-		for k, pn := range l.panels {
+		spans := make([]span, len(first))
+		for k, pn := range first {
 			pc := cs[k/l.cols][k%l.cols]
 			dc := pn.plot.DataCanvas(draw.Crop(pc, 0, 0, pn.legH, -top))
 			if w > pc.Max.X-pc.Min.X {
@@ -643,7 +888,7 @@ func (l *layout) assignRows(area draw.Canvas, tiles draw.Tiles, top vg.Length, l
 		row := 0
 	search:
 		for ; ; row++ {
-			for k := range l.panels {
+			for k := range first {
 				if row < len(occupied[k]) {
 					for _, o := range occupied[k][row] {
 						if spans[k].lo < o.hi && o.lo < spans[k].hi {
@@ -654,7 +899,7 @@ func (l *layout) assignRows(area draw.Canvas, tiles draw.Tiles, top vg.Length, l
 			}
 			break
 		}
-		for k := range l.panels {
+		for k := range first {
 			for len(occupied[k]) <= row {
 				occupied[k] = append(occupied[k], nil)
 			}

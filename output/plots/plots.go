@@ -28,7 +28,6 @@ import (
 // Defaults of Options' zero fields.
 const (
 	DefaultWidth      = 16 * vg.Centimeter
-	DefaultHeight     = 11 * vg.Centimeter
 	DefaultPrintWidth = 8.5 * vg.Centimeter
 	DefaultDPI        = 300
 )
@@ -43,16 +42,15 @@ type Options struct {
 	// png.
 	Formats []string
 	// Width is the width of every figure; zero means DefaultWidth.
-	// Height is the nominal height of a figure with one row of panels;
-	// zero means DefaultHeight. A figure with more rows of panels is
-	// nominally taller by 0.8*Height per extra row (and by its legends
-	// under single panels and a comparison's key). Height also sets the
-	// minimum height of every data area: 55% of Height in a one-row
-	// figure, 30% in each row of others, or 3/4 of the data area's width
-	// if less. A figure whose text (titles, subtitle, event labels, axes,
-	// legends, notes) would leave less than that grows by what is
-	// missing, so its final height is its data areas plus its text, and
-	// never less than nominal. Figure.Height is the final height.
+	// Height, if not zero, is the height of every figure: the figures
+	// are exactly Width by Height, or Figures fails with a *SizeError
+	// naming the least height at which they fit (every data area at
+	// least 15% of Width tall, or half its own width if less). Zero
+	// means a height of its own for each figure: its data areas 0.6 of
+	// their width tall (at most 37.8% of Width) plus its text, at most
+	// 1.25 times Width (16 by 20 cm at the default width, a journal's
+	// text block) as long as the data areas keep their minimum there.
+	// The panels' grid is chosen to fit (see Figures).
 	Width, Height vg.Length
 	// PrintWidth is the width at which the figures will be printed; zero
 	// means DefaultPrintWidth, one journal column. Every font, line and
@@ -68,15 +66,28 @@ type Options struct {
 	Regions, Metrics, Methods, Platforms []string
 	// Baseline, if not nil, is a counterfactual of the same scenario
 	// (for example without the acceptance events) over the same period:
-	// every series also found in it is drawn again from it, its mean
-	// dotted in the same colour and, when it summarises two or more runs,
-	// over a lighter band of its own. The legend tells the scenario
-	// (solid) from the baseline (dotted) by name. EffectFigures takes no
-	// baseline.
+	// every series also found in it is drawn again from it, its mean in
+	// the series' own colour, pattern and width but pale and, when it
+	// summarises two or more runs, over a lighter band of its own. The
+	// legend tells the scenario (dark) from the baseline (pale) by name.
+	// EffectFigures takes no baseline.
 	Baseline *output.StatTable
 	// BaselineName names the counterfactual in legends; empty means
 	// "counterfactual".
 	BaselineName string
+	// NoTitle leaves out every figure's title and subtitle, for papers,
+	// which give them in captions. Panel titles, legends and notes (what
+	// the bands show, the event key) stay.
+	NoTitle bool
+	// Figures keeps only the figures named (as in Names and EffectNames);
+	// empty keeps all. Figures and EffectFigures return no figure and no
+	// error when none of the figures named is drawn (none of theirs, or
+	// none with data after filtering).
+	Figures []string
+	// Seed and Version, when not empty, are written into every PNG file
+	// (tEXt chunks "Seed" and "Software", the latter as "interopsim
+	// <Version>"), after its title and scenario.
+	Seed, Version string
 }
 
 func (o Options) withDefaults() Options {
@@ -85,9 +96,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Width == 0 {
 		o.Width = DefaultWidth
-	}
-	if o.Height == 0 {
-		o.Height = DefaultHeight
 	}
 	if o.PrintWidth == 0 {
 		o.PrintWidth = DefaultPrintWidth
@@ -127,10 +135,16 @@ type Figure struct {
 	Width, Height vg.Length
 	// Draw draws the figure on a canvas of Width by Height.
 	Draw func(c draw.Canvas)
+	// Text is written into PNG files, a tEXt chunk each, in this order:
+	// Title, Scenario, then Seed and Software when Options set them.
+	Text []PNGText
 }
 
 // WriterTo returns the figure rendered in format ("png", "svg" or "pdf";
-// dpi is used by png only).
+// dpi is used by png only). A PNG file carries its resolution (a pHYs
+// chunk of dpi), so that word processors and LaTeX insert it at its
+// physical size, and f.Text in tEXt chunks; no time stamp, so the same
+// figure gives the same bytes.
 func (f Figure) WriterTo(format string, dpi int) (io.WriterTo, error) {
 	var (
 		c  vg.CanvasSizer
@@ -142,7 +156,7 @@ func (f Figure) WriterTo(format string, dpi int) (io.WriterTo, error) {
 			dpi = DefaultDPI
 		}
 		img := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(dpi))
-		c, wt = img, vgimg.PngCanvas{Canvas: img}
+		c, wt = img, pngWriter{img: img, dpi: dpi, text: f.Text}
 	case "svg":
 		svg := vgsvg.NewWith(vgsvg.UseWH(f.Width, f.Height), vgsvg.EmbedFonts(true))
 		c, wt = svg, svg
@@ -154,6 +168,26 @@ func (f Figure) WriterTo(format string, dpi int) (io.WriterTo, error) {
 	}
 	f.Draw(draw.New(c))
 	return wt, nil
+}
+
+// pngWriter encodes a drawn image as PNG with a pHYs and tEXt chunks.
+type pngWriter struct {
+	img  *vgimg.Canvas
+	dpi  int
+	text []PNGText
+}
+
+func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: p.img}).WriteTo(&buf); err != nil {
+		return 0, err
+	}
+	data, err := addPNGChunks(buf.Bytes(), p.dpi, p.text)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(data)
+	return int64(n), err
 }
 
 // File is a figure rendered in one format.
@@ -310,9 +344,11 @@ func writeAtomic(path string, wt io.WriterTo) (err error) {
 // out or the table lacks. cfg is the scenario that produced st (a single
 // run's table is output.Summarize of it); scenarioName is shown in every
 // subtitle. Each curve is the Mean; when st.Runs > 1, over a shaded band
-// from P05 to P95, and the subtitles say "mean of N runs, band: 5th–95th
-// percentile". With opt.Baseline, the figures show the scenario against
-// the baseline.
+// from P05 to P95: the subtitles say "mean of N runs", and a note under
+// each figure what the band is (Monte Carlo spread only). With
+// opt.Baseline, the figures show the scenario against the baseline. With
+// opt.Height set, every figure is opt.Width by opt.Height or Figures
+// returns a *SizeError naming the least height that fits them all.
 func Figures(st *output.StatTable, cfg *sim.Config, scenarioName string, opt Options) ([]Figure, error) {
 	return drawFigures(figureSpecs, st, cfg, scenarioName, "", opt)
 }
@@ -333,6 +369,12 @@ func drawFigures(specs []figureSpec, st *output.StatTable, cfg *sim.Config, scen
 	if opt.Baseline != nil && len(opt.Baseline.Rows) == 0 {
 		return nil, errors.New("plots: empty baseline table")
 	}
+	if len(opt.Figures) > 0 {
+		specs = slices.DeleteFunc(slices.Clone(specs), func(s figureSpec) bool { return !slices.Contains(opt.Figures, s.name) })
+		if len(specs) == 0 {
+			return nil, nil
+		}
+	}
 	var metrics []string
 	for _, s := range specs {
 		metrics = append(metrics, s.metrics...)
@@ -343,6 +385,7 @@ func drawFigures(specs []figureSpec, st *output.StatTable, cfg *sim.Config, scen
 	}
 	b.effect = effect
 	var figs []Figure
+	var tooSmall *SizeError
 	for _, spec := range specs {
 		if !b.wantAny(spec.metrics...) {
 			continue
@@ -351,7 +394,26 @@ func drawFigures(specs []figureSpec, st *output.StatTable, cfg *sim.Config, scen
 		if l == nil || len(l.panels) == 0 {
 			continue
 		}
-		figs = append(figs, b.figure(spec.name, l))
+		f, err := b.figure(spec.name, l)
+		if se, ok := err.(*SizeError); ok {
+			if tooSmall == nil {
+				tooSmall = se
+			} else {
+				tooSmall.Figures = append(tooSmall.Figures, se.Figures...)
+				tooSmall.MinHeight = max(tooSmall.MinHeight, se.MinHeight)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("plots: %s: %w", spec.name, err)
+		}
+		figs = append(figs, f)
+	}
+	if tooSmall != nil {
+		return nil, tooSmall
+	}
+	if len(figs) == 0 && len(opt.Figures) > 0 {
+		return nil, nil // the figures named are not drawn with these filters
 	}
 	if len(figs) == 0 {
 		return nil, errors.New("plots: no figure has data after filtering")

@@ -112,7 +112,7 @@ func TestFiguresGolden(t *testing.T) {
 	writeReview(t, figs, "")
 }
 
-// Several runs give a mean over a 5-95% band; a baseline is dotted, with
+// Several runs give a mean over a 5-95% band; a baseline is pale, with
 // a lighter band of its own when it has several runs too, and the legend
 // tells scenario from baseline by name.
 func TestFiguresBandBaselineGolden(t *testing.T) {
@@ -152,13 +152,16 @@ func TestFiguresBandBaselineGolden(t *testing.T) {
 	for _, e := range l.legend {
 		labels = append(labels, e.label)
 	}
-	if want := []string{"Alipay", "WeChat Pay", "Bank card", "Scenario: test", "Baseline: no acceptance"}; !slices.Equal(labels, want) {
+	if want := []string{"Alipay", "WeChat Pay", "Bank card", "Scenario: test", "Baseline: no acceptance (pale)"}; !slices.Equal(labels, want) {
 		t.Errorf("legend %q, want %q", labels, want)
 	}
-	if !strings.Contains(l.subtitle, "mean of 5 runs, band: 5th–95th percentile") {
-		t.Errorf("subtitle %q does not say what the band is", l.subtitle)
+	if !strings.Contains(l.subtitle, "mean of 5 runs") {
+		t.Errorf("subtitle %q does not say the lines are means", l.subtitle)
 	}
-	// A baseline that does not differ draws no dotted line and no key.
+	if want := "Lines: means; bands: 5th–95th percentile of 5 replicates, the baseline's paler — Monte Carlo sampling noise only; parameter uncertainty not included."; !slices.Contains(l.notes, want) {
+		t.Errorf("notes %q lack %q", l.notes, want)
+	}
+	// A baseline that does not differ draws no pale line and no key.
 	same := opt
 	same.Baseline = st
 	b, err = newBuilder(st, cfg, "test", same.withDefaults(), Metrics())
@@ -182,8 +185,8 @@ func TestFiguresBandBaselineGolden(t *testing.T) {
 			t.Errorf("one run, no baseline: %s has a band or a baseline", s.Label)
 		}
 	}
-	if strings.Contains(l1.subtitle, "runs") {
-		t.Errorf("one run: subtitle %q speaks of runs", l1.subtitle)
+	if strings.Contains(l1.subtitle, "runs") || len(l1.notes) > 0 {
+		t.Errorf("one run: subtitle %q or notes %q speak of runs", l1.subtitle, l1.notes)
 	}
 }
 
@@ -217,8 +220,11 @@ func TestEffectFiguresGolden(t *testing.T) {
 		t.Errorf("panel: signed %v percent %v y label %q", pn.signed, pn.percent, pn.yLabel)
 	}
 	if !strings.HasPrefix(l.subtitle, "Effect of the events (test minus no acceptance) on the share of GMV") ||
-		!strings.Contains(l.subtitle, "mean of 5 paired runs, band: 5th–95th percentile") {
+		!strings.Contains(l.subtitle, "mean of 5 paired runs") {
 		t.Errorf("subtitle %q", l.subtitle)
+	}
+	if want := "Lines: mean effect; band: 5th–95th percentile of 5 paired differences — Monte Carlo sampling noise only; parameter uncertainty not included."; !slices.Equal(l.notes, []string{want}) {
+		t.Errorf("notes %q, want %q", l.notes, want)
 	}
 	l.build()
 	for _, pn := range l.panels {
@@ -348,7 +354,7 @@ func TestEffectLostSalesAxis(t *testing.T) {
 				Runs: 10, Mean: mean, SD: 1e6, P05: lo, P50: mean, P95: hi},
 			output.StatRow{Step: step, Date: date, Region: output.AllRegions, Metric: "lost_sales", Entity: "jd", Runs: 10})
 	}
-	for h := 5.0; h <= 12; h += 0.5 {
+	for h := 13.0; h <= 20; h += 0.5 {
 		opt := Options{Height: vg.Length(h) * vg.Centimeter}.withDefaults()
 		b, err := newBuilder(st, cfg, "test", opt, Metrics())
 		if err != nil {
@@ -359,7 +365,10 @@ func TestEffectLostSalesAxis(t *testing.T) {
 		if got, want := l.panels[0].yLabel, "Effect (millions of lost sales per week)"; got != want {
 			t.Fatalf("y label %q, want %q", got, want)
 		}
-		fig := b.figure("effect-lost-sales", l)
+		fig, err := b.figure("effect-lost-sales", l)
+		if err != nil {
+			t.Fatalf("height %g cm: %v", h, err)
+		}
 		fig.Draw(draw.New(vgimg.NewWith(vgimg.UseWH(fig.Width, fig.Height), vgimg.UseDPI(30))))
 		y := l.panels[0].plot.Y
 		if y.Min > -3.06 || y.Max < 0.054 || y.Max-y.Min > 4*(0.054+3.06) {
@@ -482,18 +491,17 @@ func TestSaveFormats(t *testing.T) {
 	}
 }
 
-// The default PNG is 16 cm wide at 300 dpi, 1890 pixels; a figure of
-// two rows of panels is 11 cm + 0.8*11 cm high, 2339 pixels. The
-// one-row multihoming figure is taller than its nominal 11 cm (1299
-// pixels): its title, subtitle, strip, axis and legend would leave its
-// data area less than 55% of 11 cm, so it grows to 1596 pixels.
+// The default PNG is 16 cm wide at 300 dpi, 1890 pixels, and no taller
+// than a journal's text block, 20 cm (2362 pixels); the multi-panel
+// adoption figure was once 28.6 cm tall. The one-row multihoming figure
+// is as tall as its data area (37.8% of the width) and its text need.
 func TestDefaultSize(t *testing.T) {
 	figs := mustFigures(t, testStats(t, testConfig(), 1), Options{Metrics: []string{"adoption", "multihoming"}})
 	paths, err := Save(t.TempDir(), figs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{2339, 1596} {
+	for i, want := range []int{1810, 1596} {
 		f, err := os.Open(paths[i])
 		if err != nil {
 			t.Fatal(err)
@@ -503,8 +511,8 @@ func TestDefaultSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Width != 1890 || cfg.Height != want {
-			t.Errorf("%s: %dx%d px, want 1890x%d", paths[i], cfg.Width, cfg.Height, want)
+		if cfg.Width != 1890 || cfg.Height != want || cfg.Height > 2362 {
+			t.Errorf("%s: %dx%d px, want 1890x%d (at most 2362 high)", paths[i], cfg.Width, cfg.Height, want)
 		}
 	}
 }
@@ -843,10 +851,13 @@ func TestLostSalesCompareLayout(t *testing.T) {
 		for i := range extra {
 			l.panels[under].legend = append(l.panels[under].legend, legendEntry{label: fmt.Sprintf("A long legend entry, number %d of a tall legend", i+1)})
 		}
-		fig := b.figure("lost-sales", l)
+		fig, err := b.figure("lost-sales", l)
+		if err != nil {
+			t.Fatal(err)
+		}
 		fig.Draw(draw.New(vgimg.NewWith(vgimg.UseWH(fig.Width, fig.Height), vgimg.UseDPI(30))))
 		var hs []vg.Length
-		var legends [][]legendEntry
+		legends := [][]legendEntry{l.legend} // the shared one first
 		for _, pn := range l.panels {
 			hs = append(hs, pn.data.Max.Y-pn.data.Min.Y)
 			legends = append(legends, pn.legend)
@@ -857,7 +868,8 @@ func TestLostSalesCompareLayout(t *testing.T) {
 	cmp := Options{Baseline: summarize(t, base), BaselineName: baseName}
 	got, legends := heights(cmp, 0, 0)
 
-	// The key once, at the end of the first legend.
+	// The key once, in the shared legend under the grid, and nothing
+	// else there.
 	for i, lg := range legends {
 		var keys []string
 		for _, e := range lg {
@@ -867,29 +879,31 @@ func TestLostSalesCompareLayout(t *testing.T) {
 		}
 		want := []string(nil)
 		if i == 0 {
-			want = []string{"Scenario: " + scenario, "Baseline: " + baseName}
+			want = []string{"Scenario: " + scenario, "Baseline: " + baseName + " (pale)"}
 		}
 		if !slices.Equal(keys, want) {
-			t.Errorf("panel %d: key %q, want %q", i, keys, want)
+			t.Errorf("legend %d (0: shared, then the panels'): key %q, want %q", i, keys, want)
 		}
 	}
-	if n := len(legends[0]); n < 2 || !legends[0][n-1].key || !legends[0][n-2].key {
-		t.Errorf("first legend %v does not end with the key", legends[0])
+	if len(legends[0]) != 2 {
+		t.Errorf("shared legend %v, want the key only", legends[0])
 	}
 
-	// Every data area at least as tall as the run's, whatever the legends.
-	const slack = 0.5 // points, for tick labels that differ
+	// Every data area at least its minimum, whatever the legends, and
+	// the sign-ups' not squashed under the lost sales'.
+	const slack = 0.5 // points
 	check := func(what string, hs []vg.Length) {
 		t.Helper()
 		for i, h := range hs {
-			if h < run[i]-vg.Points(slack) {
-				t.Errorf("%s: panel %d's data area %.1f pt tall, the run's %.1f pt", what, i, h.Points(), run[i].Points())
+			if need := minDataHeight * DefaultWidth; h < need-vg.Points(slack) {
+				t.Errorf("%s: panel %d's data area %.1f pt tall, want at least %.1f pt", what, i, h.Points(), need.Points())
 			}
 		}
 		if hs[1] < 0.8*hs[0] {
 			t.Errorf("%s: sign-ups data area %.1f pt tall, lost sales' %.1f pt: squashed", what, hs[1].Points(), hs[0].Points())
 		}
 	}
+	check("run", run)
 	check("comparison", got)
 	for _, under := range []int{0, 1} {
 		for _, extra := range []int{3, 9} {
@@ -914,42 +928,55 @@ func dataHeights(fig Figure, l *layout) []vg.Length {
 }
 
 // checkDataAreas checks the rule of Options.Height on the figure of the
-// layout l: it is at least its nominal height (b.nominalHeight), every
-// data area is at least minDataOneRow of b.opt.Height tall in a one-row
-// figure, minDataRows in others (or maxDataAspect of its width if less),
-// and a figure taller than nominal grew no more than its data areas
-// needed.
+// layout l: with Height set, the figure is exactly Height tall and every
+// data area at least minNeed of its width, or figure returns a SizeError
+// whose MinHeight works; with Height zero, the figure is no taller than
+// maxAutoHeight*Width unless its data areas are at their minimum there,
+// and no data area is below its minimum.
 func checkDataAreas(t *testing.T, what string, b *builder, l *layout) {
 	t.Helper()
-	fig := b.figure("test", l)
-	hs := dataHeights(fig, l)
-	rows := (len(l.panels) + l.cols - 1) / l.cols
-	nominal := b.nominalHeight(l)
-	if fig.Height < nominal {
-		t.Errorf("%s: figure %.1f pt tall, less than its nominal %.1f pt", what, fig.Height.Points(), nominal.Points())
+	fig, err := b.figure("test", l)
+	var se *SizeError
+	if errors.As(err, &se) {
+		if b.opt.Height == 0 || se.MinHeight <= b.opt.Height {
+			t.Errorf("%s: %v at height %.1f pt", what, err, b.opt.Height.Points())
+			return
+		}
+		// The least height named works.
+		defer func(h vg.Length) { b.opt.Height = h }(b.opt.Height)
+		b.opt.Height = se.MinHeight
+		fig, err = b.figure("test", l)
+		what += fmt.Sprintf(", at the least height %.1f pt", se.MinHeight.Points())
 	}
-	const tol = 1e-3 // points
-	var spare vg.Length = math.MaxFloat64
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if b.opt.Height != 0 && fig.Height != b.opt.Height {
+		t.Errorf("%s: figure %.1f pt tall, want exactly %.1f pt", what, fig.Height.Points(), b.opt.Height.Points())
+	}
+	hs := dataHeights(fig, l)
+	const tol = 0.05 // points
+	atMin := false
 	for i, h := range hs {
 		w := l.panels[i].data.Max.X - l.panels[i].data.Min.X
-		need := min(minDataHeight(b.opt.Height, rows), maxDataAspect*w)
+		need := b.minNeed(w)
 		if h < need-vg.Points(tol) {
-			t.Errorf("%s: panel %d's data area %.1f pt tall in a %.1f pt figure, want at least %.1f pt (Height %.1f pt, %d rows)",
-				what, i, h.Points(), fig.Height.Points(), need.Points(), b.opt.Height.Points(), rows)
+			t.Errorf("%s: panel %d's data area %.1f pt tall in a %.1f pt figure, want at least %.1f pt", what, i, h.Points(), fig.Height.Points(), need.Points())
 		}
-		spare = min(spare, h-need)
+		atMin = atMin || h < need+vg.Points(1)
 	}
-	if fig.Height > nominal+vg.Points(tol) && spare > vg.Points(0.5) {
-		t.Errorf("%s: figure grew to %.1f pt, yet its data areas have %.1f pt to spare", what, fig.Height.Points(), spare.Points())
+	if b.opt.Height == 0 && fig.Height > maxAutoHeight*b.opt.Width+vg.Points(tol) && !atMin {
+		t.Errorf("%s: figure %.1f pt tall, more than %.1f pt, with room to spare in its data areas", what, fig.Height.Points(), (maxAutoHeight * b.opt.Width).Points())
 	}
 }
 
-// The data areas of one-row figures take at least 55% of Options.Height,
-// however much text surrounds them (a two-line title, a subtitle, event
-// labels, a comparison's legend with a long baseline name, five or six
-// regions): the figure grows instead. (Once, the comparison's headline
-// kept its data area to about 13% of the figure's height, squeezed
-// between a three-line subtitle, two strip rows and a five-row legend.)
+// The data areas keep their minimum however much text surrounds them (a
+// two-line title, a subtitle, event labels, a comparison's legend with a
+// long baseline name, five or six regions): an automatic height grows
+// instead, an exact one is refused with the least height that works.
+// (Once, the comparison's headline kept its data area to about 13% of the
+// figure's height, squeezed between a three-line subtitle, two strip rows
+// and a five-row legend.)
 func TestDataAreaMinimum(t *testing.T) {
 	cfg := testConfig()
 	base := &output.Table{}
@@ -959,7 +986,7 @@ func TestDataAreaMinimum(t *testing.T) {
 	const scenario, baseName = "taobao-wechat-pay", "taobao-wechat-pay-no-acceptance"
 	cmp := Options{Baseline: summarize(t, base), BaselineName: baseName}
 	st1, st5 := testStats(t, cfg, 1), testStats(t, cfg, 5)
-	sizes := []struct{ w, h float64 }{{16, 11}, {16, 6}, {12, 8}, {8.5, 6}, {16, 20}} // cm
+	sizes := []struct{ w, h float64 }{{16, 0}, {16, 11}, {16, 6}, {12, 8}, {8.5, 6}, {16, 20}} // cm; 0 is automatic
 
 	builder := func(t *testing.T, st *output.StatTable, cfg *sim.Config, opt Options, size struct{ w, h float64 }) *builder {
 		t.Helper()
@@ -977,7 +1004,7 @@ func TestDataAreaMinimum(t *testing.T) {
 
 		b := builder(t, st5, cfg, cmp, size)
 		l := b.headline()
-		if len(l.legend) != 5 || !l.legend[4].key || l.legend[4].label != "Baseline: "+baseName {
+		if len(l.legend) != 5 || !l.legend[4].key || l.legend[4].label != "Baseline: "+baseName+" (pale)" {
 			t.Fatalf("comparison legend %v, want the methods then the key", l.legend)
 		}
 		checkDataAreas(t, "headline, comparison, "+at, b, l)
@@ -1068,8 +1095,10 @@ func TestLegendKeyRows(t *testing.T) {
 		t.Errorf("legend %.1f pt tall, want %d rows, %.1f pt: the methods in %d, the key in 2", got.Points(), methods+2, want.Points(), methods)
 	}
 	// The key names the scenario: the subtitle leaves it out.
-	b.figure("headline", l)
-	if strings.Contains(l.subtitle, "Scenario") || !strings.Contains(l.subtitle, "mean of 5 runs, band: 5th–95th percentile") {
+	if _, err := b.figure("headline", l); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(l.subtitle, "Scenario") || !strings.Contains(l.subtitle, "mean of 5 runs") {
 		t.Errorf("comparison subtitle %q", l.subtitle)
 	}
 }

@@ -26,7 +26,7 @@ const (
 	eventSize      = 8    // event labels and the event key
 	lineWidth      = 1.2  // a series' mean line
 	totalWidth     = 1.8  // the "All regions" line of the multihoming figure
-	baselineWidth  = 0.8  // a counterfactual line
+	baselineAlpha  = 0.4  // opacity of a counterfactual's line, in its series' colour
 	thumbWidth     = 24   // a legend sample
 	zeroWidth      = 0.7  // the zero line of an effect panel
 	bandAlpha      = 0.18 // opacity of a band (5th-95th percentile) in its series' colour
@@ -62,8 +62,9 @@ var tolMuted = []color.Color{
 
 // dashPatterns are the line patterns by declaration order, in printed
 // points: solid, long dash, dash-dot, short dash, dash-dot-dot, very long
-// dash, long-short. They let figures survive greyscale printing. Pure dots
-// are left for baselines (counterfactuals).
+// dash, long-short. They let figures survive greyscale printing. A
+// pattern always means a method, platform or region: a baseline
+// (counterfactual) is its series' own line, pale.
 var dashPatterns = [][]float64{
 	nil,
 	{4.5, 1.8},
@@ -79,6 +80,7 @@ var (
 	darkGrey  = rgb(0x33, 0x33, 0x33)
 	eventGrey = rgb(0x55, 0x55, 0x55)
 	gridGrey  = rgb(0xDD, 0xDD, 0xDD)
+	spanGrey  = rgb(0xEE, 0xEE, 0xEE) // a promotion's span, under the grid
 )
 
 func rgb(r, g, b uint8) color.Color { return color.NRGBA{R: r, G: g, B: b, A: 0xFF} }

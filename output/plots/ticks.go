@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,6 +19,16 @@ import (
 type dateTicks struct {
 	width vg.Length  // length of the axis
 	style text.Style // tick label style
+	bare  bool       // ticks without labels: a panel below gives them
+
+	// The last ticks returned and what they were for: laying a figure
+	// out asks for the same ticks hundreds of times, and measuring
+	// their labels is most of the work.
+	memo struct {
+		width, min, max float64
+		bare            bool
+		ticks           []plot.Tick
+	}
 }
 
 // tickSteps are the candidate label steps in months, with the minor tick
@@ -27,6 +38,15 @@ var tickSteps = []struct{ major, minor int }{
 }
 
 func (t *dateTicks) Ticks(min, max float64) []plot.Tick {
+	m := &t.memo
+	if m.ticks == nil || m.width != float64(t.width) || m.min != min || m.max != max || m.bare != t.bare {
+		m.width, m.min, m.max, m.bare = float64(t.width), min, max, t.bare
+		m.ticks = t.ticks(min, max)
+	}
+	return slices.Clone(m.ticks)
+}
+
+func (t *dateTicks) ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil
 	}
@@ -50,6 +70,9 @@ func (t *dateTicks) Ticks(min, max float64) []plot.Tick {
 					ticks = append(ticks, m)
 				}
 			}
+		}
+		if t.bare {
+			blank(ticks)
 		}
 		return ticks
 	}
@@ -102,6 +125,7 @@ func monthTicks(lo, hi time.Time, step int, label bool) []plot.Tick {
 type percentTicks struct {
 	height vg.Length  // length of the axis
 	style  text.Style // tick label style
+	bare   bool       // ticks without labels: the panel at the left of the row gives them
 }
 
 func (t *percentTicks) Ticks(min, max float64) []plot.Tick {
@@ -112,7 +136,18 @@ func (t *percentTicks) Ticks(min, max float64) []plot.Tick {
 	if t.height < 4*1.8*t.style.Height("0") {
 		ts[1].Label, ts[3].Label = "", ""
 	}
+	if t.bare {
+		blank(ts)
+	}
 	return ts
+}
+
+// blank removes the labels of ts; gonum then draws them as minor ticks
+// and reserves no room for labels.
+func blank(ts []plot.Tick) {
+	for i := range ts {
+		ts[i].Label = ""
+	}
 }
 
 // niceTicks returns labelled ticks from 0 to the first tick at or above
