@@ -97,6 +97,9 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = b.require(m, "platform", "method") && ok
 		ok = b.eventPlatform(m, path, e) && ok
 		ok = b.eventMethod(m, path, e) && ok
+		if e.Kind == sim.Accept {
+			ok = b.afterLaunch(m, path, e, "accepted") && ok
+		}
 		if v := m.get("rollout"); v != nil {
 			// A rollout in months or years lasts the calendar months
 			// from the event's date: 1m from 2024-01-31 ends on
@@ -156,6 +159,20 @@ func (b *builder) eventMethod(m *mapping, path string, e *sim.Event) bool {
 	}
 	e.Method, ok = b.methodRef(v, field(path, "method"), name)
 	return ok
+}
+
+// afterLaunch reports an event dated before its method's launch: before
+// it the method cannot be what (accepted, adopted).
+func (b *builder) afterLaunch(m *mapping, path string, e *sim.Event, what string) bool {
+	if e.Method < 0 || e.Method >= len(b.cfg.Methods) || e.Date.IsZero() {
+		return true
+	}
+	mt := b.cfg.Methods[e.Method]
+	if e.Date.Before(mt.Launch) {
+		b.fail(m.get("date"), field(path, "date"), "%s launches on %s and cannot be %s before, got %s", mt.Name, mt.Launch.Format(dateLayout), what, e.Date.Format(dateLayout))
+		return false
+	}
+	return true
 }
 
 // promotionEnd reads until or duration, exactly one.

@@ -51,6 +51,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 		ad.add("q", num(m.Q))
 		mm.add("adoption", ad.Node)
 		mm.add("churn", num(m.Churn))
+		if !m.Launch.IsZero() {
+			mm.add("launch", date(m.Launch))
+		}
 		methods.Content = append(methods.Content, mm.Node)
 	}
 	top.add("methods", methods)

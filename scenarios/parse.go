@@ -20,7 +20,7 @@ import (
 // them and messages list them.
 var (
 	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
-	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn"}
+	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
 	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments"}
@@ -421,6 +421,9 @@ func (b *builder) methods(n *yaml.Node) {
 			if v := m.get("churn"); v != nil {
 				meth.Churn, _ = b.bounded(v, field(path, "churn"), nonNegative)
 			}
+			if v := m.get("launch"); v != nil {
+				meth.Launch = b.launch(v, field(path, "launch"))
+			}
 		}
 		b.cfg.Methods = append(b.cfg.Methods, meth)
 	}
@@ -450,9 +453,48 @@ func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int,
 	return -1, false
 }
 
+// launch reads a method's launch date, which must be before the end of
+// the horizon.
+func (b *builder) launch(v *yaml.Node, path string) time.Time {
+	t, ok := b.date(v, path)
+	if !ok {
+		return time.Time{}
+	}
+	if b.horizonOK && !t.Before(b.end) {
+		b.fail(v, path, "must be before the end of the horizon (%s), got %s", b.end.Format(dateLayout), v.Value)
+		return time.Time{}
+	}
+	return t
+}
+
+// unlaunched returns the launch date of method i if it is after start:
+// the method does not exist when the run begins.
+func (b *builder) unlaunched(i int) (time.Time, bool) {
+	if !b.horizonOK || i < 0 || i >= len(b.cfg.Methods) {
+		return time.Time{}, false
+	}
+	t := b.cfg.Methods[i].Launch
+	return t, t.After(b.start)
+}
+
+// holdings reads a mapping from method names to shares held at start; a
+// method launched after start cannot be held.
+func (b *builder) holdings(n *yaml.Node, path string, dst []float64) {
+	b.perMethodCheck(n, path, unitRange, dst, func(v *yaml.Node, kp string, i int, x float64) {
+		if t, late := b.unlaunched(i); late && x != 0 {
+			b.fail(v, kp, "must be 0: %s launches on %s, after start (%s), and nobody holds it before, got %s", b.cfg.Methods[i].Name, t.Format(dateLayout), b.start.Format(dateLayout), v.Value)
+		}
+	})
+}
+
 // perMethod reads a mapping from method names to numbers in bnd into
 // dst, one entry per method.
 func (b *builder) perMethod(n *yaml.Node, path string, bnd bounds, dst []float64) {
+	b.perMethodCheck(n, path, bnd, dst, nil)
+}
+
+// perMethodCheck is perMethod with a check of each value read.
+func (b *builder) perMethodCheck(n *yaml.Node, path string, bnd bounds, dst []float64, check func(v *yaml.Node, path string, i int, x float64)) {
 	m := b.mapping(n, path, nil)
 	if m == nil {
 		return
@@ -468,6 +510,9 @@ func (b *builder) perMethod(n *yaml.Node, path string, bnd bounds, dst []float64
 		x, xok := b.bounded(e.val, kp, bnd)
 		if ok && xok && i < len(dst) {
 			dst[i] = x
+			if check != nil {
+				check(e.val, kp, i, x)
+			}
 		}
 	}
 }
@@ -512,7 +557,7 @@ func (b *builder) regions(n *yaml.Node) {
 			base.Basket, _ = b.bounded(v, field(path, "basket"), positive)
 		}
 		if v := m.get("holdings"); v != nil {
-			b.perMethod(v, field(path, "holdings"), unitRange, base.Holdings)
+			b.holdings(v, field(path, "holdings"), base.Holdings)
 		}
 		if v := m.get("segments"); v != nil {
 			reg.Segments = b.segments(v, field(path, "segments"), base)
@@ -569,7 +614,7 @@ func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Se
 				sg.Basket, _ = b.bounded(v, field(sp, "basket"), positive)
 			}
 			if v := m.get("holdings"); v != nil {
-				b.perMethod(v, field(sp, "holdings"), unitRange, sg.Holdings)
+				b.holdings(v, field(sp, "holdings"), sg.Holdings)
 			}
 		} else {
 			sumOK = false
@@ -669,6 +714,10 @@ func (b *builder) accepts(n *yaml.Node, path string, dst []bool) bool {
 		seen[name] = it.Line
 		if i, ok := b.methodRef(it, ip, name); ok && i < len(dst) {
 			dst[i] = true
+			if t, late := b.unlaunched(i); late {
+				b.fail(it, ip, "%s launches on %s, after start (%s), and cannot be accepted before; add an accept event on or after its launch", name, t.Format(dateLayout), b.start.Format(dateLayout))
+				all = false
+			}
 		} else {
 			all = false
 		}

@@ -417,3 +417,22 @@ func TestErrorsAs(t *testing.T) {
 		t.Errorf("got %q, want it to start with the file name", got)
 	}
 }
+
+// TestHistoryFeatures checks the resolution of the keys a history needs
+// (testdata/valid/history.yaml): a method's launch.
+func TestHistoryFeatures(t *testing.T) {
+	s, err := Parse(mustRead(t, "testdata/valid/history.yaml"), "history.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &s.Config
+	if got := c.Methods[1].Launch; !got.Equal(day("2013-08-05")) {
+		t.Errorf("wechat_pay launch: got %v, want 2013-08-05", got)
+	}
+	if got := c.Methods[0].Launch; !got.IsZero() {
+		t.Errorf("alipay launch: got %v, want none", got)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("sim rejects the Config: %v", err)
+	}
+}

@@ -135,7 +135,14 @@ type Method struct {
 	Q float64
 	// Churn is the rate per year at which holders drop the method.
 	Churn float64
+	// Launch is the day the method comes into existence; before it
+	// nobody can adopt, hold or accept it. The zero value means it
+	// exists from the start.
+	Launch time.Time
 }
+
+// launched reports whether the method exists on day t.
+func (m *Method) launched(t time.Time) bool { return !t.Before(m.Launch) }
 
 // Platform is an e-commerce platform.
 type Platform struct {
@@ -271,3 +278,7 @@ func (c *Config) Agents() int {
 	}
 	return n
 }
+
+// PeakPopulation returns the largest number of people region r has over
+// the horizon: the people its agents stand for.
+func (c *Config) PeakPopulation(r int) float64 { return c.Regions[r].Population }

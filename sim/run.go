@@ -51,7 +51,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		for i := range reg.Segments {
 			seg := &reg.Segments[i]
 			groups = append(groups, group{region: r, seg: seg, first: first,
-				weight: reg.Population * seg.Share / float64(seg.Agents)})
+				weight: cfg.PeakPopulation(r) * seg.Share / float64(seg.Agents)})
 			first += seg.Agents
 		}
 	}
@@ -280,6 +280,24 @@ func (c *Config) Validate() error {
 	for _, p := range c.Platforms {
 		if len(p.Accepts) != nm || len(p.MethodAppeal) != nm || len(p.RegionAppeal) != len(c.Regions) {
 			bad("config: platform %s: accepts, method appeal and region appeal must have one entry per method, method and region", p.Name)
+			continue
+		}
+		for m := range c.Methods {
+			if p.Accepts[m] && !c.Methods[m].launched(c.Start) {
+				bad("config: platform %s accepts %s, which launches after start", p.Name, c.Methods[m].Name)
+			}
+		}
+	}
+	for m := range c.Methods {
+		if c.Methods[m].launched(c.Start) {
+			continue
+		}
+		for _, r := range c.Regions {
+			for _, s := range r.Segments {
+				if m < len(s.Holdings) && s.Holdings[m] != 0 {
+					bad("config: region %s segment %s holds %s, which launches after start", r.Name, s.Name, c.Methods[m].Name)
+				}
+			}
 		}
 	}
 	for i, e := range c.Events {
@@ -291,6 +309,9 @@ func (c *Config) Validate() error {
 		case SetParam:
 		default:
 			bad("config: event %d: unknown kind %v", i, e.Kind)
+		}
+		if e.Kind == Accept && e.Method >= 0 && e.Method < nm && !c.Methods[e.Method].launched(e.Date) {
+			bad("config: event %d: accepts %s before its launch", i, c.Methods[e.Method].Name)
 		}
 		if i > 0 && e.Date.Before(c.Events[i-1].Date) {
 			bad("config: events are not in date order at event %d", i)

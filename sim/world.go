@@ -76,6 +76,15 @@ func worldAt(c *Config, t time.Time) *world {
 			w.set(e.Param, e.Value)
 		}
 	}
+	// A method before its launch cannot be adopted or accepted.
+	for m := range w.methods {
+		if mt := &w.methods[m]; !mt.launched(t) {
+			mt.P, mt.Q = 0, 0
+			for p := range w.acc {
+				w.acc[p][m] = 0
+			}
+		}
+	}
 	return w
 }
 
