@@ -13,9 +13,15 @@ import (
 
 // Event keys: all of them, and those each type uses.
 var (
-	eventKeys  = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label"}
-	kindKeys   = map[sim.EventKind][]string{sim.Accept: {"date", "type", "platform", "method", "rollout", "label"}, sim.StopAccepting: {"date", "type", "platform", "method", "rollout", "label"}, sim.Promotion: {"date", "type", "platform", "method", "shift", "until", "duration", "label"}, sim.SetParam: {"date", "type", "param", "value", "label"}}
-	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam}
+	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions"}
+	kindKeys  = map[sim.EventKind][]string{
+		sim.Accept:        {"date", "type", "platform", "method", "rollout", "label"},
+		sim.StopAccepting: {"date", "type", "platform", "method", "rollout", "label"},
+		sim.Promotion:     {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label"},
+		sim.SetParam:      {"date", "type", "param", "value", "regions", "label"},
+		sim.Campaign:      {"date", "type", "method", "p", "q", "until", "duration", "regions", "label"},
+	}
+	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam, sim.Campaign}
 )
 
 // pending is an event read from the file, with what is needed to report
@@ -78,7 +84,7 @@ func (b *builder) event(m *mapping, path string) pending {
 				}
 			}
 			if !kindOK {
-				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, got %q", s)
+				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, campaign, got %q", s)
 			}
 		}
 	}
@@ -121,6 +127,15 @@ func (b *builder) event(m *mapping, path string) pending {
 	case sim.SetParam:
 		ok = b.require(m, "param", "value") && ok
 		ok = b.setParam(m, path, e) && ok
+	case sim.Campaign:
+		ok = b.require(m, "method") && ok
+		ok = b.eventMethod(m, path, e) && ok
+		ok = b.campaignRates(m, path, e) && ok
+		ok = b.afterLaunch(m, path, e, "adopted") && ok
+		ok = b.promotionEnd(m, path, e) && ok
+	}
+	if v := m.get("regions"); v != nil && contains(valid, "regions") {
+		ok = b.eventRegions(v, m, path, e) && ok
 	}
 	if v := m.get("label"); v != nil {
 		s, lok := b.label(v, field(path, "label"))
@@ -161,6 +176,68 @@ func (b *builder) eventMethod(m *mapping, path string, e *sim.Event) bool {
 	return ok
 }
 
+// campaignRates reads a campaign's p and q: non-negative, at least one
+// positive.
+func (b *builder) campaignRates(m *mapping, path string, e *sim.Event) bool {
+	ok := true
+	if v := m.get("p"); v != nil {
+		var pok bool
+		e.P, pok = b.bounded(v, field(path, "p"), nonNegative)
+		ok = ok && pok
+	}
+	if v := m.get("q"); v != nil {
+		var qok bool
+		e.Q, qok = b.bounded(v, field(path, "q"), nonNegative)
+		ok = ok && qok
+	}
+	if ok && e.P == 0 && e.Q == 0 {
+		b.fail(m.node, field(path, "q"), "a campaign raises adoption: give p or q (extra innovation or imitation rate per year), or both, and at least one positive")
+		return false
+	}
+	return ok
+}
+
+// eventRegions reads the regions an event is limited to, as increasing
+// region indices.
+func (b *builder) eventRegions(v *yaml.Node, m *mapping, path string, e *sim.Event) bool {
+	rp := field(path, "regions")
+	if e.Kind == sim.SetParam && (e.Param.Kind == sim.RegionShoppingRate || e.Param.Kind == sim.RegionBasket) {
+		b.fail(m.keyNode("regions"), rp, "not used by set events on a region's own parameter, which names its region")
+		return false
+	}
+	items, ok := b.sequence(v, rp)
+	if !ok {
+		return false
+	}
+	if len(items) == 0 {
+		b.fail(v, rp, "must list at least one region, or be left out for every region")
+		return false
+	}
+	seen := map[int]int{}
+	for j, it := range items {
+		ip := index(rp, j)
+		name, sok := b.str(it, ip)
+		if !sok {
+			ok = false
+			continue
+		}
+		r, rok := b.regionRef(it, ip, name)
+		if !rok {
+			ok = false
+			continue
+		}
+		if line, dup := seen[r]; dup {
+			b.fail(it, ip, "region %q is listed twice (first at line %d)", name, line)
+			ok = false
+			continue
+		}
+		seen[r] = it.Line
+		e.Regions = append(e.Regions, r)
+	}
+	sort.Ints(e.Regions)
+	return ok
+}
+
 // afterLaunch reports an event dated before its method's launch: before
 // it the method cannot be what (accepted, adopted).
 func (b *builder) afterLaunch(m *mapping, path string, e *sim.Event, what string) bool {
@@ -188,7 +265,7 @@ func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
 			return false
 		}
 		if !e.Date.IsZero() && !t.After(e.Date) {
-			b.fail(untilN, field(path, "until"), "must be after the promotion's date (%s), got %s", e.Date.Format(dateLayout), untilN.Value)
+			b.fail(untilN, field(path, "until"), "must be after the %s's date (%s), got %s", e.Kind, e.Date.Format(dateLayout), untilN.Value)
 			return false
 		}
 		e.Until = t
@@ -199,7 +276,7 @@ func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
 		}
 		e.Until = u.After(e.Date)
 		if e.Until.After(maxDate) {
-			b.fail(durN, field(path, "duration"), "the promotion would end on %s, after %s", e.Until.Format(dateLayout), maxDate.Format(dateLayout))
+			b.fail(durN, field(path, "duration"), "the %s would end on %s, after %s", e.Kind, e.Until.Format(dateLayout), maxDate.Format(dateLayout))
 			return false
 		}
 	default:
@@ -327,8 +404,21 @@ func ParamName(c *sim.Config, p sim.Param) (string, error) {
 }
 
 // defaultLabel is the label of an event without one, such as "Taobao/Tmall
-// accepts WeChat Pay" or "kappa = 1.5".
+// accepts WeChat Pay" or "kappa = 1.5", followed by " in " and the labels
+// of its regions if it is limited to some.
 func (b *builder) defaultLabel(e *sim.Event) string {
+	if e.Regions == nil {
+		return b.eventWords(e)
+	}
+	var where []string
+	for _, r := range e.Regions {
+		where = append(where, b.cfg.Regions[r].Label)
+	}
+	return b.eventWords(e) + " in " + strings.Join(where, ", ")
+}
+
+// eventWords is the label of an event without one, before its regions.
+func (b *builder) eventWords(e *sim.Event) string {
 	c := b.cfg
 	method := func() string { return c.Methods[e.Method].Label }
 	switch e.Kind {
@@ -341,6 +431,8 @@ func (b *builder) defaultLabel(e *sim.Event) string {
 			return method() + " promotion on " + c.Platforms[e.Platform].Label
 		}
 		return method() + " promotion"
+	case sim.Campaign:
+		return method() + " campaign"
 	}
 	spec, _ := specOf(e.Param.Kind)
 	v := " = " + fmtNum(e.Value)

@@ -145,6 +145,19 @@ func Marshal(s *Scenario) ([]byte, error) {
 			}
 			em.add("param", str(name))
 			em.add("value", num(e.Value))
+		case sim.Campaign:
+			em.add("method", str(c.Methods[e.Method].Name))
+			em.add("p", num(e.P))
+			em.add("q", num(e.Q))
+			em.add("until", date(e.Until))
+		}
+		if e.Regions != nil {
+			rs := seq()
+			rs.Style = yaml.FlowStyle
+			for _, r := range e.Regions {
+				rs.Content = append(rs.Content, str(c.Regions[r].Name))
+			}
+			em.add("regions", rs)
 		}
 		if e.Label != "" {
 			em.add("label", str(e.Label))
@@ -201,9 +214,18 @@ func checkShape(c *sim.Config) error {
 			if e.Method < 0 || e.Method >= nm || e.Platform >= np || (e.Platform < 0 && e.Kind != sim.Promotion) {
 				return fmt.Errorf("event %d: platform %d or method %d out of range", i, e.Platform, e.Method)
 			}
+		case sim.Campaign:
+			if e.Method < 0 || e.Method >= nm {
+				return fmt.Errorf("event %d: method %d out of range", i, e.Method)
+			}
 		case sim.SetParam:
 		default:
 			return fmt.Errorf("event %d: unknown kind %v", i, e.Kind)
+		}
+		for _, r := range e.Regions {
+			if r < 0 || r >= nr {
+				return fmt.Errorf("event %d: region %d out of range", i, r)
+			}
 		}
 	}
 	return nil

@@ -419,7 +419,8 @@ func TestErrorsAs(t *testing.T) {
 }
 
 // TestHistoryFeatures checks the resolution of the keys a history needs
-// (testdata/valid/history.yaml): a method's launch.
+// (testdata/valid/history.yaml): a method's launch, campaigns and
+// region-specific events.
 func TestHistoryFeatures(t *testing.T) {
 	s, err := Parse(mustRead(t, "testdata/valid/history.yaml"), "history.yaml")
 	if err != nil {
@@ -431,6 +432,19 @@ func TestHistoryFeatures(t *testing.T) {
 	}
 	if got := c.Methods[0].Launch; !got.IsZero() {
 		t.Errorf("alipay launch: got %v, want none", got)
+	}
+	wantEvents := []sim.Event{
+		{Kind: sim.Accept, Date: day("2013-08-05"), Label: "jd accepts wechat_pay", Platform: 1, Method: 1},
+		{Kind: sim.Campaign, Date: day("2014-01-27"), Label: "wechat_pay campaign in tier-1", Platform: -1, Method: 1, Until: day("2014-02-17"), Q: 2.5, Regions: []int{0}},
+		{Kind: sim.Campaign, Date: day("2015-02-16"), Label: "Spring Festival red packets 2015", Platform: -1, Method: 1, Until: day("2015-03-09"), P: 0.2, Q: 1.5},
+		{Kind: sim.Promotion, Date: day("2015-06-01"), Label: "alipay promotion in tier-1, rural", Platform: -1, Method: 0, Until: day("2015-06-29"), Shift: 0.3, Regions: []int{0, 1}},
+		{Kind: sim.SetParam, Date: day("2015-06-01"), Label: "alipay churn = 0.1 in rural", Platform: -1, Method: -1, Param: sim.Param{Kind: sim.MethodChurn, Index: 0}, Value: 0.1, Regions: []int{1}},
+	}
+	if !reflect.DeepEqual(c.Events, wantEvents) {
+		for i := range c.Events {
+			t.Logf("event %d: %+v", i, c.Events[i])
+		}
+		t.Errorf("Events differ")
 	}
 	if err := c.Validate(); err != nil {
 		t.Errorf("sim rejects the Config: %v", err)

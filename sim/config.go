@@ -192,6 +192,9 @@ const (
 	Promotion
 	// SetParam sets a parameter to Value from Date.
 	SetParam
+	// Campaign raises a method's adoption rates by P and Q from Date
+	// until Until (an adoption campaign, such as a red-packet drive).
+	Campaign
 )
 
 // String returns the kind's name as written in scenario files.
@@ -205,6 +208,8 @@ func (k EventKind) String() string {
 		return "promotion"
 	case SetParam:
 		return "set"
+	case Campaign:
+		return "campaign"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -227,13 +232,35 @@ type Event struct {
 	// the accepting share of checkouts moves linearly from its old to its
 	// new value. Zero means at once.
 	RolloutDays int
-	// Until ends a Promotion (exclusive).
+	// Until ends a Promotion or a Campaign (exclusive).
 	Until time.Time
 	// Shift is a Promotion's change of the method's appeal.
 	Shift float64
 	// Param and Value are a SetParam's target and new value.
 	Param Param
 	Value float64
+	// P and Q are a Campaign's additions to the method's innovation and
+	// imitation rates, per year.
+	P, Q float64
+	// Regions, if not nil, limits a Promotion, Campaign or SetParam to
+	// these regions (indices, in increasing order); nil means every
+	// region. Acceptance events and SetParams of a region's own
+	// parameters take none.
+	Regions []int
+}
+
+// appliesTo reports whether e applies to region r; r = -1 stands for the
+// events of every region.
+func (e *Event) appliesTo(r int) bool {
+	if e.Regions == nil {
+		return true
+	}
+	for _, x := range e.Regions {
+		if x == r {
+			return true
+		}
+	}
+	return false
 }
 
 // ParamKind names a parameter that a SetParam event can change.

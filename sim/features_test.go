@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -49,5 +50,99 @@ func TestLaunch(t *testing.T) {
 // within 5 standard errors of the mean field (as TestAgentsConvergeToMeanField).
 func TestLaunchConvergesToMeanField(t *testing.T) {
 	worst := agreeWithMeanField(t, launchConfig(200000), 11, 5)
+	t.Logf("largest deviation: %.2f standard errors", worst)
+}
+
+// campaignConfig is the test world with an adoption campaign for cards
+// (method 2) in the rural region only, for nine weeks from 2024-03-04.
+func campaignConfig(agents int) *Config {
+	c := testConfig(agents)
+	c.Events = append([]Event{{Kind: Campaign, Date: date("2024-03-04"), Until: date("2024-05-06"), Method: 2, P: 0.5, Q: 3, Regions: []int{1}}}, c.Events...)
+	return c
+}
+
+// TestCampaign checks that a campaign raises adoption only in its regions
+// and period: its world carries the extra rates in the rural region from
+// its first day to its last, and nowhere else or at other times; in both
+// engines the city (common random numbers) is bit for bit the world
+// without the campaign, the rural region is too before it, and rural card
+// adoption at its end exceeds the world without it by at least 5 points,
+// a gap that grows at least ten times more slowly afterwards.
+func TestCampaign(t *testing.T) {
+	c := campaignConfig(40000)
+	for _, d := range []struct {
+		day   string
+		boost bool
+	}{{"2024-03-03", false}, {"2024-03-04", true}, {"2024-05-05", true}, {"2024-05-06", false}} {
+		w := worldAt(c, date(d.day))
+		rural, city := w.in(1), w.in(0)
+		if got := rural.boostQ[2] == 3 && rural.boostP[2] == 0.5; got != d.boost {
+			t.Errorf("%s: rural campaign boost %v/%v, want active %v", d.day, rural.boostP[2], rural.boostQ[2], d.boost)
+		}
+		if city.boostP[2] != 0 || city.boostQ[2] != 0 || w.boostQ[2] != 0 {
+			t.Errorf("%s: the campaign reaches the city", d.day)
+		}
+	}
+	base := testConfig(40000)
+	start, end := firstAffected(c, c.Events[0]), firstAffected(c, Event{Date: c.Events[0].Until})
+	for _, e := range []Engine{AgentBased, MeanField} {
+		a := mustRun(t, c, 2, &Settings{Engine: e})
+		b := mustRun(t, base, 2, &Settings{Engine: e})
+		for n := range c.Steps {
+			if !reflect.DeepEqual(a.Steps[n].Regions[0], b.Steps[n].Regions[0]) {
+				t.Fatalf("%v step %d: the city differs from the world without the campaign", e, n)
+			}
+			if n < start && !reflect.DeepEqual(a.Steps[n].Regions[1], b.Steps[n].Regions[1]) {
+				t.Fatalf("%v step %d, before the campaign: the rural region differs", e, n)
+			}
+		}
+		gap := func(n int) float64 {
+			return measure(t, a, n, 1, "adoption", "card") - measure(t, b, n, 1, "adoption", "card")
+		}
+		during := gap(end-1) - gap(start-1)
+		after := gap(end-1+(end-start)) - gap(end-1)
+		if during < 0.05 || after > during/10 {
+			t.Errorf("%v: rural card adoption gap grows by %.4f during the campaign and %.4f in as many steps after; want at least 0.05 and at most a tenth of it", e, during, after)
+		}
+	}
+}
+
+// TestRegionalEvents checks promotions and parameter changes limited to a
+// region: the other region is bit for bit the world without them, in both
+// engines, and the region itself is not.
+func TestRegionalEvents(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   Event
+	}{
+		{"promotion", Event{Kind: Promotion, Date: date("2024-03-04"), Until: date("2024-06-03"), Platform: -1, Method: 2, Shift: 1, Regions: []int{1}}},
+		{"set", Event{Kind: SetParam, Date: date("2024-03-04"), Param: Param{Kind: MethodAppeal, Index: 2}, Value: 0.5, Regions: []int{1}}},
+		{"set behaviour", Event{Kind: SetParam, Date: date("2024-03-04"), Param: Param{Kind: BehaviourKappa}, Value: 0.5, Regions: []int{0}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base := testConfig(20000)
+			c := testConfig(20000)
+			c.Events = append([]Event{tc.ev}, c.Events...)
+			in := tc.ev.Regions[0]
+			for _, e := range []Engine{AgentBased, MeanField} {
+				a := mustRun(t, c, 4, &Settings{Engine: e})
+				b := mustRun(t, base, 4, &Settings{Engine: e})
+				last := c.Steps - 1
+				if !reflect.DeepEqual(a.Steps[last].Regions[1-in], b.Steps[last].Regions[1-in]) {
+					t.Errorf("%v: region %d, outside the event, differs from the world without it", e, 1-in)
+				}
+				if reflect.DeepEqual(a.Steps[last].Regions[in], b.Steps[last].Regions[in]) {
+					t.Errorf("%v: region %d, the event's, is unchanged", e, in)
+				}
+			}
+		})
+	}
+}
+
+// TestCampaignConvergesToMeanField: with a regional campaign, the agent
+// engine stays within 5 standard errors of the mean field.
+func TestCampaignConvergesToMeanField(t *testing.T) {
+	worst := agreeWithMeanField(t, campaignConfig(200000), 12, 5)
 	t.Logf("largest deviation: %.2f standard errors", worst)
 }

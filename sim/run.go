@@ -81,7 +81,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		b := newBuilder(sp, cfg, w, cs, dt)
 		for g := range groups {
 			gr := &groups[g]
-			b.reset(gr.region, w.shoppingRate(gr.region, gr.seg), shares[gr.region])
+			b.reset(gr.region, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			mass := eng.mass(g)
 			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
 		}
@@ -120,10 +120,17 @@ const warmupTag = -16
 // the scenario gives them.
 func warmupWorld(cfg *Config) *world {
 	w := worldAt(cfg, cfg.Start)
-	for m := range w.methods {
-		w.methods[m].P, w.methods[m].Q, w.methods[m].Churn = 0, 0, 0
+	still := func(w *world) {
+		for m := range w.methods {
+			w.methods[m].P, w.methods[m].Q, w.methods[m].Churn = 0, 0, 0
+			w.boostP[m], w.boostQ[m] = 0, 0
+		}
+		w.beh.Psi = 0
 	}
-	w.beh.Psi = 0
+	still(w)
+	for _, rw := range w.regional {
+		still(rw)
+	}
 	return w
 }
 
@@ -167,8 +174,9 @@ func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows 
 	}
 	for g, gr := range groups {
 		rt := &t.Regions[gr.region]
-		basket := w.basketOf(gr.region, gr.seg)
-		orders := ordersPerTrip(w.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
+		rw := w.in(gr.region)
+		basket := rw.basketOf(gr.region, gr.seg)
+		orders := ordersPerTrip(rw.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
 		for k, f := range flows[g] {
 			if f == 0 {
 				continue
@@ -306,12 +314,30 @@ func (c *Config) Validate() error {
 			if e.Method < 0 || e.Method >= nm || e.Platform >= np || (e.Platform < 0 && e.Kind != Promotion) {
 				bad("config: event %d: platform %d or method %d out of range", i, e.Platform, e.Method)
 			}
+		case Campaign:
+			if e.Method < 0 || e.Method >= nm {
+				bad("config: event %d: method %d out of range", i, e.Method)
+			}
+			if !(e.P >= 0 && e.Q >= 0) || !finite(e.P) || !finite(e.Q) {
+				bad("config: event %d: campaign rates %v and %v, want finite and non-negative", i, e.P, e.Q)
+			}
 		case SetParam:
 		default:
 			bad("config: event %d: unknown kind %v", i, e.Kind)
 		}
-		if e.Kind == Accept && e.Method >= 0 && e.Method < nm && !c.Methods[e.Method].launched(e.Date) {
-			bad("config: event %d: accepts %s before its launch", i, c.Methods[e.Method].Name)
+		if e.Regions != nil {
+			if e.Kind == Accept || e.Kind == StopAccepting || (e.Kind == SetParam && (e.Param.Kind == RegionShoppingRate || e.Param.Kind == RegionBasket)) {
+				bad("config: event %d: a %v event cannot be limited to regions", i, e.Kind)
+			}
+			for j, r := range e.Regions {
+				if r < 0 || r >= len(c.Regions) || (j > 0 && r <= e.Regions[j-1]) {
+					bad("config: event %d: regions %v, want increasing indices of regions", i, e.Regions)
+					break
+				}
+			}
+		}
+		if (e.Kind == Accept || e.Kind == Campaign) && e.Method >= 0 && e.Method < nm && !c.Methods[e.Method].launched(e.Date) {
+			bad("config: event %d: %v of %s before its launch", i, e.Kind, c.Methods[e.Method].Name)
 		}
 		if i > 0 && e.Date.Before(c.Events[i-1].Date) {
 			bad("config: events are not in date order at event %d", i)

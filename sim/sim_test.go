@@ -267,7 +267,7 @@ func referenceStep(sp space, c *Config, w *world, r int, seg *Segment, shares []
 	// 1. Adoption.
 	for m, mt := range w.methods {
 		if wal&(1<<m) == 0 {
-			if rng.Float64() < 1-math.Exp(-(mt.P+mt.Q*shares[m])*dt) {
+			if rng.Float64() < 1-math.Exp(-(mt.P+w.boostP[m]+(mt.Q+w.boostQ[m])*shares[m])*dt) {
 				wal |= 1 << m
 			}
 		} else if rng.Float64() < 1-math.Exp(-mt.Churn*dt) {
@@ -433,7 +433,10 @@ func TestValidate(t *testing.T) {
 		{"event platform", func(c *Config) { c.Events[0].Platform = 9 }, "out of range"},
 		{"held before launch", func(c *Config) { c.Methods[1].Launch = date("2024-03-01") }, "holds wechat_pay, which launches after start"},
 		{"accepted before launch", func(c *Config) { *c = *launchConfig(1000); c.Platforms[2].Accepts[1] = true }, "pdd accepts wechat_pay, which launches after start"},
-		{"accept event before launch", func(c *Config) { *c = *launchConfig(1000); c.Events[0].Date = date("2024-03-01") }, "accepts wechat_pay before its launch"},
+		{"regional acceptance", func(c *Config) { c.Events[0].Regions = []int{0} }, "cannot be limited to regions"},
+		{"event regions", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Regions = []int{1, 0} }, "want increasing indices"},
+		{"campaign rate", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Q = -1 }, "want finite and non-negative"},
+		{"accept event before launch", func(c *Config) { *c = *launchConfig(1000); c.Events[0].Date = date("2024-03-01") }, "accept of wechat_pay before its launch"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,11 +18,43 @@ type world struct {
 	acc [][]float64
 	// shift[p][m] is the promotion shift of method m's appeal on p.
 	shift [][]float64
+	// boostP[m] and boostQ[m] are the campaigns' additions to method m's
+	// innovation and imitation rates.
+	boostP, boostQ []float64
+	// regional, if not nil, holds the world of each region, for scenarios
+	// with region-specific events; nil means every region lives in this
+	// one. Acceptance is never regional: combos read the root world.
+	regional []*world
+}
+
+// in returns the world of region r.
+func (w *world) in(r int) *world {
+	if w.regional == nil {
+		return w
+	}
+	return w.regional[r]
 }
 
 // worldAt returns the world on day t: Config, then every event dated on
-// or before t in order.
+// or before t in order; with region-specific events, one such world per
+// region, each replaying the events that apply to it.
 func worldAt(c *Config, t time.Time) *world {
+	w := replay(c, t, -1)
+	for i := range c.Events {
+		if c.Events[i].Regions != nil {
+			w.regional = make([]*world, len(c.Regions))
+			for r := range w.regional {
+				w.regional[r] = replay(c, t, r)
+			}
+			break
+		}
+	}
+	return w
+}
+
+// replay returns the world on day t of region r (-1: the events of every
+// region only).
+func replay(c *Config, t time.Time, r int) *world {
 	nm, np := len(c.Methods), len(c.Platforms)
 	w := &world{
 		beh:       c.Behaviour,
@@ -32,6 +64,8 @@ func worldAt(c *Config, t time.Time) *world {
 		basket:    make([]float64, len(c.Regions)),
 		acc:       make([][]float64, np),
 		shift:     make([][]float64, np),
+		boostP:    make([]float64, nm),
+		boostQ:    make([]float64, nm),
 	}
 	for i := range w.rate {
 		w.rate[i], w.basket[i] = math.NaN(), math.NaN()
@@ -47,7 +81,7 @@ func worldAt(c *Config, t time.Time) *world {
 	}
 	for i := range c.Events {
 		e := &c.Events[i]
-		if e.Date.After(t) {
+		if e.Date.After(t) || !e.appliesTo(r) {
 			continue
 		}
 		switch e.Kind {
@@ -74,12 +108,18 @@ func worldAt(c *Config, t time.Time) *world {
 			}
 		case SetParam:
 			w.set(e.Param, e.Value)
+		case Campaign:
+			if t.Before(e.Until) {
+				w.boostP[e.Method] += e.P
+				w.boostQ[e.Method] += e.Q
+			}
 		}
 	}
 	// A method before its launch cannot be adopted or accepted.
 	for m := range w.methods {
 		if mt := &w.methods[m]; !mt.launched(t) {
 			mt.P, mt.Q = 0, 0
+			w.boostP[m], w.boostQ[m] = 0, 0
 			for p := range w.acc {
 				w.acc[p][m] = 0
 			}

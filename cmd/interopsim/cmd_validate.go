@@ -258,6 +258,8 @@ func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string
 			where = "on " + at(platforms, e.Platform)
 		}
 		return fmt.Sprintf("%s appeal %+g %s until %s", at(methods, e.Method), e.Shift, where, e.Until.Format(output.DateLayout))
+	case sim.Campaign:
+		return fmt.Sprintf("%s adoption p %+g, q %+g until %s", at(methods, e.Method), e.P, e.Q, e.Until.Format(output.DateLayout))
 	case sim.SetParam:
 		name, err := scenarios.ParamName(cfg, e.Param)
 		if err != nil {
