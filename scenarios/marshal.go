@@ -91,6 +91,17 @@ func Marshal(s *Scenario) ([]byte, error) {
 		rm.add("name", str(r.Name))
 		rm.add("label", str(r.Label))
 		rm.add("population", num(r.Population))
+		if r.Growth != nil {
+			gs := seq()
+			for _, g := range r.Growth {
+				gm := newMap()
+				gm.Style = yaml.FlowStyle
+				gm.add("date", date(g.Date))
+				gm.add("population", num(g.Population))
+				gs.Content = append(gs.Content, gm.Node)
+			}
+			rm.add("growth", gs)
+		}
 		// The region's values are those of its first segment; every
 		// segment then states its own, so nothing is inherited.
 		first := r.Segments[0]

@@ -23,7 +23,8 @@ var (
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
-	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments"}
+	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments", "growth"}
+	censusKeys    = []string{"date", "population"}
 	segmentKeys   = []string{"name", "share", "shopping_rate", "basket", "holdings"}
 	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "delta", "loyalty"}
 )
@@ -549,6 +550,9 @@ func (b *builder) regions(n *yaml.Node) {
 		if v := m.get("population"); v != nil {
 			reg.Population, _ = b.bounded(v, field(path, "population"), positive)
 		}
+		if v := m.get("growth"); v != nil {
+			reg.Growth = b.growth(v, field(path, "growth"), reg.Population)
+		}
 		base := sim.Segment{Name: defaultSegment, Share: 1, Holdings: make([]float64, nm)}
 		if v := m.get("shopping_rate"); v != nil {
 			base.ShoppingRate, _ = b.bounded(v, field(path, "shopping_rate"), nonNegative)
@@ -567,6 +571,53 @@ func (b *builder) regions(n *yaml.Node) {
 		b.nSegments += len(reg.Segments)
 		b.cfg.Regions = append(b.cfg.Regions, reg)
 	}
+}
+
+// growth reads a region's later populations: dates after start, in
+// increasing order, populations positive and not below the one before
+// (pop, the population at start, for the first).
+func (b *builder) growth(n *yaml.Node, path string, pop float64) []sim.Census {
+	items, ok := b.sequence(n, path)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		b.fail(n, path, "must list at least one {date, population}, or be left out for a population that does not change")
+		return nil
+	}
+	var out []sim.Census
+	from, fromWhat := b.start, "start"
+	prevWhat := "the region's population at start"
+	for i, it := range items {
+		ip := index(path, i)
+		m := b.mapping(it, ip, censusKeys)
+		if m == nil {
+			continue
+		}
+		if !b.require(m, "date", "population") {
+			continue
+		}
+		var c sim.Census
+		var dok, pok bool
+		if c.Date, dok = b.date(m.get("date"), field(ip, "date")); dok && b.horizonOK && !c.Date.After(from) {
+			b.fail(m.get("date"), field(ip, "date"), "must be after %s (%s), got %s", fromWhat, from.Format(dateLayout), m.get("date").Value)
+			dok = false
+		}
+		if c.Population, pok = b.bounded(m.get("population"), field(ip, "population"), positive); pok && c.Population < pop {
+			b.fail(m.get("population"), field(ip, "population"), "must be at least %s (%s): people come online but do not leave, got %s", prevWhat, fmtNum(pop), m.get("population").Value)
+			pok = false
+		}
+		if dok {
+			from, fromWhat = c.Date, "the date before"
+		}
+		if pok {
+			pop, prevWhat = c.Population, "the population before"
+		}
+		if dok && pok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // segments reads a region's segments; each inherits base's values.
@@ -767,7 +818,7 @@ func (b *builder) agents(m *mapping) {
 	if len(b.errs) > 0 {
 		return // populations and shares may be unusable
 	}
-	allocate(b.cfg.Regions, int(n))
+	allocate(b.cfg, int(n))
 	b.sc.Agents = int(n)
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -420,7 +421,7 @@ func TestErrorsAs(t *testing.T) {
 
 // TestHistoryFeatures checks the resolution of the keys a history needs
 // (testdata/valid/history.yaml): a method's launch, campaigns and
-// region-specific events.
+// region-specific events, population growth.
 func TestHistoryFeatures(t *testing.T) {
 	s, err := Parse(mustRead(t, "testdata/valid/history.yaml"), "history.yaml")
 	if err != nil {
@@ -432,6 +433,16 @@ func TestHistoryFeatures(t *testing.T) {
 	}
 	if got := c.Methods[0].Launch; !got.IsZero() {
 		t.Errorf("alipay launch: got %v, want none", got)
+	}
+	wantGrowth := []sim.Census{{Date: day("2014-06-30"), Population: 1.8e8}, {Date: day("2016-06-30"), Population: 2.4e8}}
+	if !reflect.DeepEqual(c.Regions[1].Growth, wantGrowth) || c.Regions[0].Growth != nil {
+		t.Errorf("growth: got %+v and %+v, want none and %+v", c.Regions[0].Growth, c.Regions[1].Growth, wantGrowth)
+	}
+	// Agents are allocated at the peak: 1e8 in tier-1 against about
+	// 2.34e8 in the rural region on 2015-12-21, the last step.
+	peak := c.PeakPopulation(1)
+	if want := int(math.Round(2000 * peak / (peak + 1e8))); c.Regions[1].Segments[0].Agents != want {
+		t.Errorf("rural agents: got %d, want %d (peak %.4g)", c.Regions[1].Segments[0].Agents, want, peak)
 	}
 	wantEvents := []sim.Event{
 		{Kind: sim.Accept, Date: day("2013-08-05"), Label: "jd accepts wechat_pay", Platform: 1, Method: 1},

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -100,6 +101,18 @@ type Region struct {
 	// Segments split the region's population; their shares sum to 1.
 	// A region without declared segments has one segment holding everyone.
 	Segments []Segment
+	// Growth, if not nil, holds the region's later populations, as people
+	// come online: dates after Start in increasing order, populations
+	// non-decreasing from Population. The population moves linearly
+	// between them and stays at the last after it. Newcomers join every
+	// segment in proportion to its share, holding no method.
+	Growth []Census
+}
+
+// Census is a region's population on a date.
+type Census struct {
+	Date       time.Time
+	Population float64
 }
 
 // Segment is a group of people inside a region with its own shopping and
@@ -306,6 +319,31 @@ func (c *Config) Agents() int {
 	return n
 }
 
+// PopulationAt returns the population of region r on day t: Population
+// until the first Growth date's line starts, then linear between the
+// Growth points, then the last of them.
+func (c *Config) PopulationAt(r int, t time.Time) float64 {
+	reg := &c.Regions[r]
+	from, x := c.Start, reg.Population
+	for _, g := range reg.Growth {
+		if t.Before(g.Date) {
+			if !t.After(from) {
+				return x
+			}
+			f := t.Sub(from).Hours() / g.Date.Sub(from).Hours()
+			return x + (g.Population-x)*f
+		}
+		from, x = g.Date, g.Population
+	}
+	return x
+}
+
 // PeakPopulation returns the largest number of people region r has over
-// the horizon: the people its agents stand for.
-func (c *Config) PeakPopulation(r int) float64 { return c.Regions[r].Population }
+// the horizon, on the first day of its last step: the people its agents
+// stand for.
+func (c *Config) PeakPopulation(r int) float64 {
+	if c.Regions[r].Growth == nil {
+		return c.Regions[r].Population
+	}
+	return math.Max(c.Regions[r].Population, c.PopulationAt(r, c.Date(c.Steps-1)))
+}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -145,4 +146,74 @@ func TestRegionalEvents(t *testing.T) {
 func TestCampaignConvergesToMeanField(t *testing.T) {
 	worst := agreeWithMeanField(t, campaignConfig(200000), 12, 5)
 	t.Logf("largest deviation: %.2f standard errors", worst)
+}
+
+// growthConfig is the test world in which the rural region grows from
+// 300 to 450 million people by 2024-07-01 and towards 600 million by
+// 2025-01-01, after the horizon.
+func growthConfig(agents int) *Config {
+	c := testConfig(agents)
+	c.Regions[1].Growth = []Census{{date("2024-07-01"), 4.5e8}, {date("2025-01-01"), 6e8}}
+	return c
+}
+
+// TestGrowth checks that the population grows as specified, in both
+// engines: the mean field's population is Config.PopulationAt on every
+// step's first day (to rounding), the agent engine's within half an
+// agent's weight; the city does not grow; and newcomers hold nothing: in
+// a world without adoption, churn or sign-ups the number of holders stays
+// what it was at the start while the population grows.
+func TestGrowth(t *testing.T) {
+	c := growthConfig(20000)
+	if got, want := c.PeakPopulation(1), c.PopulationAt(1, date("2024-12-23")); got != want || !(want > 4.5e8 && want < 6e8) {
+		t.Fatalf("peak population %v, want %v, between 450 and 600 million", got, want)
+	}
+	still := growthConfig(20000)
+	for m := range still.Methods {
+		still.Methods[m].P, still.Methods[m].Q, still.Methods[m].Churn = 0, 0, 0
+	}
+	still.Behaviour.Psi = 0
+	for _, e := range []Engine{AgentBased, MeanField} {
+		r := mustRun(t, c, 3, &Settings{Engine: e})
+		s := mustRun(t, still, 3, &Settings{Engine: e})
+		weight := c.PeakPopulation(1) / float64(c.Regions[1].Segments[0].Agents)
+		tol := map[Engine]float64{AgentBased: weight / 2, MeanField: 1e-6 * c.PeakPopulation(1)}[e]
+		for n := range c.Steps {
+			want := c.PopulationAt(1, c.Date(n))
+			if got := r.Steps[n].Regions[1].Population; math.Abs(got-want) > tol {
+				t.Fatalf("%v step %d: rural population %.6g, want %.6g within %.3g", e, n, got, want, tol)
+			}
+			if got := r.Steps[n].Regions[0].Population; math.Abs(got-4e8) > 1e-6*4e8 {
+				t.Fatalf("%v step %d: city population %.6g, want 4e8", e, n, got)
+			}
+			for m := range c.Methods {
+				h0, h := s.Steps[0].Regions[1].Holders[m], s.Steps[n].Regions[1].Holders[m]
+				if math.Abs(h-h0) > 1e-9*h0 {
+					t.Fatalf("%v step %d: without adoption, %v rural people hold %s, %v at the start", e, n, h, c.Methods[m].Name, h0)
+				}
+			}
+		}
+		if got := r.Steps[c.Steps-1].Regions[1].Population; !(got > 4.5e8) {
+			t.Errorf("%v: rural population at the end %.4g, want above 4.5e8", e, got)
+		}
+	}
+}
+
+// TestGrowthConvergesToMeanField: with a growing region, the agent engine
+// stays within 5 standard errors of the mean field.
+func TestGrowthConvergesToMeanField(t *testing.T) {
+	worst := agreeWithMeanField(t, growthConfig(200000), 13, 5)
+	t.Logf("largest deviation: %.2f standard errors", worst)
+}
+
+// TestGrowthWorkersIdentical checks that with a growing population, whose
+// online agents end inside blocks, the number of workers changes no bit.
+func TestGrowthWorkersIdentical(t *testing.T) {
+	c := growthConfig(100003)
+	c.Warmup = 4
+	want := mustRun(t, c, 7, &Settings{Workers: 1})
+	got := mustRun(t, c, 7, &Settings{Workers: 3})
+	if !reflect.DeepEqual(got.Steps, want.Steps) {
+		t.Error("workers 3: result differs from workers 1")
+	}
 }

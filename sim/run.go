@@ -21,6 +21,16 @@ type group struct {
 	seg    *Segment
 	first  int     // index of the segment's first agent
 	weight float64 // people per agent
+	grows  bool    // the region's population grows
+}
+
+// online returns the number of the group's agents standing for people,
+// the first of its agents: all of them without growth.
+func (gr *group) online(people float64) int {
+	if !gr.grows {
+		return gr.seg.Agents
+	}
+	return min(gr.seg.Agents, int(math.Round(people/gr.weight)))
 }
 
 // engine advances the population by one step given the tables; the two
@@ -31,6 +41,9 @@ type engine interface {
 	// advance applies the tables, writes the people moved by every entry
 	// of group g's table into flows[g], and updates the masses.
 	advance(step int, tabs []table, flows [][]float64)
+	// grow brings group g's population up to people (not less than it
+	// is), newcomers holding nothing, with no habit and no last platform.
+	grow(g int, people float64)
 }
 
 // Run simulates cfg with the given seed and returns what it measured. It
@@ -51,7 +64,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		for i := range reg.Segments {
 			seg := &reg.Segments[i]
 			groups = append(groups, group{region: r, seg: seg, first: first,
-				weight: cfg.PeakPopulation(r) * seg.Share / float64(seg.Agents)})
+				weight: cfg.PeakPopulation(r) * seg.Share / float64(seg.Agents), grows: reg.Growth != nil})
 			first += seg.Agents
 		}
 	}
@@ -99,6 +112,11 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	for n := 0; n < cfg.Steps; n++ {
 		if s.Cancel != nil && s.Cancel() {
 			return nil, ErrCanceled
+		}
+		for g := range groups {
+			if gr := &groups[g]; gr.grows {
+				eng.grow(g, cfg.PopulationAt(gr.region, cfg.Date(n))*gr.seg.Share)
+			}
 		}
 		w := worldAt(cfg, cfg.Date(n))
 		step(w, n)
@@ -283,6 +301,14 @@ func (c *Config) Validate() error {
 		}
 		if math.Abs(sum-1) > 1e-9 {
 			bad("config: region %s: segment shares sum to %v, want 1", r.Name, sum)
+		}
+		from, x := c.Start, r.Population
+		for _, g := range r.Growth {
+			if !g.Date.After(from) || !(g.Population >= x) || !finite(g.Population) {
+				bad("config: region %s: growth to %v on %s, want later dates and populations that do not fall", r.Name, g.Population, g.Date.Format("2006-01-02"))
+				break
+			}
+			from, x = g.Date, g.Population
 		}
 	}
 	for _, p := range c.Platforms {

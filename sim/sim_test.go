@@ -436,6 +436,7 @@ func TestValidate(t *testing.T) {
 		{"regional acceptance", func(c *Config) { c.Events[0].Regions = []int{0} }, "cannot be limited to regions"},
 		{"event regions", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Regions = []int{1, 0} }, "want increasing indices"},
 		{"campaign rate", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Q = -1 }, "want finite and non-negative"},
+		{"falling population", func(c *Config) { *c = *growthConfig(1000); c.Regions[1].Growth[1].Population = 4e8 }, "populations that do not fall"},
 		{"accept event before launch", func(c *Config) { *c = *launchConfig(1000); c.Events[0].Date = date("2024-03-01") }, "accept of wechat_pay before its launch"},
 	}
 	for _, tc := range tests {
