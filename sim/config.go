@@ -83,6 +83,9 @@ type Config struct {
 	Methods []Method
 	// Platforms are the e-commerce platforms.
 	Platforms []Platform
+	// Channels are the ways of paying other than e-commerce checkout
+	// (offline merchants, person-to-person transfers); none by default.
+	Channels []Channel
 	// Behaviour holds the choice parameters shared by all agents.
 	Behaviour Behaviour
 	// Events change acceptance, appeal or parameters on dates.
@@ -176,6 +179,33 @@ type Platform struct {
 	Accepts []bool
 }
 
+// Channel is a way of paying other than e-commerce checkout, such as
+// offline merchants scanning QR codes or person-to-person transfers. Its
+// payments do not change anyone's state: each step, every person makes
+// the channel's expected number of payments, each with a method chosen by
+// logit among the held methods accepted at that payment (see
+// docs/model.md, Channels).
+type Channel struct {
+	// Name identifies the channel in tables; Label and Color are for
+	// people and plots and are not used by the engine.
+	Name, Label, Color string
+	// Rate is the number of payments per person per year.
+	Rate float64
+	// Value is the mean value of a payment, in the scenario's currency.
+	Value float64
+	// Accepts is, per method, the share of the channel's payments at
+	// which the method is accepted at Start, in [0,1]; each method is
+	// accepted independently. Unused when Peer is set.
+	Accepts []float64
+	// Peer makes the channel person to person: a method is accepted when
+	// the payee holds it, with probability the share of the payer's
+	// region holding it.
+	Peer bool
+	// MethodAppeal is the utility offset of paying with each method in
+	// the channel, one per method.
+	MethodAppeal []float64
+}
+
 // Behaviour holds the choice parameters of the nested logit.
 type Behaviour struct {
 	// Beta weighs the payment inclusive value in platform choice, in [0,1].
@@ -208,6 +238,9 @@ const (
 	// Campaign raises a method's adoption rates by P and Q from Date
 	// until Until (an adoption campaign, such as a red-packet drive).
 	Campaign
+	// ChannelAcceptance moves the share of a channel's payments at which
+	// a method is accepted to Share, linearly over RolloutDays.
+	ChannelAcceptance
 )
 
 // String returns the kind's name as written in scenario files.
@@ -223,6 +256,8 @@ func (k EventKind) String() string {
 		return "set"
 	case Campaign:
 		return "campaign"
+	case ChannelAcceptance:
+		return "channel_acceptance"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -241,7 +276,8 @@ type Event struct {
 	Platform int
 	// Method is the method's index. Unused by SetParam.
 	Method int
-	// RolloutDays spreads an Accept or StopAccepting over this many days:
+	// RolloutDays spreads an Accept, StopAccepting or ChannelAcceptance
+	// over this many days:
 	// the accepting share of checkouts moves linearly from its old to its
 	// new value. Zero means at once.
 	RolloutDays int
@@ -255,6 +291,10 @@ type Event struct {
 	// P and Q are a Campaign's additions to the method's innovation and
 	// imitation rates, per year.
 	P, Q float64
+	// Channel and Share are a ChannelAcceptance's channel (its index) and
+	// the accepting share it moves to; Method is its method.
+	Channel int
+	Share   float64
 	// Regions, if not nil, limits a Promotion, Campaign or SetParam to
 	// these regions (indices, in increasing order); nil means every
 	// region. Acceptance events and SetParams of a region's own
@@ -293,6 +333,8 @@ const (
 	PlatformLoyalty
 	RegionShoppingRate
 	RegionBasket
+	ChannelRate
+	ChannelValue
 )
 
 // Param is a settable parameter: a kind and, for per-method, per-platform

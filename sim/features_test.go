@@ -217,3 +217,147 @@ func TestGrowthWorkersIdentical(t *testing.T) {
 		t.Error("workers 3: result differs from workers 1")
 	}
 }
+
+// channelConfig is the test world with two channels: offline merchants
+// accepting Alipay at 60% and WeChat Pay at 20% of payments at the start,
+// WeChat Pay rising to 90% over 26 weeks from 2024-03-04, and
+// person-to-person transfers, where a method is accepted when the payee
+// holds it.
+func channelConfig(agents int) *Config {
+	c := testConfig(agents)
+	c.Channels = []Channel{
+		{Name: "offline", Rate: 200, Value: 40, Accepts: []float64{0.6, 0.2, 0}, MethodAppeal: []float64{0, 0.3, 0}},
+		{Name: "p2p", Rate: 50, Value: 300, Peer: true, Accepts: []float64{0, 0, 0}, MethodAppeal: []float64{-0.5, 0.5, -2}},
+	}
+	c.Events = append([]Event{{Kind: ChannelAcceptance, Date: date("2024-03-04"), Channel: 0, Method: 1, Share: 0.9, RolloutDays: 182}}, c.Events...)
+	return c
+}
+
+// TestChannelChoice checks a channel's tabulated choice against the
+// formula for a holder of two methods accepted independently with
+// probabilities a1 and a2: P(1) = a1(1-a2) + a1 a2 e1/(e1+e2), with
+// e_m = exp(W_m); in a peer channel a method's acceptance is its
+// regional holding share.
+func TestChannelChoice(t *testing.T) {
+	c := channelConfig(1000)
+	sp := newSpace(len(c.Methods), len(c.Platforms))
+	w := worldAt(c, date("2024-06-03")) // 91 of the rollout's 182 days
+	if got, want := w.chAcc[0][1], 0.2+(0.9-0.2)*91.0/182; math.Abs(got-want) > 1e-12 {
+		t.Fatalf("offline acceptance of WeChat Pay half-way through its rollout: %v, want %v", got, want)
+	}
+	shares := []float64{0.8, 0.7, 0.3}
+	ch := newChannelChoice(sp, w, shares, c.Step.Years())
+	for _, tc := range []struct {
+		name   string
+		c      int
+		a1, a2 float64
+	}{{"offline", 0, w.chAcc[0][0], w.chAcc[0][1]}, {"p2p", 1, shares[0], shares[1]}} {
+		n := c.Channels[tc.c].Rate * c.Step.Years()
+		W := func(m int) float64 {
+			return w.methods[m].Appeal + c.Channels[tc.c].MethodAppeal[m] + w.beh.Delta*shares[m]
+		}
+		e1, e2 := math.Exp(W(0)), math.Exp(W(1))
+		want := []float64{
+			n * (tc.a1*(1-tc.a2) + tc.a1*tc.a2*e1/(e1+e2)),
+			n * (tc.a2*(1-tc.a1) + tc.a1*tc.a2*e2/(e1+e2)),
+			0,
+		}
+		pay, none := ch.of(tc.c, 0b011)
+		for m := range want {
+			if math.Abs(pay[m]-want[m]) > 1e-12*n {
+				t.Errorf("%s: payments with method %d %v, want %v", tc.name, m, pay[m], want[m])
+			}
+		}
+		if wantNone := n * (1 - tc.a1) * (1 - tc.a2); math.Abs(none-wantNone) > 1e-12*n {
+			t.Errorf("%s: payments with no method %v, want %v", tc.name, none, wantNone)
+		}
+		if pay, none := ch.of(tc.c, 0); pay[0] != 0 || pay[1] != 0 || none != n {
+			t.Errorf("%s: a holder of nothing pays %v with methods and %v without, want 0 and %v", tc.name, pay, none, n)
+		}
+	}
+}
+
+// TestChannels checks, in both engines, that channels change nothing at
+// e-commerce checkout (every stock and flow of the test world without
+// them, bit for bit), and that their value shows up in value_share: at
+// every step and in every region, a method's value_share is its
+// e-commerce and channel value over all value, and the channels raise
+// WeChat Pay's share of all value over its share at checkout.
+func TestChannels(t *testing.T) {
+	c := channelConfig(20000)
+	base := testConfig(20000)
+	for _, e := range []Engine{AgentBased, MeanField} {
+		r := mustRun(t, c, 5, &Settings{Engine: e})
+		b := mustRun(t, base, 5, &Settings{Engine: e})
+		for n := range c.Steps {
+			for i := range c.Regions {
+				got, want := r.Steps[n].Regions[i], b.Steps[n].Regions[i]
+				got.ChannelTx, got.ChannelValue, got.ChannelNone = nil, nil, nil
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%v step %d region %d: the channels change e-commerce", e, n, i)
+				}
+			}
+			tl := r.Region(n, -1)
+			var all float64
+			by := make([]float64, len(c.Methods))
+			for m := range c.Methods {
+				for p := range c.Platforms {
+					by[m] += tl.Value[p][m]
+				}
+				for ch := range c.Channels {
+					by[m] += tl.ChannelValue[ch][m]
+				}
+				all += by[m]
+			}
+			for m, mt := range c.Methods {
+				if got := measure(t, r, n, -1, "value_share", mt.Name); math.Abs(got-by[m]/all) > 1e-12 {
+					t.Fatalf("%v step %d: value_share of %s %v, want %v", e, n, mt.Name, got, by[m]/all)
+				}
+			}
+		}
+		last := c.Steps - 1
+		with, without := measure(t, r, last, -1, "value_share", "wechat_pay"), measure(t, b, last, -1, "value_share", "wechat_pay")
+		if !(with > without+0.05) {
+			t.Errorf("%v: WeChat Pay's value share %.3f with channels, %.3f without; want at least 5 points more", e, with, without)
+		}
+		if u := measure(t, r, last, -1, "channel_unserved", "offline"); !(u > 0) {
+			t.Errorf("%v: no offline payment made by other means; the test world should have some", e)
+		}
+	}
+}
+
+// TestChannelsConvergeToMeanField checks that every channel payment share
+// of the agent engine lies within 5 standard errors of the mean field,
+// region by region and step by step. A channel's payments are expected
+// values given each agent's wallets, so the sampling unit is the agent:
+// a share p over n agents has standard error at most sqrt(p(1-p)/n), the
+// largest variance of a per-agent fraction in [0,1] with mean p.
+func TestChannelsConvergeToMeanField(t *testing.T) {
+	c := channelConfig(200000)
+	worst := agreeWithMeanField(t, c, 14, 5)
+	ab := mustRun(t, c, 14, nil)
+	mf := mustRun(t, c, 14, &Settings{Engine: MeanField})
+	for n := range c.Steps {
+		for i, reg := range c.Regions {
+			ta, tm := ab.Region(n, i), mf.Region(n, i)
+			agents := float64(reg.Segments[0].Agents)
+			for ch, chn := range c.Channels {
+				var sa, sm float64
+				for m := range c.Methods {
+					sa += ta.ChannelTx[ch][m]
+					sm += tm.ChannelTx[ch][m]
+				}
+				for m, mt := range c.Methods {
+					got, want := ta.ChannelTx[ch][m]/sa, tm.ChannelTx[ch][m]/sm
+					se := math.Max(math.Sqrt(want*(1-want)/agents), 1/agents)
+					d := math.Abs(got-want) / se
+					worst = math.Max(worst, d)
+					if d > 5 {
+						t.Errorf("step %d region %s: %s share of %s: agents %.5f, mean field %.5f (%.1f standard errors)", n, reg.Name, mt.Name, chn.Name, got, want, d)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("largest deviation: %.2f standard errors", worst)
+}

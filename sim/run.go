@@ -88,7 +88,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	dt := cfg.Step.Years()
 	// step moves everyone by one step in world w, drawing from the
 	// stream tagged tag.
-	step := func(w *world, tag int) {
+	step := func(w *world, tag int) [][]float64 {
 		cs := combos(w)
 		shares := regionShares(cfg, sp, groups, eng)
 		b := newBuilder(sp, cfg, w, cs, dt)
@@ -99,6 +99,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
 		}
 		eng.advance(tag, tabs, flows)
+		return shares
 	}
 	if cfg.Warmup > 0 {
 		w := warmupWorld(cfg)
@@ -119,8 +120,8 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 			}
 		}
 		w := worldAt(cfg, cfg.Date(n))
-		step(w, n)
-		res.Steps[n] = tally(cfg, sp, groups, w, tabs, flows, eng)
+		shares := step(w, n)
+		res.Steps[n] = tally(cfg, sp, groups, w, shares, tabs, flows, eng)
 		if s.Progress != nil {
 			s.Progress(n + 1)
 		}
@@ -184,14 +185,23 @@ func regionShares(cfg *Config, sp space, groups []group, eng engine) [][]float64
 	return held
 }
 
-// tally sums one step's flows and end-of-step stocks by region.
-func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows [][]float64, eng engine) Tally {
+// tally sums one step's flows and end-of-step stocks by region, and the
+// channel payments of the end-of-step holdings given the step's regional
+// shares.
+func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, tabs []table, flows [][]float64, eng engine) Tally {
 	t := Tally{Regions: make([]RegionTally, len(cfg.Regions))}
+	var chs []*channelChoice
 	for r := range t.Regions {
-		t.Regions[r] = newRegionTally(sp.nm, sp.np)
+		t.Regions[r] = newRegionTally(sp.nm, sp.np, len(cfg.Channels))
+		if cfg.Channels != nil {
+			chs = append(chs, newChannelChoice(sp, w.in(r), shares[r], cfg.Step.Years()))
+		}
 	}
 	for g, gr := range groups {
 		rt := &t.Regions[gr.region]
+		if chs != nil {
+			tallyChannels(sp, chs[gr.region], eng.mass(g), rt)
+		}
 		rw := w.in(gr.region)
 		basket := rw.basketOf(gr.region, gr.seg)
 		orders := ordersPerTrip(rw.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
@@ -334,6 +344,22 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	for _, ch := range c.Channels {
+		if len(ch.Accepts) != nm || len(ch.MethodAppeal) != nm {
+			bad("config: channel %s: accepts and method appeal must have one entry per method", ch.Name)
+			continue
+		}
+		if !(ch.Rate >= 0) || !finite(ch.Rate) || !(ch.Value >= 0) || !finite(ch.Value) {
+			bad("config: channel %s: rate and value must be finite and non-negative", ch.Name)
+		}
+		for m, a := range ch.Accepts {
+			if !(a >= 0 && a <= 1) {
+				bad("config: channel %s: acceptance %v outside [0,1]", ch.Name, a)
+			} else if a > 0 && !c.Methods[m].launched(c.Start) {
+				bad("config: channel %s accepts %s, which launches after start", ch.Name, c.Methods[m].Name)
+			}
+		}
+	}
 	for i, e := range c.Events {
 		switch e.Kind {
 		case Accept, StopAccepting, Promotion:
@@ -347,12 +373,21 @@ func (c *Config) Validate() error {
 			if !(e.P >= 0 && e.Q >= 0) || !finite(e.P) || !finite(e.Q) {
 				bad("config: event %d: campaign rates %v and %v, want finite and non-negative", i, e.P, e.Q)
 			}
+		case ChannelAcceptance:
+			if e.Method < 0 || e.Method >= nm || e.Channel < 0 || e.Channel >= len(c.Channels) || !(e.Share >= 0 && e.Share <= 1) {
+				bad("config: event %d: channel %d, method %d or share %v out of range", i, e.Channel, e.Method, e.Share)
+			} else if e.Share > 0 && !c.Methods[e.Method].launched(e.Date) {
+				bad("config: event %d: %v of %s before its launch", i, e.Kind, c.Methods[e.Method].Name)
+			}
 		case SetParam:
+			if (e.Param.Kind == ChannelRate || e.Param.Kind == ChannelValue) && (e.Param.Index < 0 || e.Param.Index >= len(c.Channels)) {
+				bad("config: event %d: channel %d out of range", i, e.Param.Index)
+			}
 		default:
 			bad("config: event %d: unknown kind %v", i, e.Kind)
 		}
 		if e.Regions != nil {
-			if e.Kind == Accept || e.Kind == StopAccepting || (e.Kind == SetParam && (e.Param.Kind == RegionShoppingRate || e.Param.Kind == RegionBasket)) {
+			if e.Kind == Accept || e.Kind == StopAccepting || e.Kind == ChannelAcceptance || (e.Kind == SetParam && (e.Param.Kind == RegionShoppingRate || e.Param.Kind == RegionBasket)) {
 				bad("config: event %d: a %v event cannot be limited to regions", i, e.Kind)
 			}
 			for j, r := range e.Regions {
@@ -416,7 +451,8 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	}
 	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
 	b += entries * (8 + 2 + 2 + 8 + 8)                   // table entries and flows
-	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np) * 8
+	nc := len(cfg.Channels)
+	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np+2*nc*sp.nm+nc) * 8
 	b += uint64(cfg.Steps) * perStep
 	return b
 }

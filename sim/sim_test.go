@@ -412,10 +412,11 @@ func TestGuidedSearch(t *testing.T) {
 }
 
 func TestMeasureCount(t *testing.T) {
-	c := testConfig(100)
-	r := mustRun(t, c, 1, &Settings{Engine: MeanField})
-	if got, want := len(r.Measures(0, -1)), MeasureCount(c); got != want {
-		t.Errorf("Measures returns %d values, MeasureCount says %d", got, want)
+	for _, c := range []*Config{testConfig(100), channelConfig(100)} {
+		r := mustRun(t, c, 1, &Settings{Engine: MeanField})
+		if got, want := len(r.Measures(0, -1)), MeasureCount(c); got != want {
+			t.Errorf("%d channels: Measures returns %d values, MeasureCount says %d", len(c.Channels), got, want)
+		}
 	}
 }
 
@@ -437,6 +438,9 @@ func TestValidate(t *testing.T) {
 		{"event regions", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Regions = []int{1, 0} }, "want increasing indices"},
 		{"campaign rate", func(c *Config) { *c = *campaignConfig(1000); c.Events[0].Q = -1 }, "want finite and non-negative"},
 		{"falling population", func(c *Config) { *c = *growthConfig(1000); c.Regions[1].Growth[1].Population = 4e8 }, "populations that do not fall"},
+		{"channel acceptance", func(c *Config) { *c = *channelConfig(1000); c.Channels[0].Accepts[1] = 2 }, "acceptance 2 outside [0,1]"},
+		{"channel shape", func(c *Config) { *c = *channelConfig(1000); c.Channels[1].MethodAppeal = nil }, "one entry per method"},
+		{"channel event", func(c *Config) { *c = *channelConfig(1000); c.Events[0].Channel = 5 }, "channel 5, method 1 or share 0.9 out of range"},
 		{"accept event before launch", func(c *Config) { *c = *launchConfig(1000); c.Events[0].Date = date("2024-03-01") }, "accept of wechat_pay before its launch"},
 	}
 	for _, tc := range tests {

@@ -21,6 +21,10 @@ type world struct {
 	// boostP[m] and boostQ[m] are the campaigns' additions to method m's
 	// innovation and imitation rates.
 	boostP, boostQ []float64
+	// channels are the channels after SetParam events; chAcc[c][m] is the
+	// share of channel c's payments accepting method m.
+	channels []Channel
+	chAcc    [][]float64
 	// regional, if not nil, holds the world of each region, for scenarios
 	// with region-specific events; nil means every region lives in this
 	// one. Acceptance is never regional: combos read the root world.
@@ -67,6 +71,13 @@ func replay(c *Config, t time.Time, r int) *world {
 		boostP:    make([]float64, nm),
 		boostQ:    make([]float64, nm),
 	}
+	if c.Channels != nil {
+		w.channels = append([]Channel(nil), c.Channels...)
+		w.chAcc = make([][]float64, len(c.Channels))
+		for k := range c.Channels {
+			w.chAcc[k] = append([]float64(nil), c.Channels[k].Accepts...)
+		}
+	}
 	for i := range w.rate {
 		w.rate[i], w.basket[i] = math.NaN(), math.NaN()
 	}
@@ -90,13 +101,11 @@ func replay(c *Config, t time.Time, r int) *world {
 			if e.Kind == StopAccepting {
 				target = 0
 			}
-			frac := 1.0
-			if e.RolloutDays > 0 {
-				days := t.Sub(e.Date).Hours() / 24
-				frac = math.Min(1, days/float64(e.RolloutDays))
-			}
 			a := &w.acc[e.Platform][e.Method]
-			*a += (target - *a) * frac
+			*a += (target - *a) * rollout(e, t)
+		case ChannelAcceptance:
+			a := &w.chAcc[e.Channel][e.Method]
+			*a += (e.Share - *a) * rollout(e, t)
 		case Promotion:
 			if !t.Before(e.Until) {
 				continue
@@ -123,9 +132,21 @@ func replay(c *Config, t time.Time, r int) *world {
 			for p := range w.acc {
 				w.acc[p][m] = 0
 			}
+			for k := range w.chAcc {
+				w.chAcc[k][m] = 0
+			}
 		}
 	}
 	return w
+}
+
+// rollout returns the fraction of event e's change done on day t.
+func rollout(e *Event, t time.Time) float64 {
+	if e.RolloutDays <= 0 {
+		return 1
+	}
+	days := t.Sub(e.Date).Hours() / 24
+	return math.Min(1, days/float64(e.RolloutDays))
 }
 
 func (w *world) set(p Param, v float64) {
@@ -156,6 +177,10 @@ func (w *world) set(p Param, v float64) {
 		w.rate[p.Index] = v
 	case RegionBasket:
 		w.basket[p.Index] = v
+	case ChannelRate:
+		w.channels[p.Index].Rate = v
+	case ChannelValue:
+		w.channels[p.Index].Value = v
 	}
 }
 
