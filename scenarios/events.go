@@ -13,15 +13,16 @@ import (
 
 // Event keys: all of them, and those each type uses.
 var (
-	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions"}
+	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions", "channel", "share"}
 	kindKeys  = map[sim.EventKind][]string{
-		sim.Accept:        {"date", "type", "platform", "method", "rollout", "label"},
-		sim.StopAccepting: {"date", "type", "platform", "method", "rollout", "label"},
-		sim.Promotion:     {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label"},
-		sim.SetParam:      {"date", "type", "param", "value", "regions", "label"},
-		sim.Campaign:      {"date", "type", "method", "p", "q", "until", "duration", "regions", "label"},
+		sim.Accept:            {"date", "type", "platform", "method", "rollout", "label"},
+		sim.StopAccepting:     {"date", "type", "platform", "method", "rollout", "label"},
+		sim.Promotion:         {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label"},
+		sim.SetParam:          {"date", "type", "param", "value", "regions", "label"},
+		sim.Campaign:          {"date", "type", "method", "p", "q", "until", "duration", "regions", "label"},
+		sim.ChannelAcceptance: {"date", "type", "channel", "method", "share", "rollout", "label"},
 	}
-	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam, sim.Campaign}
+	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam, sim.Campaign, sim.ChannelAcceptance}
 )
 
 // pending is an event read from the file, with what is needed to report
@@ -50,6 +51,7 @@ func (b *builder) events(n *yaml.Node) {
 	// Events are kept sorted by date, in file order on the same date.
 	sort.SliceStable(list, func(i, j int) bool { return list[i].ev.Date.Before(list[j].ev.Date) })
 	b.replay(list)
+	b.replayChannels(list)
 	b.cfg.Events = nil // no events is a nil slice, however written
 	for i := range list {
 		b.cfg.Events = append(b.cfg.Events, list[i].ev)
@@ -84,7 +86,7 @@ func (b *builder) event(m *mapping, path string) pending {
 				}
 			}
 			if !kindOK {
-				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, campaign, got %q", s)
+				b.fail(v, field(path, "type"), "must be one of accept, stop_accepting, promotion, set, campaign, channel_acceptance, got %q", s)
 			}
 		}
 	}
@@ -133,6 +135,23 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = b.campaignRates(m, path, e) && ok
 		ok = b.afterLaunch(m, path, e, "adopted") && ok
 		ok = b.promotionEnd(m, path, e) && ok
+	case sim.ChannelAcceptance:
+		ok = b.require(m, "channel", "method", "share") && ok
+		ok = b.eventChannel(m, path, e) && ok
+		ok = b.eventMethod(m, path, e) && ok
+		if v := m.get("share"); v != nil {
+			var sok bool
+			e.Share, sok = b.bounded(v, field(path, "share"), unitRange)
+			ok = ok && sok
+			if sok && e.Share > 0 {
+				ok = b.afterLaunch(m, path, e, "accepted") && ok
+			}
+		}
+		if v := m.get("rollout"); v != nil {
+			u, dok := b.duration(v, field(path, "rollout"), true)
+			e.RolloutDays = u.Days(e.Date)
+			ok = ok && dok
+		}
 	}
 	if v := m.get("regions"); v != nil && contains(valid, "regions") {
 		ok = b.eventRegions(v, m, path, e) && ok
@@ -160,6 +179,27 @@ func (b *builder) eventPlatform(m *mapping, path string, e *sim.Event) bool {
 	}
 	e.Platform, ok = b.platformRef(v, field(path, "platform"), name)
 	return ok
+}
+
+// eventChannel reads an event's channel, which must not be a peer
+// channel.
+func (b *builder) eventChannel(m *mapping, path string, e *sim.Event) bool {
+	v := m.get("channel")
+	if v == nil {
+		return false
+	}
+	name, ok := b.str(v, field(path, "channel"))
+	if !ok {
+		return false
+	}
+	if e.Channel, ok = b.channelRef(v, field(path, "channel"), name); !ok {
+		return false
+	}
+	if b.cfg.Channels[e.Channel].Peer {
+		b.fail(v, field(path, "channel"), "%s is a peer channel: a method is accepted there when the payee holds it, so its acceptance cannot be set", name)
+		return false
+	}
+	return true
 }
 
 // eventMethod reads an event's method.
@@ -308,12 +348,15 @@ var paramSpecs = []paramSpec{
 	{"platforms", "loyalty", sim.PlatformLoyalty, anyFinite, "loyalty"},
 	{"regions", "shopping_rate", sim.RegionShoppingRate, nonNegative, "shopping rate"},
 	{"regions", "basket", sim.RegionBasket, positive, "basket"},
+	{"channels", "rate", sim.ChannelRate, nonNegative, "rate"},
+	{"channels", "value", sim.ChannelValue, positive, "value"},
 }
 
 const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, " +
 	"methods.<method>.appeal, methods.<method>.p, methods.<method>.q, methods.<method>.churn, " +
 	"platforms.<platform>.appeal, platforms.<platform>.loyalty, " +
-	"regions.<region>.shopping_rate, regions.<region>.basket"
+	"regions.<region>.shopping_rate, regions.<region>.basket, " +
+	"channels.<channel>.rate, channels.<channel>.value"
 
 func specOf(kind sim.ParamKind) (paramSpec, bool) {
 	for _, s := range paramSpecs {
@@ -359,6 +402,8 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 		e.Param.Index, ok = b.platformRef(pn, pp, parts[1])
 	case "regions":
 		e.Param.Index, ok = b.regionRef(pn, pp, parts[1])
+	case "channels":
+		e.Param.Index, ok = b.channelRef(pn, pp, parts[1])
 	}
 	vn := m.get("value")
 	if vn == nil {
@@ -399,6 +444,11 @@ func ParamName(c *sim.Config, p sim.Param) (string, error) {
 			return "", fmt.Errorf("parameter %s: region %d out of range", spec.key, p.Index)
 		}
 		name = c.Regions[p.Index].Name
+	case "channels":
+		if p.Index < 0 || p.Index >= len(c.Channels) {
+			return "", fmt.Errorf("parameter %s: channel %d out of range", spec.key, p.Index)
+		}
+		name = c.Channels[p.Index].Name
 	}
 	return spec.section + "." + name + "." + spec.key, nil
 }
@@ -433,6 +483,8 @@ func (b *builder) eventWords(e *sim.Event) string {
 		return method() + " promotion"
 	case sim.Campaign:
 		return method() + " campaign"
+	case sim.ChannelAcceptance:
+		return c.Channels[e.Channel].Label + ": " + method() + " accepted at " + fmtNum(e.Share)
 	}
 	spec, _ := specOf(e.Param.Kind)
 	v := " = " + fmtNum(e.Value)
@@ -443,6 +495,8 @@ func (b *builder) eventWords(e *sim.Event) string {
 		return c.Platforms[e.Param.Index].Label + " " + spec.words + v
 	case "regions":
 		return c.Regions[e.Param.Index].Label + " " + spec.words + v
+	case "channels":
+		return c.Channels[e.Param.Index].Label + " " + spec.words + v
 	}
 	return spec.words + v
 }
@@ -500,5 +554,29 @@ func (b *builder) replay(list []pending) {
 		if len(active) > maxPartial {
 			b.fail(pe.node, pe.path, "%d platform/method pairs would be in rollout at once on %s; at most %d are allowed, because the engine enumerates all 2^k acceptance combinations of k pairs in rollout", len(active), e.Date.Format(dateLayout), maxPartial)
 		}
+	}
+}
+
+// replayChannels reports channel_acceptance events on the same channel
+// and method whose rollouts overlap.
+func (b *builder) replayChannels(list []pending) {
+	type pair struct{ c, m int }
+	type last struct {
+		end  time.Time
+		line int
+	}
+	prev := map[pair]last{}
+	for i := range list {
+		pe := &list[i]
+		e := &pe.ev
+		if !pe.ok || e.Kind != sim.ChannelAcceptance {
+			continue
+		}
+		k := pair{e.Channel, e.Method}
+		end := e.Date.AddDate(0, 0, e.RolloutDays)
+		if l, ok := prev[k]; ok && e.Date.Before(l.end) {
+			b.fail(pe.node, pe.path, "overlaps the rollout of the event at line %d on the same channel and method, which runs until %s", l.line, l.end.Format(dateLayout))
+		}
+		prev[k] = last{end, pe.node.Line}
 	}
 }

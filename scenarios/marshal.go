@@ -85,6 +85,26 @@ func Marshal(s *Scenario) ([]byte, error) {
 	}
 	top.add("platforms", platforms)
 
+	if c.Channels != nil {
+		channels := seq()
+		for _, ch := range c.Channels {
+			cm := newMap()
+			cm.add("name", str(ch.Name))
+			cm.add("label", str(ch.Label))
+			cm.add("color", str(ch.Color))
+			cm.add("rate", num(ch.Rate))
+			cm.add("value", num(ch.Value))
+			if ch.Peer {
+				cm.add("peer", plain("true"))
+			} else {
+				cm.add("accepts", perMethodNode(c, ch.Accepts))
+			}
+			cm.add("method_appeal", perMethodNode(c, ch.MethodAppeal))
+			channels.Content = append(channels.Content, cm.Node)
+		}
+		top.add("channels", channels)
+	}
+
 	regions := seq()
 	for _, r := range c.Regions {
 		rm := newMap()
@@ -156,6 +176,11 @@ func Marshal(s *Scenario) ([]byte, error) {
 			}
 			em.add("param", str(name))
 			em.add("value", num(e.Value))
+		case sim.ChannelAcceptance:
+			em.add("channel", str(c.Channels[e.Channel].Name))
+			em.add("method", str(c.Methods[e.Method].Name))
+			em.add("share", num(e.Share))
+			em.add("rollout", plain(strconv.Itoa(e.RolloutDays)+"d"))
 		case sim.Campaign:
 			em.add("method", str(c.Methods[e.Method].Name))
 			em.add("p", num(e.P))
@@ -209,6 +234,11 @@ func checkShape(c *sim.Config) error {
 			return fmt.Errorf("platform %s: accepts, method_appeal and region_appeal need one entry per method and region", p.Name)
 		}
 	}
+	for _, ch := range c.Channels {
+		if len(ch.Accepts) != nm || len(ch.MethodAppeal) != nm {
+			return fmt.Errorf("channel %s: accepts and method_appeal need one entry per method", ch.Name)
+		}
+	}
 	for _, r := range c.Regions {
 		if len(r.Segments) == 0 {
 			return fmt.Errorf("region %s has no segments", r.Name)
@@ -228,6 +258,10 @@ func checkShape(c *sim.Config) error {
 		case sim.Campaign:
 			if e.Method < 0 || e.Method >= nm {
 				return fmt.Errorf("event %d: method %d out of range", i, e.Method)
+			}
+		case sim.ChannelAcceptance:
+			if e.Method < 0 || e.Method >= nm || e.Channel < 0 || e.Channel >= len(c.Channels) {
+				return fmt.Errorf("event %d: channel %d or method %d out of range", i, e.Channel, e.Method)
 			}
 		case sim.SetParam:
 		default:

@@ -19,7 +19,8 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events"}
+	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
@@ -154,9 +155,10 @@ type builder struct {
 	methodIdx   map[string]int
 	regionIdx   map[string]int
 	platformIdx map[string]int
+	channelIdx  map[string]int
 	// methodsOK, regionsOK and platformsOK say that the section is a
 	// readable list, so that names missing from it are real mistakes.
-	methodsOK, regionsOK, platformsOK bool
+	methodsOK, regionsOK, platformsOK, channelsOK bool
 	// acceptsOK says, per platform, that its accepts list was read.
 	acceptsOK []bool
 	nSegments int // total segments
@@ -202,6 +204,11 @@ func (b *builder) scenario(root *yaml.Node) {
 	}
 	if n := m.get("platforms"); n != nil {
 		b.platforms(n)
+	}
+	// Without a channels section, channel names are unknown names.
+	b.channelIdx, b.channelsOK = map[string]int{}, true
+	if n := m.get("channels"); n != nil {
+		b.channels(n)
 	}
 	b.agents(m)
 	if n := m.get("events"); n != nil {
@@ -442,6 +449,10 @@ func (b *builder) regionRef(n *yaml.Node, path, name string) (int, bool) {
 
 func (b *builder) platformRef(n *yaml.Node, path, name string) (int, bool) {
 	return b.ref(n, path, name, "platform", b.platformIdx, b.platformsOK)
+}
+
+func (b *builder) channelRef(n *yaml.Node, path, name string) (int, bool) {
+	return b.ref(n, path, name, "channel", b.channelIdx, b.channelsOK)
 }
 
 func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int, sectionOK bool) (int, bool) {
@@ -837,4 +848,60 @@ func (b *builder) labelColor(m *mapping, path, name, color string) (string, stri
 		}
 	}
 	return label, color
+}
+
+// channels reads the payment channels other than e-commerce checkout.
+func (b *builder) channels(n *yaml.Node) {
+	items, ok := b.sequence(n, "channels")
+	if !ok {
+		b.channelsOK = false
+		return
+	}
+	if len(items) == 0 {
+		b.fail(n, "channels", "must list at least one channel, or be left out for none")
+		b.channelsOK = false
+		return
+	}
+	nm, np := len(b.cfg.Methods), len(b.cfg.Platforms)
+	lines := map[string]int{}
+	for i, it := range items {
+		path := index("channels", i)
+		ch := sim.Channel{
+			Color:        palette[(nm+np+i)%len(palette)],
+			Accepts:      make([]float64, nm),
+			MethodAppeal: make([]float64, nm),
+		}
+		if m := b.mapping(it, path, channelKeys); m != nil {
+			b.require(m, "name", "rate", "value")
+			ch.Name = b.entityName(m, path, "channel", b.channelIdx, i, lines)
+			if _, clash := b.platformIdx[ch.Name]; clash && ch.Name != "" {
+				b.fail(m.get("name"), field(path, "name"), "%q is a platform's name; a channel needs a name of its own", ch.Name)
+			}
+			ch.Label, ch.Color = b.labelColor(m, path, ch.Name, ch.Color)
+			if v := m.get("rate"); v != nil {
+				ch.Rate, _ = b.bounded(v, field(path, "rate"), nonNegative)
+			}
+			if v := m.get("value"); v != nil {
+				ch.Value, _ = b.bounded(v, field(path, "value"), positive)
+			}
+			if v := m.get("peer"); v != nil {
+				ch.Peer, _ = b.boolean(v, field(path, "peer"))
+			}
+			if v := m.get("accepts"); v != nil {
+				if ch.Peer {
+					b.fail(m.keyNode("accepts"), field(path, "accepts"), "not used by a peer channel, where a method is accepted when the payee holds it")
+				} else {
+					b.perMethodCheck(v, field(path, "accepts"), unitRange, ch.Accepts, func(v *yaml.Node, kp string, i int, x float64) {
+						if t, late := b.unlaunched(i); late && x != 0 {
+							b.fail(v, kp, "must be 0: %s launches on %s, after start (%s), and cannot be accepted before; add a channel_acceptance event on or after its launch, got %s", b.cfg.Methods[i].Name, t.Format(dateLayout), b.start.Format(dateLayout), v.Value)
+						}
+					})
+				}
+			}
+			if v := m.get("method_appeal"); v != nil {
+				b.perMethod(v, field(path, "method_appeal"), anyFinite, ch.MethodAppeal)
+			}
+		}
+		b.cfg.Channels = append(b.cfg.Channels, ch)
+	}
 }
