@@ -84,7 +84,8 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 				thr[m] = 1 << 63
 			}
 		}
-		for i := b.lo; i < min(b.hi, a.end(b.g)); i++ {
+		hi := min(b.hi, a.end(b.g)) // agents online at the start
+		for i := b.lo; i < hi; i++ {
 			w := 0
 			for m, k := range keys {
 				if draw(k, i) < thr[m] {
