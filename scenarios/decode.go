@@ -410,6 +410,23 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 	return x, true
 }
 
+// boolean reads true or false.
+func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
+	if n.Kind == yaml.AliasNode {
+		return false, false
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != tagBool {
+		d.fail(n, path, "must be true or false, got %s", describe(n))
+		return false, false
+	}
+	var x bool
+	if err := n.Decode(&x); err != nil {
+		d.fail(n, path, "must be true or false, got %q", n.Value)
+		return false, false
+	}
+	return x, true
+}
+
 // seed reads a non-negative 64-bit integer.
 func (d *decoder) seed(n *yaml.Node, path string) (uint64, bool) {
 	if n.Kind == yaml.AliasNode {

@@ -72,6 +72,8 @@
 //	  appeal     utility of paying with it, default 0
 //	  adoption   {p, q}: Bass innovation and imitation rates, >= 0, default 0
 //	  churn      rate at which holders drop it, >= 0, default 0
+//	  launch     optional date before end: before it nobody holds, adopts or
+//	             accepts the method (holdings 0, in no accepts list)
 //	platforms    1 to 15 platforms:
 //	  name, label, color    as for methods (platforms take the palette's
 //	             colours after the methods')
@@ -80,6 +82,13 @@
 //	  accepts    required list of method names accepted at start (may be [])
 //	  region_appeal  {region: offset}, default 0 for each region
 //	  method_appeal  {method: offset of paying with it here}, default 0
+//	channels     optional list of ways of paying besides checkout:
+//	  name, label, color    as for platforms (a name of its own)
+//	  rate, value   required payments per person per year (>= 0) and
+//	                mean value (> 0)
+//	  accepts       {method: share of payments accepting it}, default 0
+//	  peer          true for person to person: accepted when the payee holds it
+//	  method_appeal {method: offset}, default 0
 //	regions      at least one region:
 //	  name, label   as for methods
 //	  population    required, > 0 people
@@ -87,6 +96,9 @@
 //	  basket        required, > 0 mean order value in the currency
 //	  holdings      {method: share of people holding it at start, in [0,1]},
 //	                unlisted methods 0
+//	  growth        optional list of {date, population}: later populations
+//	                (dates after start, increasing; never falling), linear
+//	                in between; newcomers hold nothing
 //	  segments      optional list; without it the region is one segment "all":
 //	    name          required identifier, unique in the region
 //	    share         required, in (0,1]; a region's shares sum to 1 (within 1e-9)
@@ -96,7 +108,8 @@
 //	             gamma (1), delta (0.5), loyalty (0.5)
 //	events       list, kept sorted by date (file order on the same date):
 //	  date       required, on or after start and before end
-//	  type       accept | stop_accepting | promotion | set
+//	  type       accept | stop_accepting | promotion | set | campaign |
+//	             channel_acceptance
 //	  label      default generated ("Taobao/Tmall accepts WeChat Pay")
 //	  accept, stop_accepting: platform, method (required), rollout (duration
 //	             from date, default 0d: at once; 1m from 2024-01-31 is 29 days)
@@ -104,9 +117,15 @@
 //	             platform), and until (a date after date) or duration
 //	  set:       param and value (required); param is behaviour.<beta|kappa|
 //	             psi|gamma|delta>, methods.<m>.<appeal|p|q|churn>,
-//	             platforms.<p>.<appeal|loyalty> or
-//	             regions.<r>.<shopping_rate|basket>; value in that
-//	             parameter's own range
+//	             platforms.<p>.<appeal|loyalty>,
+//	             regions.<r>.<shopping_rate|basket> or
+//	             channels.<c>.<rate|value>; value in that parameter's own
+//	             range
+//	  campaign:  method (required), p and/or q >= 0 added to its adoption
+//	             rates, until or duration
+//	  channel_acceptance: channel, method and share (required), rollout
+//	  regions:   on promotion, campaign and set, optional list of the
+//	             regions the event applies to (default every region)
 //
 // Acceptance events are replayed in date order from the accepts lists:
 // accepting a method already accepted, stopping one not accepted, two

@@ -14,9 +14,16 @@ import (
 
 // Event keys: all of them, and those each type uses.
 var (
-	eventKeys  = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label"}
-	kindKeys   = map[sim.EventKind][]string{sim.Accept: {"date", "type", "platform", "method", "rollout", "label"}, sim.StopAccepting: {"date", "type", "platform", "method", "rollout", "label"}, sim.Promotion: {"date", "type", "platform", "method", "shift", "until", "duration", "label"}, sim.SetParam: {"date", "type", "param", "value", "label"}}
-	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam}
+	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions", "channel", "share"}
+	kindKeys  = map[sim.EventKind][]string{
+		sim.Accept:            {"date", "type", "platform", "method", "rollout", "label"},
+		sim.StopAccepting:     {"date", "type", "platform", "method", "rollout", "label"},
+		sim.Promotion:         {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label"},
+		sim.SetParam:          {"date", "type", "param", "value", "regions", "label"},
+		sim.Campaign:          {"date", "type", "method", "p", "q", "until", "duration", "regions", "label"},
+		sim.ChannelAcceptance: {"date", "type", "channel", "method", "share", "rollout", "label"},
+	}
+	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam, sim.Campaign, sim.ChannelAcceptance}
 )
 
 // pending is an event read from the file, with what is needed to report
@@ -45,6 +52,7 @@ func (b *builder) events(n *yaml.Node) {
 	// Events are kept sorted by date, in file order on the same date.
 	sort.SliceStable(list, func(i, j int) bool { return list[i].ev.Date.Before(list[j].ev.Date) })
 	b.replay(list)
+	b.replayChannels(list)
 	b.cfg.Events = nil // no events is a nil slice, however written
 	for i := range list {
 		b.cfg.Events = append(b.cfg.Events, list[i].ev)
@@ -102,6 +110,9 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = b.require(m, "platform", "method") && ok
 		ok = b.eventPlatform(m, path, e) && ok
 		ok = b.eventMethod(m, path, e) && ok
+		if e.Kind == sim.Accept {
+			ok = b.afterLaunch(m, path, e, "accepted") && ok
+		}
 		if v := m.get("rollout"); v != nil {
 			// A rollout in months or years lasts the calendar months
 			// from the event's date: 1m from 2024-01-31 ends on
@@ -123,6 +134,32 @@ func (b *builder) event(m *mapping, path string) pending {
 	case sim.SetParam:
 		ok = b.require(m, "param", "value") && ok
 		ok = b.setParam(m, path, e) && ok
+	case sim.Campaign:
+		ok = b.require(m, "method") && ok
+		ok = b.eventMethod(m, path, e) && ok
+		ok = b.campaignRates(m, path, e) && ok
+		ok = b.afterLaunch(m, path, e, "adopted") && ok
+		ok = b.promotionEnd(m, path, e) && ok
+	case sim.ChannelAcceptance:
+		ok = b.require(m, "channel", "method", "share") && ok
+		ok = b.eventChannel(m, path, e) && ok
+		ok = b.eventMethod(m, path, e) && ok
+		if v := m.get("share"); v != nil {
+			var sok bool
+			e.Share, sok = b.bounded(v, field(path, "share"), unitRange)
+			ok = ok && sok
+			if sok && e.Share > 0 {
+				ok = b.afterLaunch(m, path, e, "accepted") && ok
+			}
+		}
+		if v := m.get("rollout"); v != nil {
+			u, dok := b.duration(v, field(path, "rollout"), true)
+			e.RolloutDays = u.Days(e.Date)
+			ok = ok && dok
+		}
+	}
+	if v := m.get("regions"); v != nil && contains(valid, "regions") {
+		ok = b.eventRegions(v, m, path, e) && ok
 	}
 	if v := m.get("label"); v != nil {
 		s, lok := b.label(v, field(path, "label"))
@@ -149,6 +186,27 @@ func (b *builder) eventPlatform(m *mapping, path string, e *sim.Event) bool {
 	return ok
 }
 
+// eventChannel reads an event's channel, which must not be a peer
+// channel.
+func (b *builder) eventChannel(m *mapping, path string, e *sim.Event) bool {
+	v := m.get("channel")
+	if v == nil {
+		return false
+	}
+	name, ok := b.str(v, field(path, "channel"))
+	if !ok {
+		return false
+	}
+	if e.Channel, ok = b.channelRef(v, field(path, "channel"), name); !ok {
+		return false
+	}
+	if b.cfg.Channels[e.Channel].Peer {
+		b.fail(v, field(path, "channel"), "%s is a peer channel: a method is accepted there when the payee holds it, so its acceptance cannot be set", name)
+		return false
+	}
+	return true
+}
+
 // eventMethod reads an event's method.
 func (b *builder) eventMethod(m *mapping, path string, e *sim.Event) bool {
 	v := m.get("method")
@@ -161,6 +219,82 @@ func (b *builder) eventMethod(m *mapping, path string, e *sim.Event) bool {
 	}
 	e.Method, ok = b.methodRef(v, field(path, "method"), name)
 	return ok
+}
+
+// campaignRates reads a campaign's p and q: non-negative, at least one
+// positive.
+func (b *builder) campaignRates(m *mapping, path string, e *sim.Event) bool {
+	ok := true
+	if v := m.get("p"); v != nil {
+		var pok bool
+		e.P, pok = b.bounded(v, field(path, "p"), nonNegative)
+		ok = ok && pok
+	}
+	if v := m.get("q"); v != nil {
+		var qok bool
+		e.Q, qok = b.bounded(v, field(path, "q"), nonNegative)
+		ok = ok && qok
+	}
+	if ok && e.P == 0 && e.Q == 0 {
+		b.fail(m.node, field(path, "q"), "a campaign raises adoption: give p or q (extra innovation or imitation rate per year), or both, and at least one positive")
+		return false
+	}
+	return ok
+}
+
+// eventRegions reads the regions an event is limited to, as increasing
+// region indices.
+func (b *builder) eventRegions(v *yaml.Node, m *mapping, path string, e *sim.Event) bool {
+	rp := field(path, "regions")
+	if e.Kind == sim.SetParam && (e.Param.Kind == sim.RegionShoppingRate || e.Param.Kind == sim.RegionBasket) {
+		b.fail(m.keyNode("regions"), rp, "not used by set events on a region's own parameter, which names its region")
+		return false
+	}
+	items, ok := b.sequence(v, rp)
+	if !ok {
+		return false
+	}
+	if len(items) == 0 {
+		b.fail(v, rp, "must list at least one region, or be left out for every region")
+		return false
+	}
+	seen := map[int]int{}
+	for j, it := range items {
+		ip := index(rp, j)
+		name, sok := b.str(it, ip)
+		if !sok {
+			ok = false
+			continue
+		}
+		r, rok := b.regionRef(it, ip, name)
+		if !rok {
+			ok = false
+			continue
+		}
+		if line, dup := seen[r]; dup {
+			b.fail(it, ip, "region %q is listed twice (first at line %d)", name, line)
+			ok = false
+			continue
+		}
+		seen[r] = it.Line
+		e.Regions = append(e.Regions, r)
+	}
+	sort.Ints(e.Regions)
+	return ok
+}
+
+// afterLaunch reports an event dated before its method's launch: before
+// it the method cannot be what (accepted, adopted).
+func (b *builder) afterLaunch(m *mapping, path string, e *sim.Event, what string) bool {
+	if e.Method < 0 || e.Method >= len(b.cfg.Methods) || e.Date.IsZero() {
+		return true
+	}
+	mt := b.cfg.Methods[e.Method]
+	if e.Date.Before(mt.Launch) {
+		b.fail(m.get("date"), field(path, "date"), "%s launches on %s and cannot be %s before, got %s", mt.Name, mt.Launch.Format(dateLayout), what, e.Date.Format(dateLayout))
+		return false
+	}
+	return true
 }
 
 // promotionEnd reads until or duration, exactly one.
@@ -176,7 +310,7 @@ func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
 			return false
 		}
 		if !e.Date.IsZero() && !t.After(e.Date) {
-			b.fail(untilN, field(path, "until"), "must be after the promotion's date (%s), got %s", e.Date.Format(dateLayout), untilN.Value)
+			b.fail(untilN, field(path, "until"), "must be after the %s's date (%s), got %s", e.Kind, e.Date.Format(dateLayout), untilN.Value)
 			return false
 		}
 		e.Until = t
@@ -187,7 +321,7 @@ func (b *builder) promotionEnd(m *mapping, path string, e *sim.Event) bool {
 		}
 		e.Until = u.After(e.Date)
 		if e.Until.After(maxDate) {
-			b.fail(durN, field(path, "duration"), "the promotion would end on %s, after %s", e.Until.Format(dateLayout), maxDate.Format(dateLayout))
+			b.fail(durN, field(path, "duration"), "the %s would end on %s, after %s", e.Kind, e.Until.Format(dateLayout), maxDate.Format(dateLayout))
 			return false
 		}
 	default:
@@ -219,12 +353,15 @@ var paramSpecs = []paramSpec{
 	{"platforms", "loyalty", sim.PlatformLoyalty, anyFinite, "loyalty"},
 	{"regions", "shopping_rate", sim.RegionShoppingRate, nonNegative, "shopping rate"},
 	{"regions", "basket", sim.RegionBasket, positive, "basket"},
+	{"channels", "rate", sim.ChannelRate, nonNegative, "rate"},
+	{"channels", "value", sim.ChannelValue, positive, "value"},
 }
 
 const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, " +
 	"methods.<method>.appeal, methods.<method>.p, methods.<method>.q, methods.<method>.churn, " +
 	"platforms.<platform>.appeal, platforms.<platform>.loyalty, " +
-	"regions.<region>.shopping_rate, regions.<region>.basket"
+	"regions.<region>.shopping_rate, regions.<region>.basket, " +
+	"channels.<channel>.rate, channels.<channel>.value"
 
 func specOf(kind sim.ParamKind) (paramSpec, bool) {
 	for _, s := range paramSpecs {
@@ -270,6 +407,8 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 		e.Param.Index, ok = b.platformRef(pn, pp, parts[1])
 	case "regions":
 		e.Param.Index, ok = b.regionRef(pn, pp, parts[1])
+	case "channels":
+		e.Param.Index, ok = b.channelRef(pn, pp, parts[1])
 	}
 	vn := m.get("value")
 	if vn == nil {
@@ -352,13 +491,31 @@ func ParamName(c *sim.Config, p sim.Param) (string, error) {
 			return "", fmt.Errorf("parameter %s: region %d out of range", spec.key, p.Index)
 		}
 		name = c.Regions[p.Index].Name
+	case "channels":
+		if p.Index < 0 || p.Index >= len(c.Channels) {
+			return "", fmt.Errorf("parameter %s: channel %d out of range", spec.key, p.Index)
+		}
+		name = c.Channels[p.Index].Name
 	}
 	return spec.section + "." + name + "." + spec.key, nil
 }
 
 // defaultLabel is the label of an event without one, such as "Taobao/Tmall
-// accepts WeChat Pay" or "kappa = 1.5".
+// accepts WeChat Pay" or "kappa = 1.5", followed by " in " and the labels
+// of its regions if it is limited to some.
 func (b *builder) defaultLabel(e *sim.Event) string {
+	if e.Regions == nil {
+		return b.eventWords(e)
+	}
+	var where []string
+	for _, r := range e.Regions {
+		where = append(where, b.cfg.Regions[r].Label)
+	}
+	return b.eventWords(e) + " in " + strings.Join(where, ", ")
+}
+
+// eventWords is the label of an event without one, before its regions.
+func (b *builder) eventWords(e *sim.Event) string {
 	c := b.cfg
 	method := func() string { return c.Methods[e.Method].Label }
 	switch e.Kind {
@@ -371,6 +528,10 @@ func (b *builder) defaultLabel(e *sim.Event) string {
 			return method() + " promotion on " + c.Platforms[e.Platform].Label
 		}
 		return method() + " promotion"
+	case sim.Campaign:
+		return method() + " campaign"
+	case sim.ChannelAcceptance:
+		return c.Channels[e.Channel].Label + ": " + method() + " accepted at " + fmtNum(e.Share)
 	}
 	spec, _ := specOf(e.Param.Kind)
 	v := " = " + fmtNum(e.Value)
@@ -381,6 +542,8 @@ func (b *builder) defaultLabel(e *sim.Event) string {
 		return c.Platforms[e.Param.Index].Label + " " + spec.words + v
 	case "regions":
 		return c.Regions[e.Param.Index].Label + " " + spec.words + v
+	case "channels":
+		return c.Channels[e.Param.Index].Label + " " + spec.words + v
 	}
 	return spec.words + v
 }
@@ -438,5 +601,29 @@ func (b *builder) replay(list []pending) {
 		if len(active) > maxPartial {
 			b.fail(pe.node, pe.path, "%d platform/method pairs would be in rollout at once on %s; at most %d are allowed, because the engine enumerates all 2^k acceptance combinations of k pairs in rollout", len(active), e.Date.Format(dateLayout), maxPartial)
 		}
+	}
+}
+
+// replayChannels reports channel_acceptance events on the same channel
+// and method whose rollouts overlap.
+func (b *builder) replayChannels(list []pending) {
+	type pair struct{ c, m int }
+	type last struct {
+		end  time.Time
+		line int
+	}
+	prev := map[pair]last{}
+	for i := range list {
+		pe := &list[i]
+		e := &pe.ev
+		if !pe.ok || e.Kind != sim.ChannelAcceptance {
+			continue
+		}
+		k := pair{e.Channel, e.Method}
+		end := e.Date.AddDate(0, 0, e.RolloutDays)
+		if l, ok := prev[k]; ok && e.Date.Before(l.end) {
+			b.fail(pe.node, pe.path, "overlaps the rollout of the event at line %d on the same channel and method, which runs until %s", l.line, l.end.Format(dateLayout))
+		}
+		prev[k] = last{end, pe.node.Line}
 	}
 }

@@ -51,6 +51,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 		ad.add("q", num(m.Q))
 		mm.add("adoption", ad.Node)
 		mm.add("churn", num(m.Churn))
+		if !m.Launch.IsZero() {
+			mm.add("launch", date(m.Launch))
+		}
 		methods.Content = append(methods.Content, mm.Node)
 	}
 	top.add("methods", methods)
@@ -82,12 +85,43 @@ func Marshal(s *Scenario) ([]byte, error) {
 	}
 	top.add("platforms", platforms)
 
+	if c.Channels != nil {
+		channels := seq()
+		for _, ch := range c.Channels {
+			cm := newMap()
+			cm.add("name", str(ch.Name))
+			cm.add("label", str(ch.Label))
+			cm.add("color", str(ch.Color))
+			cm.add("rate", num(ch.Rate))
+			cm.add("value", num(ch.Value))
+			if ch.Peer {
+				cm.add("peer", plain("true"))
+			} else {
+				cm.add("accepts", perMethodNode(c, ch.Accepts))
+			}
+			cm.add("method_appeal", perMethodNode(c, ch.MethodAppeal))
+			channels.Content = append(channels.Content, cm.Node)
+		}
+		top.add("channels", channels)
+	}
+
 	regions := seq()
 	for _, r := range c.Regions {
 		rm := newMap()
 		rm.add("name", str(r.Name))
 		rm.add("label", str(r.Label))
 		rm.add("population", num(r.Population))
+		if r.Growth != nil {
+			gs := seq()
+			for _, g := range r.Growth {
+				gm := newMap()
+				gm.Style = yaml.FlowStyle
+				gm.add("date", date(g.Date))
+				gm.add("population", num(g.Population))
+				gs.Content = append(gs.Content, gm.Node)
+			}
+			rm.add("growth", gs)
+		}
 		// The region's values are those of its first segment; every
 		// segment then states its own, so nothing is inherited.
 		first := r.Segments[0]
@@ -142,6 +176,24 @@ func Marshal(s *Scenario) ([]byte, error) {
 			}
 			em.add("param", str(name))
 			em.add("value", num(e.Value))
+		case sim.ChannelAcceptance:
+			em.add("channel", str(c.Channels[e.Channel].Name))
+			em.add("method", str(c.Methods[e.Method].Name))
+			em.add("share", num(e.Share))
+			em.add("rollout", plain(strconv.Itoa(e.RolloutDays)+"d"))
+		case sim.Campaign:
+			em.add("method", str(c.Methods[e.Method].Name))
+			em.add("p", num(e.P))
+			em.add("q", num(e.Q))
+			em.add("until", date(e.Until))
+		}
+		if e.Regions != nil {
+			rs := seq()
+			rs.Style = yaml.FlowStyle
+			for _, r := range e.Regions {
+				rs.Content = append(rs.Content, str(c.Regions[r].Name))
+			}
+			em.add("regions", rs)
 		}
 		if e.Label != "" {
 			em.add("label", str(e.Label))
@@ -182,6 +234,11 @@ func checkShape(c *sim.Config) error {
 			return fmt.Errorf("platform %s: accepts, method_appeal and region_appeal need one entry per method and region", p.Name)
 		}
 	}
+	for _, ch := range c.Channels {
+		if len(ch.Accepts) != nm || len(ch.MethodAppeal) != nm {
+			return fmt.Errorf("channel %s: accepts and method_appeal need one entry per method", ch.Name)
+		}
+	}
 	for _, r := range c.Regions {
 		if len(r.Segments) == 0 {
 			return fmt.Errorf("region %s has no segments", r.Name)
@@ -198,9 +255,22 @@ func checkShape(c *sim.Config) error {
 			if e.Method < 0 || e.Method >= nm || e.Platform >= np || (e.Platform < 0 && e.Kind != sim.Promotion) {
 				return fmt.Errorf("event %d: platform %d or method %d out of range", i, e.Platform, e.Method)
 			}
+		case sim.Campaign:
+			if e.Method < 0 || e.Method >= nm {
+				return fmt.Errorf("event %d: method %d out of range", i, e.Method)
+			}
+		case sim.ChannelAcceptance:
+			if e.Method < 0 || e.Method >= nm || e.Channel < 0 || e.Channel >= len(c.Channels) {
+				return fmt.Errorf("event %d: channel %d or method %d out of range", i, e.Channel, e.Method)
+			}
 		case sim.SetParam:
 		default:
 			return fmt.Errorf("event %d: unknown kind %v", i, e.Kind)
+		}
+		for _, r := range e.Regions {
+			if r < 0 || r >= nr {
+				return fmt.Errorf("event %d: region %d out of range", i, r)
+			}
 		}
 	}
 	return nil

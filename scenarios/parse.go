@@ -20,11 +20,13 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
-	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events"}
+	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
+	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
-	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments"}
+	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments", "growth"}
+	censusKeys    = []string{"date", "population"}
 	segmentKeys   = []string{"name", "share", "shopping_rate", "basket", "holdings"}
 	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "delta", "loyalty"}
 )
@@ -154,9 +156,10 @@ type builder struct {
 	methodIdx   map[string]int
 	regionIdx   map[string]int
 	platformIdx map[string]int
+	channelIdx  map[string]int
 	// methodsOK, regionsOK and platformsOK say that the section is a
 	// readable list, so that names missing from it are real mistakes.
-	methodsOK, regionsOK, platformsOK bool
+	methodsOK, regionsOK, platformsOK, channelsOK bool
 	// acceptsOK says, per platform, that its accepts list was read.
 	acceptsOK []bool
 	nSegments int // total segments
@@ -202,6 +205,11 @@ func (b *builder) scenario(root *yaml.Node) {
 	}
 	if n := m.get("platforms"); n != nil {
 		b.platforms(n)
+	}
+	// Without a channels section, channel names are unknown names.
+	b.channelIdx, b.channelsOK = map[string]int{}, true
+	if n := m.get("channels"); n != nil {
+		b.channels(n)
 	}
 	b.agents(m)
 	if n := m.get("events"); n != nil {
@@ -428,6 +436,9 @@ func (b *builder) methods(n *yaml.Node) {
 			if v := m.get("churn"); v != nil {
 				meth.Churn, _ = b.bounded(v, field(path, "churn"), nonNegative)
 			}
+			if v := m.get("launch"); v != nil {
+				meth.Launch = b.launch(v, field(path, "launch"))
+			}
 		}
 		b.cfg.Methods = append(b.cfg.Methods, meth)
 	}
@@ -448,6 +459,10 @@ func (b *builder) platformRef(n *yaml.Node, path, name string) (int, bool) {
 	return b.ref(n, path, name, "platform", b.platformIdx, b.platformsOK)
 }
 
+func (b *builder) channelRef(n *yaml.Node, path, name string) (int, bool) {
+	return b.ref(n, path, name, "channel", b.channelIdx, b.channelsOK)
+}
+
 func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int, sectionOK bool) (int, bool) {
 	if i, ok := idx[name]; ok {
 		return i, true
@@ -458,9 +473,48 @@ func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int,
 	return -1, false
 }
 
+// launch reads a method's launch date, which must be before the end of
+// the horizon.
+func (b *builder) launch(v *yaml.Node, path string) time.Time {
+	t, ok := b.date(v, path)
+	if !ok {
+		return time.Time{}
+	}
+	if b.horizonOK && !t.Before(b.end) {
+		b.fail(v, path, "must be before the end of the horizon (%s), got %s", b.end.Format(dateLayout), v.Value)
+		return time.Time{}
+	}
+	return t
+}
+
+// unlaunched returns the launch date of method i if it is after start:
+// the method does not exist when the run begins.
+func (b *builder) unlaunched(i int) (time.Time, bool) {
+	if !b.horizonOK || i < 0 || i >= len(b.cfg.Methods) {
+		return time.Time{}, false
+	}
+	t := b.cfg.Methods[i].Launch
+	return t, t.After(b.start)
+}
+
+// holdings reads a mapping from method names to shares held at start; a
+// method launched after start cannot be held.
+func (b *builder) holdings(n *yaml.Node, path string, dst []float64) {
+	b.perMethodCheck(n, path, unitRange, dst, func(v *yaml.Node, kp string, i int, x float64) {
+		if t, late := b.unlaunched(i); late && x != 0 {
+			b.fail(v, kp, "must be 0: %s launches on %s, after start (%s), and nobody holds it before, got %s", b.cfg.Methods[i].Name, t.Format(dateLayout), b.start.Format(dateLayout), v.Value)
+		}
+	})
+}
+
 // perMethod reads a mapping from method names to numbers in bnd into
 // dst, one entry per method.
 func (b *builder) perMethod(n *yaml.Node, path string, bnd bounds, dst []float64) {
+	b.perMethodCheck(n, path, bnd, dst, nil)
+}
+
+// perMethodCheck is perMethod with a check of each value read.
+func (b *builder) perMethodCheck(n *yaml.Node, path string, bnd bounds, dst []float64, check func(v *yaml.Node, path string, i int, x float64)) {
 	m := b.mapping(n, path, nil)
 	if m == nil {
 		return
@@ -476,6 +530,9 @@ func (b *builder) perMethod(n *yaml.Node, path string, bnd bounds, dst []float64
 		x, xok := b.bounded(e.val, kp, bnd)
 		if ok && xok && i < len(dst) {
 			dst[i] = x
+			if check != nil {
+				check(e.val, kp, i, x)
+			}
 		}
 	}
 }
@@ -512,6 +569,9 @@ func (b *builder) regions(n *yaml.Node) {
 		if v := m.get("population"); v != nil {
 			reg.Population, _ = b.bounded(v, field(path, "population"), positive)
 		}
+		if v := m.get("growth"); v != nil {
+			reg.Growth = b.growth(v, field(path, "growth"), reg.Population)
+		}
 		base := sim.Segment{Name: defaultSegment, Share: 1, Holdings: make([]float64, nm)}
 		if v := m.get("shopping_rate"); v != nil {
 			base.ShoppingRate, _ = b.bounded(v, field(path, "shopping_rate"), nonNegative)
@@ -520,7 +580,7 @@ func (b *builder) regions(n *yaml.Node) {
 			base.Basket, _ = b.bounded(v, field(path, "basket"), positive)
 		}
 		if v := m.get("holdings"); v != nil {
-			b.perMethod(v, field(path, "holdings"), unitRange, base.Holdings)
+			b.holdings(v, field(path, "holdings"), base.Holdings)
 		}
 		if v := m.get("segments"); v != nil {
 			reg.Segments = b.segments(v, field(path, "segments"), base)
@@ -530,6 +590,53 @@ func (b *builder) regions(n *yaml.Node) {
 		b.nSegments += len(reg.Segments)
 		b.cfg.Regions = append(b.cfg.Regions, reg)
 	}
+}
+
+// growth reads a region's later populations: dates after start, in
+// increasing order, populations positive and not below the one before
+// (pop, the population at start, for the first).
+func (b *builder) growth(n *yaml.Node, path string, pop float64) []sim.Census {
+	items, ok := b.sequence(n, path)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		b.fail(n, path, "must list at least one {date, population}, or be left out for a population that does not change")
+		return nil
+	}
+	var out []sim.Census
+	from, fromWhat := b.start, "start"
+	prevWhat := "the region's population at start"
+	for i, it := range items {
+		ip := index(path, i)
+		m := b.mapping(it, ip, censusKeys)
+		if m == nil {
+			continue
+		}
+		if !b.require(m, "date", "population") {
+			continue
+		}
+		var c sim.Census
+		var dok, pok bool
+		if c.Date, dok = b.date(m.get("date"), field(ip, "date")); dok && b.horizonOK && !c.Date.After(from) {
+			b.fail(m.get("date"), field(ip, "date"), "must be after %s (%s), got %s", fromWhat, from.Format(dateLayout), m.get("date").Value)
+			dok = false
+		}
+		if c.Population, pok = b.bounded(m.get("population"), field(ip, "population"), positive); pok && c.Population < pop {
+			b.fail(m.get("population"), field(ip, "population"), "must be at least %s (%s): people come online but do not leave, got %s", prevWhat, fmtNum(pop), m.get("population").Value)
+			pok = false
+		}
+		if dok {
+			from, fromWhat = c.Date, "the date before"
+		}
+		if pok {
+			pop, prevWhat = c.Population, "the population before"
+		}
+		if dok && pok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // segments reads a region's segments; each inherits base's values.
@@ -577,7 +684,7 @@ func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Se
 				sg.Basket, _ = b.bounded(v, field(sp, "basket"), positive)
 			}
 			if v := m.get("holdings"); v != nil {
-				b.perMethod(v, field(sp, "holdings"), unitRange, sg.Holdings)
+				b.holdings(v, field(sp, "holdings"), sg.Holdings)
 			}
 		} else {
 			sumOK = false
@@ -677,6 +784,10 @@ func (b *builder) accepts(n *yaml.Node, path string, dst []bool) bool {
 		seen[name] = it.Line
 		if i, ok := b.methodRef(it, ip, name); ok && i < len(dst) {
 			dst[i] = true
+			if t, late := b.unlaunched(i); late {
+				b.fail(it, ip, "%s launches on %s, after start (%s), and cannot be accepted before; add an accept event on or after its launch", name, t.Format(dateLayout), b.start.Format(dateLayout))
+				all = false
+			}
 		} else {
 			all = false
 		}
@@ -736,7 +847,7 @@ func (b *builder) agents(m *mapping) {
 	if len(b.errs) > 0 {
 		return // populations and shares may be unusable
 	}
-	allocate(b.cfg.Regions, int(n))
+	allocate(b.cfg, int(n))
 	b.sc.Agents = int(n)
 }
 
@@ -755,4 +866,60 @@ func (b *builder) labelColor(m *mapping, path, name, color string) (string, stri
 		}
 	}
 	return label, color
+}
+
+// channels reads the payment channels other than e-commerce checkout.
+func (b *builder) channels(n *yaml.Node) {
+	items, ok := b.sequence(n, "channels")
+	if !ok {
+		b.channelsOK = false
+		return
+	}
+	if len(items) == 0 {
+		b.fail(n, "channels", "must list at least one channel, or be left out for none")
+		b.channelsOK = false
+		return
+	}
+	nm, np := len(b.cfg.Methods), len(b.cfg.Platforms)
+	lines := map[string]int{}
+	for i, it := range items {
+		path := index("channels", i)
+		ch := sim.Channel{
+			Color:        palette[(nm+np+i)%len(palette)],
+			Accepts:      make([]float64, nm),
+			MethodAppeal: make([]float64, nm),
+		}
+		if m := b.mapping(it, path, channelKeys); m != nil {
+			b.require(m, "name", "rate", "value")
+			ch.Name = b.entityName(m, path, "channel", b.channelIdx, i, lines)
+			if _, clash := b.platformIdx[ch.Name]; clash && ch.Name != "" {
+				b.fail(m.get("name"), field(path, "name"), "%q is a platform's name; a channel needs a name of its own", ch.Name)
+			}
+			ch.Label, ch.Color = b.labelColor(m, path, ch.Name, ch.Color)
+			if v := m.get("rate"); v != nil {
+				ch.Rate, _ = b.bounded(v, field(path, "rate"), nonNegative)
+			}
+			if v := m.get("value"); v != nil {
+				ch.Value, _ = b.bounded(v, field(path, "value"), positive)
+			}
+			if v := m.get("peer"); v != nil {
+				ch.Peer, _ = b.boolean(v, field(path, "peer"))
+			}
+			if v := m.get("accepts"); v != nil {
+				if ch.Peer {
+					b.fail(m.keyNode("accepts"), field(path, "accepts"), "not used by a peer channel, where a method is accepted when the payee holds it")
+				} else {
+					b.perMethodCheck(v, field(path, "accepts"), unitRange, ch.Accepts, func(v *yaml.Node, kp string, i int, x float64) {
+						if t, late := b.unlaunched(i); late && x != 0 {
+							b.fail(v, kp, "must be 0: %s launches on %s, after start (%s), and cannot be accepted before; add a channel_acceptance event on or after its launch, got %s", b.cfg.Methods[i].Name, t.Format(dateLayout), b.start.Format(dateLayout), v.Value)
+						}
+					})
+				}
+			}
+			if v := m.get("method_appeal"); v != nil {
+				b.perMethod(v, field(path, "method_appeal"), anyFinite, ch.MethodAppeal)
+			}
+		}
+		b.cfg.Channels = append(b.cfg.Channels, ch)
+	}
 }

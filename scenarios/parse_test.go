@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -425,5 +426,98 @@ func TestErrorsAs(t *testing.T) {
 	}
 	if got := fmt.Sprint(fe); !strings.HasPrefix(got, "x.yaml:") {
 		t.Errorf("got %q, want it to start with the file name", got)
+	}
+}
+
+// TestHistoryFeatures checks the resolution of the keys a history needs
+// (testdata/valid/history.yaml): a method's launch, campaigns and
+// region-specific events, population growth, channels.
+func TestHistoryFeatures(t *testing.T) {
+	s, err := Parse(mustRead(t, "testdata/valid/history.yaml"), "history.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &s.Config
+	if got := c.Methods[1].Launch; !got.Equal(day("2013-08-05")) {
+		t.Errorf("wechat_pay launch: got %v, want 2013-08-05", got)
+	}
+	if got := c.Methods[0].Launch; !got.IsZero() {
+		t.Errorf("alipay launch: got %v, want none", got)
+	}
+	wantGrowth := []sim.Census{{Date: day("2014-06-30"), Population: 1.8e8}, {Date: day("2016-06-30"), Population: 2.4e8}}
+	if !reflect.DeepEqual(c.Regions[1].Growth, wantGrowth) || c.Regions[0].Growth != nil {
+		t.Errorf("growth: got %+v and %+v, want none and %+v", c.Regions[0].Growth, c.Regions[1].Growth, wantGrowth)
+	}
+	// Agents are allocated at the peak: 1e8 in tier-1 against about
+	// 2.34e8 in the rural region on 2015-12-21, the last step.
+	peak := c.PeakPopulation(1)
+	if want := int(math.Round(2000 * peak / (peak + 1e8))); c.Regions[1].Segments[0].Agents != want {
+		t.Errorf("rural agents: got %d, want %d (peak %.4g)", c.Regions[1].Segments[0].Agents, want, peak)
+	}
+	wantChannels := []sim.Channel{
+		{Name: "offline_qr", Label: "Offline QR merchants", Color: "#E69F00", Rate: 40, Value: 35, Accepts: []float64{0.05, 0}, MethodAppeal: []float64{0, 0.2}},
+		{Name: "p2p", Label: "p2p", Color: "#56B4E9", Rate: 20, Value: 250, Peer: true, Accepts: []float64{0, 0}, MethodAppeal: []float64{0, 0}},
+	}
+	if !reflect.DeepEqual(c.Channels, wantChannels) {
+		t.Errorf("channels:\ngot  %+v\nwant %+v", c.Channels, wantChannels)
+	}
+	wantEvents := []sim.Event{
+		{Kind: sim.Accept, Date: day("2013-08-05"), Label: "jd accepts wechat_pay", Platform: 1, Method: 1},
+		{Kind: sim.ChannelAcceptance, Date: day("2014-01-06"), Label: "Offline QR merchants: wechat_pay accepted at 0.6", Platform: -1, Method: 1, Channel: 0, Share: 0.6, RolloutDays: 730},
+		{Kind: sim.Campaign, Date: day("2014-01-27"), Label: "wechat_pay campaign in tier-1", Platform: -1, Method: 1, Until: day("2014-02-17"), Q: 2.5, Regions: []int{0}},
+		{Kind: sim.SetParam, Date: day("2015-01-05"), Label: "p2p rate = 60 in tier-1", Platform: -1, Method: -1, Param: sim.Param{Kind: sim.ChannelRate, Index: 1}, Value: 60, Regions: []int{0}},
+		{Kind: sim.Campaign, Date: day("2015-02-16"), Label: "Spring Festival red packets 2015", Platform: -1, Method: 1, Until: day("2015-03-09"), P: 0.2, Q: 1.5},
+		{Kind: sim.Promotion, Date: day("2015-06-01"), Label: "alipay promotion in tier-1, rural", Platform: -1, Method: 0, Until: day("2015-06-29"), Shift: 0.3, Regions: []int{0, 1}},
+		{Kind: sim.SetParam, Date: day("2015-06-01"), Label: "alipay churn = 0.1 in rural", Platform: -1, Method: -1, Param: sim.Param{Kind: sim.MethodChurn, Index: 0}, Value: 0.1, Regions: []int{1}},
+	}
+	if !reflect.DeepEqual(c.Events, wantEvents) {
+		for i := range c.Events {
+			t.Logf("event %d: %+v", i, c.Events[i])
+		}
+		t.Errorf("Events differ")
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("sim rejects the Config: %v", err)
+	}
+}
+
+// TestHistoryRuns runs testdata/valid/history.yaml on both engines: no one
+// holds WeChat Pay before its launch, the rural region grows to its
+// population on 2014-06-30, and the channels' payments are in value_share.
+func TestHistoryRuns(t *testing.T) {
+	s, err := Parse(mustRead(t, "testdata/valid/history.yaml"), "history.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &s.Config
+	for _, e := range []sim.Engine{sim.AgentBased, sim.MeanField} {
+		r, err := sim.Run(c, s.Seed, &sim.Settings{Engine: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range c.Steps {
+			tl := r.Region(n, -1)
+			if c.Date(n).Before(c.Methods[1].Launch) && tl.Holders[1] != 0 {
+				t.Errorf("%v step %d: %v people hold wechat_pay before its launch", e, n, tl.Holders[1])
+			}
+			if c.Date(n).Equal(day("2014-06-30")) {
+				if got := r.Steps[n].Regions[1].Population; math.Abs(got-1.8e8) > 1e6 {
+					t.Errorf("%v: rural population on 2014-06-30 %.4g, want 1.8e8", e, got)
+				}
+			}
+		}
+		last := r.Region(c.Steps-1, -1)
+		var ecom, all float64
+		for m := range c.Methods {
+			for p := range c.Platforms {
+				ecom += last.Value[p][m]
+			}
+			for ch := range c.Channels {
+				all += last.ChannelValue[ch][m]
+			}
+		}
+		if !(all > ecom) {
+			t.Errorf("%v: channel value %.4g, e-commerce value %.4g; the test scenario's channels carry more", e, all, ecom)
+		}
 	}
 }

@@ -125,25 +125,29 @@ func (s *Scenario) SetAgents(n int) error {
 	case n < segs:
 		return fmt.Errorf("agents must be at least the number of segments (%d), got %d", segs, n)
 	}
-	allocate(s.Config.Regions, n)
+	allocate(&s.Config, n)
 	s.Agents = n
 	return nil
 }
 
-// allocate spreads n agents over the segments of regions, in place. It
-// assumes n is at least the number of segments and every population and
-// share positive and finite.
-func allocate(regions []sim.Region, n int) {
+// allocate spreads n agents over the segments of c's regions, in place,
+// in proportion to the people they stand for at the regions' peak
+// population (sim.Config.PeakPopulation). It assumes n is at least the
+// number of segments and every population and share positive and finite.
+func allocate(c *sim.Config, n int) {
+	regions := c.Regions
+	peak := make([]float64, len(regions))
 	maxPop := 0.0
-	for _, r := range regions {
-		maxPop = math.Max(maxPop, r.Population)
+	for i := range regions {
+		peak[i] = c.PeakPopulation(i)
+		maxPop = math.Max(maxPop, peak[i])
 	}
 	var weights []float64
-	for _, r := range regions {
+	for i, r := range regions {
 		for _, sg := range r.Segments {
 			// Dividing by the largest population keeps every weight in
 			// (0,1] whatever the populations' magnitude.
-			weights = append(weights, r.Population/maxPop*sg.Share)
+			weights = append(weights, peak[i]/maxPop*sg.Share)
 		}
 	}
 	counts := apportion(weights, n)

@@ -41,6 +41,10 @@ type agents[T uint8 | uint16] struct {
 	counts  [][]int64   // agents per state, per group
 	masses  [][]float64 // people per state, per group
 	wcnt    [][]uint32  // per worker, per table entry of all groups
+	// online[g] is the number of group g's agents in the population, its
+	// first ones; the others wait in state 0 and are neither stepped nor
+	// counted.
+	online []int
 }
 
 func newAgents(cfg *Config, sp space, groups []group, seed uint64, run, workers int) engine {
@@ -53,7 +57,7 @@ func newAgents(cfg *Config, sp space, groups []group, seed uint64, run, workers 
 func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed uint64, run, workers int) *agents[T] {
 	a := &agents[T]{sp: sp, groups: groups, seed: seed, run: run, workers: workers,
 		counts: make([][]int64, len(groups)), masses: make([][]float64, len(groups)),
-		wcnt: make([][]uint32, workers)}
+		wcnt: make([][]uint32, workers), online: make([]int, len(groups))}
 	n := cfg.Agents()
 	a.state = make([]T, n)
 	for g, gr := range groups {
@@ -63,6 +67,7 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 		}
 		a.counts[g] = make([]int64, sp.ns)
 		a.masses[g] = make([]float64, sp.ns)
+		a.online[g] = gr.online(cfg.Regions[gr.region].Population * gr.seg.Share)
 	}
 	// Initial wallets: method m is held with the segment's holding share,
 	// independently across methods, from streams tagged -1-m.
@@ -79,7 +84,8 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 				thr[m] = 1 << 63
 			}
 		}
-		for i := b.lo; i < b.hi; i++ {
+		hi := min(b.hi, a.end(b.g)) // agents online at the start
+		for i := b.lo; i < hi; i++ {
 			w := 0
 			for m, k := range keys {
 				if draw(k, i) < thr[m] {
@@ -90,12 +96,23 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 		}
 	})
 	for g, gr := range groups {
-		for _, s := range a.state[gr.first : gr.first+gr.seg.Agents] {
+		for _, s := range a.state[gr.first:a.end(g)] {
 			a.counts[g][s]++
 		}
 		a.setMass(g)
 	}
 	return a
+}
+
+// end returns the index after group g's last online agent.
+func (a *agents[T]) end(g int) int { return a.groups[g].first + a.online[g] }
+
+func (a *agents[T]) grow(g int, people float64) {
+	if n := a.groups[g].online(people); n > a.online[g] {
+		a.counts[g][a.sp.state(0, 0, 0)] += int64(n - a.online[g])
+		a.online[g] = n
+		a.setMass(g)
+	}
 }
 
 func (a *agents[T]) setMass(g int) {
@@ -119,9 +136,13 @@ func (a *agents[T]) advance(step int, tabs []table, flows [][]float64) {
 	key := streamKey(a.seed, a.run, step)
 	parallel(len(a.blocks), a.workers, func(w, bi int) {
 		b := a.blocks[bi]
+		hi := min(b.hi, a.end(b.g))
+		if hi <= b.lo {
+			return
+		}
 		t := &tabs[b.g]
 		cnt := a.wcnt[w][base[b.g]:base[b.g+1]]
-		stepBlock(a.state[b.lo:b.hi], b.lo, key, t, cnt)
+		stepBlock(a.state[b.lo:hi], b.lo, key, t, cnt)
 	})
 	for g := range tabs {
 		t := &tabs[g]

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -34,4 +35,36 @@ func BenchmarkMeanField(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRunHistoryFeatures runs the test world of BenchmarkRun on one
+// worker with every feature a history needs: WeChat Pay launching on
+// 2024-04-01, a regional adoption campaign, the rural region growing by
+// half, and two channels (offline merchants and person-to-person
+// transfers). Agent-steps count the agents online.
+func BenchmarkRunHistoryFeatures(b *testing.B) {
+	c := launchConfig(1_000_000)
+	c.Events = append(c.Events, campaignConfig(2).Events[0])
+	slices.SortStableFunc(c.Events, func(x, y Event) int { return x.Date.Compare(y.Date) })
+	c.Regions[1].Growth = growthConfig(2).Regions[1].Growth
+	ch := channelConfig(2)
+	c.Channels = ch.Channels
+	c.Channels[0].Accepts[1] = 0
+	c.Events = append(c.Events, Event{Kind: ChannelAcceptance, Date: date("2024-04-01"), Channel: 0, Method: 1, Share: 0.9, RolloutDays: 182})
+	slices.SortStableFunc(c.Events, func(x, y Event) int { return x.Date.Compare(y.Date) })
+	b.ReportAllocs()
+	var online float64
+	for b.Loop() {
+		r, err := Run(c, 1, &Settings{Workers: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		online = 0
+		for n := range r.Steps {
+			for i, reg := range c.Regions {
+				online += r.Steps[n].Regions[i].Population / (c.PeakPopulation(i) / float64(reg.Segments[0].Agents))
+			}
+		}
+	}
+	b.ReportMetric(online*float64(b.N)/b.Elapsed().Seconds(), "agent-steps/s")
 }

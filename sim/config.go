@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -82,6 +83,9 @@ type Config struct {
 	Methods []Method
 	// Platforms are the e-commerce platforms.
 	Platforms []Platform
+	// Channels are the ways of paying other than e-commerce checkout
+	// (offline merchants, person-to-person transfers); none by default.
+	Channels []Channel
 	// Behaviour holds the choice parameters shared by all agents.
 	Behaviour Behaviour
 	// Events change acceptance, appeal or parameters on dates.
@@ -100,6 +104,18 @@ type Region struct {
 	// Segments split the region's population; their shares sum to 1.
 	// A region without declared segments has one segment holding everyone.
 	Segments []Segment
+	// Growth, if not nil, holds the region's later populations, as people
+	// come online: dates after Start in increasing order, populations
+	// non-decreasing from Population. The population moves linearly
+	// between them and stays at the last after it. Newcomers join every
+	// segment in proportion to its share, holding no method.
+	Growth []Census
+}
+
+// Census is a region's population on a date.
+type Census struct {
+	Date       time.Time
+	Population float64
 }
 
 // Segment is a group of people inside a region with its own shopping and
@@ -135,7 +151,14 @@ type Method struct {
 	Q float64
 	// Churn is the rate per year at which holders drop the method.
 	Churn float64
+	// Launch is the day the method comes into existence; before it
+	// nobody can adopt, hold or accept it. The zero value means it
+	// exists from the start.
+	Launch time.Time
 }
+
+// launched reports whether the method exists on day t.
+func (m *Method) launched(t time.Time) bool { return !t.Before(m.Launch) }
 
 // Platform is an e-commerce platform.
 type Platform struct {
@@ -154,6 +177,33 @@ type Platform struct {
 	Loyalty float64
 	// Accepts says, per method, whether the platform accepts it at Start.
 	Accepts []bool
+}
+
+// Channel is a way of paying other than e-commerce checkout, such as
+// offline merchants scanning QR codes or person-to-person transfers. Its
+// payments do not change anyone's state: each step, every person makes
+// the channel's expected number of payments, each with a method chosen by
+// logit among the held methods accepted at that payment (see
+// docs/model.md, Channels).
+type Channel struct {
+	// Name identifies the channel in tables; Label and Color are for
+	// people and plots and are not used by the engine.
+	Name, Label, Color string
+	// Rate is the number of payments per person per year.
+	Rate float64
+	// Value is the mean value of a payment, in the scenario's currency.
+	Value float64
+	// Accepts is, per method, the share of the channel's payments at
+	// which the method is accepted at Start, in [0,1]; each method is
+	// accepted independently. Unused when Peer is set.
+	Accepts []float64
+	// Peer makes the channel person to person: a method is accepted when
+	// the payee holds it, with probability the share of the payer's
+	// region holding it.
+	Peer bool
+	// MethodAppeal is the utility offset of paying with each method in
+	// the channel, one per method.
+	MethodAppeal []float64
 }
 
 // Behaviour holds the choice parameters of the nested logit.
@@ -185,6 +235,12 @@ const (
 	Promotion
 	// SetParam sets a parameter to Value from Date.
 	SetParam
+	// Campaign raises a method's adoption rates by P and Q from Date
+	// until Until (an adoption campaign, such as a red-packet drive).
+	Campaign
+	// ChannelAcceptance moves the share of a channel's payments at which
+	// a method is accepted to Share, linearly over RolloutDays.
+	ChannelAcceptance
 )
 
 // String returns the kind's name as written in scenario files.
@@ -198,6 +254,10 @@ func (k EventKind) String() string {
 		return "promotion"
 	case SetParam:
 		return "set"
+	case Campaign:
+		return "campaign"
+	case ChannelAcceptance:
+		return "channel_acceptance"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -216,17 +276,44 @@ type Event struct {
 	Platform int
 	// Method is the method's index. Unused by SetParam.
 	Method int
-	// RolloutDays spreads an Accept or StopAccepting over this many days:
+	// RolloutDays spreads an Accept, StopAccepting or ChannelAcceptance
+	// over this many days:
 	// the accepting share of checkouts moves linearly from its old to its
 	// new value. Zero means at once.
 	RolloutDays int
-	// Until ends a Promotion (exclusive).
+	// Until ends a Promotion or a Campaign (exclusive).
 	Until time.Time
 	// Shift is a Promotion's change of the method's appeal.
 	Shift float64
 	// Param and Value are a SetParam's target and new value.
 	Param Param
 	Value float64
+	// P and Q are a Campaign's additions to the method's innovation and
+	// imitation rates, per year.
+	P, Q float64
+	// Channel and Share are a ChannelAcceptance's channel (its index) and
+	// the accepting share it moves to; Method is its method.
+	Channel int
+	Share   float64
+	// Regions, if not nil, limits a Promotion, Campaign or SetParam to
+	// these regions (indices, in increasing order); nil means every
+	// region. Acceptance events and SetParams of a region's own
+	// parameters take none.
+	Regions []int
+}
+
+// appliesTo reports whether e applies to region r; r = -1 stands for the
+// events of every region.
+func (e *Event) appliesTo(r int) bool {
+	if e.Regions == nil {
+		return true
+	}
+	for _, x := range e.Regions {
+		if x == r {
+			return true
+		}
+	}
+	return false
 }
 
 // ParamKind names a parameter that a SetParam event can change.
@@ -246,6 +333,8 @@ const (
 	PlatformLoyalty
 	RegionShoppingRate
 	RegionBasket
+	ChannelRate
+	ChannelValue
 )
 
 // Param is a settable parameter: a kind and, for per-method, per-platform
@@ -270,4 +359,33 @@ func (c *Config) Agents() int {
 		}
 	}
 	return n
+}
+
+// PopulationAt returns the population of region r on day t: Population
+// until the first Growth date's line starts, then linear between the
+// Growth points, then the last of them.
+func (c *Config) PopulationAt(r int, t time.Time) float64 {
+	reg := &c.Regions[r]
+	from, x := c.Start, reg.Population
+	for _, g := range reg.Growth {
+		if t.Before(g.Date) {
+			if !t.After(from) {
+				return x
+			}
+			f := t.Sub(from).Hours() / g.Date.Sub(from).Hours()
+			return x + (g.Population-x)*f
+		}
+		from, x = g.Date, g.Population
+	}
+	return x
+}
+
+// PeakPopulation returns the largest number of people region r has over
+// the horizon, on the first day of its last step: the people its agents
+// stand for.
+func (c *Config) PeakPopulation(r int) float64 {
+	if c.Regions[r].Growth == nil {
+		return c.Regions[r].Population
+	}
+	return math.Max(c.Regions[r].Population, c.PopulationAt(r, c.Date(c.Steps-1)))
 }

@@ -3,7 +3,10 @@
 // exact mean-field limit.
 //
 // A Config describes the world (regions and their segments, payment
-// methods, platforms, behaviour parameters and dated events); Run
+// methods, platforms, other payment channels, behaviour parameters and
+// dated events: acceptance changes, promotions, adoption campaigns and
+// parameter changes, the last three optionally for some regions only;
+// methods may launch after the start and regions grow); Run
 // simulates it from a seed and returns a Result holding one Tally per
 // step, from which Measures derives every metric of ../docs/model.md.
 // The package is pure: it reads no file, prints nothing and never looks at

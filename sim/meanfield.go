@@ -9,13 +9,15 @@ type meanField struct {
 	sp     space
 	masses [][]float64
 	spare  []float64
+	pop    []float64 // people per group
 }
 
 func newMeanField(cfg *Config, sp space, groups []group) engine {
-	f := &meanField{sp: sp, masses: make([][]float64, len(groups))}
+	f := &meanField{sp: sp, masses: make([][]float64, len(groups)), pop: make([]float64, len(groups))}
 	for g, gr := range groups {
 		m := make([]float64, sp.ns)
 		pop := cfg.Regions[gr.region].Population * gr.seg.Share
+		f.pop[g] = pop
 		for w := 0; w < sp.nw; w++ {
 			pr := pop
 			for k, h := range gr.seg.Holdings {
@@ -59,5 +61,12 @@ func (f *meanField) advance(_ int, tabs []table, flows [][]float64) {
 			}
 		}
 		f.masses[g], f.spare = next, cur
+	}
+}
+
+func (f *meanField) grow(g int, people float64) {
+	if people > f.pop[g] {
+		f.masses[g][f.sp.state(0, 0, 0)] += people - f.pop[g]
+		f.pop[g] = people
 	}
 }

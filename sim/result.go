@@ -109,25 +109,40 @@ type RegionTally struct {
 	// Signups counts sign-ups at checkout by platform and method (these
 	// purchases are also in Transactions).
 	Signups [][]float64
+	// ChannelTx and ChannelValue are the expected payments and their
+	// value by channel and method; nil without channels.
+	ChannelTx, ChannelValue [][]float64
+	// ChannelNone counts, by channel, the payments at which none of the
+	// payer's methods was accepted (made by other means, such as cash).
+	ChannelNone []float64
 }
 
-func newRegionTally(nm, np int) RegionTally {
-	grid := func() [][]float64 {
-		g := make([][]float64, np)
+func newRegionTally(nm, np, nc int) RegionTally {
+	grid := func(n int) [][]float64 {
+		if n == 0 {
+			return nil
+		}
+		g := make([][]float64, n)
 		for i := range g {
 			g[i] = make([]float64, nm)
 		}
 		return g
 	}
-	return RegionTally{
+	t := RegionTally{
 		Holders:      make([]float64, nm),
 		Only:         make([]float64, nm),
-		Transactions: grid(),
-		Value:        grid(),
+		Transactions: grid(np),
+		Value:        grid(np),
 		Lost:         make([]float64, np),
 		LostNoMethod: make([]float64, np),
-		Signups:      grid(),
+		Signups:      grid(np),
+		ChannelTx:    grid(nc),
+		ChannelValue: grid(nc),
 	}
+	if nc > 0 {
+		t.ChannelNone = make([]float64, nc)
+	}
+	return t
 }
 
 func (t *RegionTally) add(o *RegionTally) {
@@ -144,6 +159,13 @@ func (t *RegionTally) add(o *RegionTally) {
 			t.Transactions[p][m] += o.Transactions[p][m]
 			t.Value[p][m] += o.Value[p][m]
 			t.Signups[p][m] += o.Signups[p][m]
+		}
+	}
+	for c := range t.ChannelNone {
+		t.ChannelNone[c] += o.ChannelNone[c]
+		for m := range t.Holders {
+			t.ChannelTx[c][m] += o.ChannelTx[c][m]
+			t.ChannelValue[c][m] += o.ChannelValue[c][m]
 		}
 	}
 }
@@ -163,7 +185,7 @@ func (r *Result) Region(n, i int) RegionTally {
 	if i >= 0 {
 		return r.Steps[n].Regions[i]
 	}
-	sum := newRegionTally(len(r.Config.Methods), len(r.Config.Platforms))
+	sum := newRegionTally(len(r.Config.Methods), len(r.Config.Platforms), len(r.Config.Channels))
 	for j := range r.Steps[n].Regions {
 		sum.add(&r.Steps[n].Regions[j])
 	}
@@ -175,7 +197,8 @@ func (r *Result) Region(n, i int) RegionTally {
 type Measure struct {
 	// Metric names what is measured (see Metrics).
 	Metric string
-	// Entity is a method, a platform, "platform/method", or "2+".
+	// Entity is a method, a platform, "platform/method", "2+", a
+	// channel or "channel/method".
 	Entity string
 	// Value is the measured value.
 	Value float64
@@ -211,6 +234,10 @@ var Metrics = []MetricInfo{
 	{"lost_sales_no_method", "platform", "transactions", "orders abandoned by shoppers holding no method at all"},
 	{"lost_sale_rate", "platform", "share", "all lost orders as a share of the orders attempted on the platform"},
 	{"signups", "platform/method", "people", "sign-ups for the method at the platform's checkout"},
+	{"channel_payment_share", "channel/method", "share", "share of the channel's payments made with the method"},
+	{"channel_transactions", "channel/method", "transactions", "payments in the channel with the method in the step"},
+	{"channel_value", "channel/method", "currency", "value of the channel's payments with the method in the step"},
+	{"channel_unserved", "channel", "transactions", "payments in the channel at which none of the payer's methods was accepted (made by other means)"},
 }
 
 func share(num, den float64) float64 {
@@ -223,8 +250,8 @@ func share(num, den float64) float64 {
 // MeasureCount returns the number of measures Measures returns for one
 // region and step of c.
 func MeasureCount(c *Config) int {
-	nm, np := len(c.Methods), len(c.Platforms)
-	return 4*nm + 1 + 4*np*nm + 6*np
+	nm, np, nc := len(c.Methods), len(c.Platforms), len(c.Channels)
+	return 4*nm + 1 + 4*np*nm + 6*np + 3*nc*nm + nc
 }
 
 // Measures returns every metric of region i (or of all regions when i is
@@ -253,6 +280,15 @@ func (r *Result) Measures(n, i int) []Measure {
 		}
 		txAll += txP[p]
 		valAll += valP[p]
+	}
+	// Transaction and value shares of methods are over every channel.
+	for ch := range c.Channels {
+		for m := range c.Methods {
+			txM[m] += t.ChannelTx[ch][m]
+			valM[m] += t.ChannelValue[ch][m]
+			txAll += t.ChannelTx[ch][m]
+			valAll += t.ChannelValue[ch][m]
+		}
 	}
 	for m, mt := range c.Methods {
 		add("adoption", mt.Name, share(t.Holders[m], t.Population))
@@ -305,6 +341,31 @@ func (r *Result) Measures(n, i int) []Measure {
 		for m := range c.Methods {
 			add("signups", pm(p, m), t.Signups[p][m])
 		}
+	}
+	cm := func(ch, m int) string { return c.Channels[ch].Name + "/" + c.Methods[m].Name }
+	chTx := make([]float64, len(c.Channels))
+	for ch := range c.Channels {
+		for m := range c.Methods {
+			chTx[ch] += t.ChannelTx[ch][m]
+		}
+	}
+	for ch := range c.Channels {
+		for m := range c.Methods {
+			add("channel_payment_share", cm(ch, m), share(t.ChannelTx[ch][m], chTx[ch]))
+		}
+	}
+	for ch := range c.Channels {
+		for m := range c.Methods {
+			add("channel_transactions", cm(ch, m), t.ChannelTx[ch][m])
+		}
+	}
+	for ch := range c.Channels {
+		for m := range c.Methods {
+			add("channel_value", cm(ch, m), t.ChannelValue[ch][m])
+		}
+	}
+	for ch, chn := range c.Channels {
+		add("channel_unserved", chn.Name, t.ChannelNone[ch])
 	}
 	return out
 }

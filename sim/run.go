@@ -21,6 +21,16 @@ type group struct {
 	seg    *Segment
 	first  int     // index of the segment's first agent
 	weight float64 // people per agent
+	grows  bool    // the region's population grows
+}
+
+// online returns the number of the group's agents standing for people,
+// the first of its agents: all of them without growth.
+func (gr *group) online(people float64) int {
+	if !gr.grows {
+		return gr.seg.Agents
+	}
+	return min(gr.seg.Agents, int(math.Round(people/gr.weight)))
 }
 
 // engine advances the population by one step given the tables; the two
@@ -31,6 +41,9 @@ type engine interface {
 	// advance applies the tables, writes the people moved by every entry
 	// of group g's table into flows[g], and updates the masses.
 	advance(step int, tabs []table, flows [][]float64)
+	// grow brings group g's population up to people (not less than it
+	// is), newcomers holding nothing, with no habit and no last platform.
+	grow(g int, people float64)
 }
 
 // Run simulates cfg with the given seed and returns what it measured. It
@@ -51,7 +64,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		for i := range reg.Segments {
 			seg := &reg.Segments[i]
 			groups = append(groups, group{region: r, seg: seg, first: first,
-				weight: reg.Population * seg.Share / float64(seg.Agents)})
+				weight: cfg.PeakPopulation(r) * seg.Share / float64(seg.Agents), grows: reg.Growth != nil})
 			first += seg.Agents
 		}
 	}
@@ -75,17 +88,18 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	dt := cfg.Step.Years()
 	// step moves everyone by one step in world w, drawing from the
 	// stream tagged tag.
-	step := func(w *world, tag int) {
+	step := func(w *world, tag int) [][]float64 {
 		cs := combos(w)
 		shares := regionShares(cfg, sp, groups, eng)
 		b := newBuilder(sp, cfg, w, cs, dt)
 		for g := range groups {
 			gr := &groups[g]
-			b.reset(gr.region, w.shoppingRate(gr.region, gr.seg), shares[gr.region])
+			b.reset(gr.region, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			mass := eng.mass(g)
 			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
 		}
 		eng.advance(tag, tabs, flows)
+		return shares
 	}
 	if cfg.Warmup > 0 {
 		w := warmupWorld(cfg)
@@ -100,9 +114,14 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		if s.Cancel != nil && s.Cancel() {
 			return nil, ErrCanceled
 		}
+		for g := range groups {
+			if gr := &groups[g]; gr.grows {
+				eng.grow(g, cfg.PopulationAt(gr.region, cfg.Date(n))*gr.seg.Share)
+			}
+		}
 		w := worldAt(cfg, cfg.Date(n))
-		step(w, n)
-		res.Steps[n] = tally(cfg, sp, groups, w, tabs, flows, eng)
+		shares := step(w, n)
+		res.Steps[n] = tally(cfg, sp, groups, w, shares, tabs, flows, eng)
 		if s.Progress != nil {
 			s.Progress(n + 1)
 		}
@@ -120,10 +139,17 @@ const warmupTag = -16
 // the scenario gives them.
 func warmupWorld(cfg *Config) *world {
 	w := worldAt(cfg, cfg.Start)
-	for m := range w.methods {
-		w.methods[m].P, w.methods[m].Q, w.methods[m].Churn = 0, 0, 0
+	still := func(w *world) {
+		for m := range w.methods {
+			w.methods[m].P, w.methods[m].Q, w.methods[m].Churn = 0, 0, 0
+			w.boostP[m], w.boostQ[m] = 0, 0
+		}
+		w.beh.Psi = 0
 	}
-	w.beh.Psi = 0
+	still(w)
+	for _, rw := range w.regional {
+		still(rw)
+	}
 	return w
 }
 
@@ -159,16 +185,26 @@ func regionShares(cfg *Config, sp space, groups []group, eng engine) [][]float64
 	return held
 }
 
-// tally sums one step's flows and end-of-step stocks by region.
-func tally(cfg *Config, sp space, groups []group, w *world, tabs []table, flows [][]float64, eng engine) Tally {
+// tally sums one step's flows and end-of-step stocks by region, and the
+// channel payments of the end-of-step holdings given the step's regional
+// shares.
+func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, tabs []table, flows [][]float64, eng engine) Tally {
 	t := Tally{Regions: make([]RegionTally, len(cfg.Regions))}
+	var chs []*channelChoice
 	for r := range t.Regions {
-		t.Regions[r] = newRegionTally(sp.nm, sp.np)
+		t.Regions[r] = newRegionTally(sp.nm, sp.np, len(cfg.Channels))
+		if cfg.Channels != nil {
+			chs = append(chs, newChannelChoice(sp, w.in(r), shares[r], cfg.Step.Years()))
+		}
 	}
 	for g, gr := range groups {
 		rt := &t.Regions[gr.region]
-		basket := w.basketOf(gr.region, gr.seg)
-		orders := ordersPerTrip(w.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
+		if chs != nil {
+			tallyChannels(sp, chs[gr.region], eng.mass(g), rt)
+		}
+		rw := w.in(gr.region)
+		basket := rw.basketOf(gr.region, gr.seg)
+		orders := ordersPerTrip(rw.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
 		for k, f := range flows[g] {
 			if f == 0 {
 				continue
@@ -276,10 +312,52 @@ func (c *Config) Validate() error {
 		if math.Abs(sum-1) > 1e-9 {
 			bad("config: region %s: segment shares sum to %v, want 1", r.Name, sum)
 		}
+		from, x := c.Start, r.Population
+		for _, g := range r.Growth {
+			if !g.Date.After(from) || !(g.Population >= x) || !finite(g.Population) {
+				bad("config: region %s: growth to %v on %s, want later dates and populations that do not fall", r.Name, g.Population, g.Date.Format("2006-01-02"))
+				break
+			}
+			from, x = g.Date, g.Population
+		}
 	}
 	for _, p := range c.Platforms {
 		if len(p.Accepts) != nm || len(p.MethodAppeal) != nm || len(p.RegionAppeal) != len(c.Regions) {
 			bad("config: platform %s: accepts, method appeal and region appeal must have one entry per method, method and region", p.Name)
+			continue
+		}
+		for m := range c.Methods {
+			if p.Accepts[m] && !c.Methods[m].launched(c.Start) {
+				bad("config: platform %s accepts %s, which launches after start", p.Name, c.Methods[m].Name)
+			}
+		}
+	}
+	for m := range c.Methods {
+		if c.Methods[m].launched(c.Start) {
+			continue
+		}
+		for _, r := range c.Regions {
+			for _, s := range r.Segments {
+				if m < len(s.Holdings) && s.Holdings[m] != 0 {
+					bad("config: region %s segment %s holds %s, which launches after start", r.Name, s.Name, c.Methods[m].Name)
+				}
+			}
+		}
+	}
+	for _, ch := range c.Channels {
+		if len(ch.Accepts) != nm || len(ch.MethodAppeal) != nm {
+			bad("config: channel %s: accepts and method appeal must have one entry per method", ch.Name)
+			continue
+		}
+		if !(ch.Rate >= 0) || !finite(ch.Rate) || !(ch.Value >= 0) || !finite(ch.Value) {
+			bad("config: channel %s: rate and value must be finite and non-negative", ch.Name)
+		}
+		for m, a := range ch.Accepts {
+			if !(a >= 0 && a <= 1) {
+				bad("config: channel %s: acceptance %v outside [0,1]", ch.Name, a)
+			} else if a > 0 && !c.Methods[m].launched(c.Start) {
+				bad("config: channel %s accepts %s, which launches after start", ch.Name, c.Methods[m].Name)
+			}
 		}
 	}
 	for i, e := range c.Events {
@@ -288,9 +366,39 @@ func (c *Config) Validate() error {
 			if e.Method < 0 || e.Method >= nm || e.Platform >= np || (e.Platform < 0 && e.Kind != Promotion) {
 				bad("config: event %d: platform %d or method %d out of range", i, e.Platform, e.Method)
 			}
+		case Campaign:
+			if e.Method < 0 || e.Method >= nm {
+				bad("config: event %d: method %d out of range", i, e.Method)
+			}
+			if !(e.P >= 0 && e.Q >= 0) || !finite(e.P) || !finite(e.Q) {
+				bad("config: event %d: campaign rates %v and %v, want finite and non-negative", i, e.P, e.Q)
+			}
+		case ChannelAcceptance:
+			if e.Method < 0 || e.Method >= nm || e.Channel < 0 || e.Channel >= len(c.Channels) || !(e.Share >= 0 && e.Share <= 1) {
+				bad("config: event %d: channel %d, method %d or share %v out of range", i, e.Channel, e.Method, e.Share)
+			} else if e.Share > 0 && !c.Methods[e.Method].launched(e.Date) {
+				bad("config: event %d: %v of %s before its launch", i, e.Kind, c.Methods[e.Method].Name)
+			}
 		case SetParam:
+			if (e.Param.Kind == ChannelRate || e.Param.Kind == ChannelValue) && (e.Param.Index < 0 || e.Param.Index >= len(c.Channels)) {
+				bad("config: event %d: channel %d out of range", i, e.Param.Index)
+			}
 		default:
 			bad("config: event %d: unknown kind %v", i, e.Kind)
+		}
+		if e.Regions != nil {
+			if e.Kind == Accept || e.Kind == StopAccepting || e.Kind == ChannelAcceptance || (e.Kind == SetParam && (e.Param.Kind == RegionShoppingRate || e.Param.Kind == RegionBasket)) {
+				bad("config: event %d: a %v event cannot be limited to regions", i, e.Kind)
+			}
+			for j, r := range e.Regions {
+				if r < 0 || r >= len(c.Regions) || (j > 0 && r <= e.Regions[j-1]) {
+					bad("config: event %d: regions %v, want increasing indices of regions", i, e.Regions)
+					break
+				}
+			}
+		}
+		if (e.Kind == Accept || e.Kind == Campaign) && e.Method >= 0 && e.Method < nm && !c.Methods[e.Method].launched(e.Date) {
+			bad("config: event %d: %v of %s before its launch", i, e.Kind, c.Methods[e.Method].Name)
 		}
 		if i > 0 && e.Date.Before(c.Events[i-1].Date) {
 			bad("config: events are not in date order at event %d", i)
@@ -343,7 +451,8 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	}
 	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
 	b += entries * (8 + 2 + 2 + 8 + 8)                   // table entries and flows
-	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np) * 8
+	nc := len(cfg.Channels)
+	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np+2*nc*sp.nm+nc) * 8
 	b += uint64(cfg.Steps) * perStep
 	return b
 }

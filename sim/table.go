@@ -154,7 +154,10 @@ type table struct {
 
 // builder computes one segment's table at one step.
 type builder struct {
-	sp     space
+	sp space
+	// root is the world of the step; w is the world of the region being
+	// built (root itself without region-specific events).
+	root   *world
 	w      *world
 	cfg    *Config
 	combos []combo
@@ -173,7 +176,7 @@ type builder struct {
 }
 
 func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builder {
-	b := &builder{sp: sp, w: w, cfg: cfg, combos: cs, dt: dt,
+	b := &builder{sp: sp, root: w, w: w, cfg: cfg, combos: cs, dt: dt,
 		util: make([][]float64, sp.np), base: make([]float64, sp.np),
 		pur: make([][]float64, sp.ns), vbuf: make([]float64, sp.np)}
 	for p := range b.util {
@@ -186,6 +189,7 @@ func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builde
 // rate and regional holding shares.
 func (b *builder) reset(r int, rate float64, shares []float64) {
 	b.region, b.shares = r, shares
+	b.w = b.root.in(r)
 	b.pShop = -math.Expm1(-rate * b.dt)
 	for p := range b.util {
 		pl := &b.w.platforms[p]
@@ -296,7 +300,7 @@ func (b *builder) adoption(w int, out []float64) {
 		if w&(1<<m) != 0 {
 			stay[m] = math.Exp(-mt.Churn * b.dt)
 		} else {
-			stay[m] = math.Exp(-(mt.P + mt.Q*b.shares[m]) * b.dt)
+			stay[m] = math.Exp(-(mt.P + b.w.boostP[m] + (mt.Q+b.w.boostQ[m])*b.shares[m]) * b.dt)
 		}
 	}
 	for w2 := range out {

@@ -18,11 +18,47 @@ type world struct {
 	acc [][]float64
 	// shift[p][m] is the promotion shift of method m's appeal on p.
 	shift [][]float64
+	// boostP[m] and boostQ[m] are the campaigns' additions to method m's
+	// innovation and imitation rates.
+	boostP, boostQ []float64
+	// channels are the channels after SetParam events; chAcc[c][m] is the
+	// share of channel c's payments accepting method m.
+	channels []Channel
+	chAcc    [][]float64
+	// regional, if not nil, holds the world of each region, for scenarios
+	// with region-specific events; nil means every region lives in this
+	// one. Acceptance is never regional: combos read the root world.
+	regional []*world
+}
+
+// in returns the world of region r.
+func (w *world) in(r int) *world {
+	if w.regional == nil {
+		return w
+	}
+	return w.regional[r]
 }
 
 // worldAt returns the world on day t: Config, then every event dated on
-// or before t in order.
+// or before t in order; with region-specific events, one such world per
+// region, each replaying the events that apply to it.
 func worldAt(c *Config, t time.Time) *world {
+	w := replay(c, t, -1)
+	for i := range c.Events {
+		if c.Events[i].Regions != nil {
+			w.regional = make([]*world, len(c.Regions))
+			for r := range w.regional {
+				w.regional[r] = replay(c, t, r)
+			}
+			break
+		}
+	}
+	return w
+}
+
+// replay returns the world on day t of region r (-1: the events of every
+// region only).
+func replay(c *Config, t time.Time, r int) *world {
 	nm, np := len(c.Methods), len(c.Platforms)
 	w := &world{
 		beh:       c.Behaviour,
@@ -32,6 +68,15 @@ func worldAt(c *Config, t time.Time) *world {
 		basket:    make([]float64, len(c.Regions)),
 		acc:       make([][]float64, np),
 		shift:     make([][]float64, np),
+		boostP:    make([]float64, nm),
+		boostQ:    make([]float64, nm),
+	}
+	if c.Channels != nil {
+		w.channels = append([]Channel(nil), c.Channels...)
+		w.chAcc = make([][]float64, len(c.Channels))
+		for k := range c.Channels {
+			w.chAcc[k] = append([]float64(nil), c.Channels[k].Accepts...)
+		}
 	}
 	for i := range w.rate {
 		w.rate[i], w.basket[i] = math.NaN(), math.NaN()
@@ -47,7 +92,7 @@ func worldAt(c *Config, t time.Time) *world {
 	}
 	for i := range c.Events {
 		e := &c.Events[i]
-		if e.Date.After(t) {
+		if e.Date.After(t) || !e.appliesTo(r) {
 			continue
 		}
 		switch e.Kind {
@@ -56,13 +101,11 @@ func worldAt(c *Config, t time.Time) *world {
 			if e.Kind == StopAccepting {
 				target = 0
 			}
-			frac := 1.0
-			if e.RolloutDays > 0 {
-				days := t.Sub(e.Date).Hours() / 24
-				frac = math.Min(1, days/float64(e.RolloutDays))
-			}
 			a := &w.acc[e.Platform][e.Method]
-			*a += (target - *a) * frac
+			*a += (target - *a) * rollout(e, t)
+		case ChannelAcceptance:
+			a := &w.chAcc[e.Channel][e.Method]
+			*a += (e.Share - *a) * rollout(e, t)
 		case Promotion:
 			if !t.Before(e.Until) {
 				continue
@@ -74,9 +117,36 @@ func worldAt(c *Config, t time.Time) *world {
 			}
 		case SetParam:
 			w.set(e.Param, e.Value)
+		case Campaign:
+			if t.Before(e.Until) {
+				w.boostP[e.Method] += e.P
+				w.boostQ[e.Method] += e.Q
+			}
+		}
+	}
+	// A method before its launch cannot be adopted or accepted.
+	for m := range w.methods {
+		if mt := &w.methods[m]; !mt.launched(t) {
+			mt.P, mt.Q = 0, 0
+			w.boostP[m], w.boostQ[m] = 0, 0
+			for p := range w.acc {
+				w.acc[p][m] = 0
+			}
+			for k := range w.chAcc {
+				w.chAcc[k][m] = 0
+			}
 		}
 	}
 	return w
+}
+
+// rollout returns the fraction of event e's change done on day t.
+func rollout(e *Event, t time.Time) float64 {
+	if e.RolloutDays <= 0 {
+		return 1
+	}
+	days := t.Sub(e.Date).Hours() / 24
+	return math.Min(1, days/float64(e.RolloutDays))
 }
 
 func (w *world) set(p Param, v float64) {
@@ -107,6 +177,10 @@ func (w *world) set(p Param, v float64) {
 		w.rate[p.Index] = v
 	case RegionBasket:
 		w.basket[p.Index] = v
+	case ChannelRate:
+		w.channels[p.Index].Rate = v
+	case ChannelValue:
+		w.channels[p.Index].Value = v
 	}
 }
 

@@ -371,7 +371,15 @@ func checkTable(t *output.StatTable, cfg *sim.Config, csvPath, scPath string) er
 			pairs = append(pairs, p.Name+"/"+m.Name)
 		}
 	}
-	kinds := map[string][]string{"method": methods, "platform": platforms, "platform/method": pairs, "2+": {"2+"}}
+	var channels, channelPairs []string
+	for _, c := range cfg.Channels {
+		channels = append(channels, c.Name)
+		for _, m := range cfg.Methods {
+			channelPairs = append(channelPairs, c.Name+"/"+m.Name)
+		}
+	}
+	kinds := map[string][]string{"method": methods, "platform": platforms, "platform/method": pairs, "2+": {"2+"},
+		"channel": channels, "channel/method": channelPairs}
 	kindOf := map[string]string{}
 	for _, m := range sim.Metrics {
 		metrics = append(metrics, m.Name)

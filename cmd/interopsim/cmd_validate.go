@@ -130,20 +130,23 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 		head = append(head, "HOLD "+m)
 	}
 	t.row(head...)
-	for _, r := range cfg.Regions {
+	for ri, r := range cfg.Regions {
 		agents := 0
 		for _, s := range r.Segments {
 			agents += s.Agents
 		}
+		// Agents stand for the region's peak population (the same as
+		// its population without growth).
+		peak := cfg.PeakPopulation(ri)
 		if len(r.Segments) > 1 {
-			cells := []string{"  " + r.Name, "(all)", fmtCount(r.Population), fmtCount(float64(agents)), perAgent(r.Population, agents)}
+			cells := []string{"  " + r.Name, "(all)", fmtCount(r.Population), fmtCount(float64(agents)), perAgent(peak, agents)}
 			// Empty cells keep the columns of the next lines aligned.
 			t.row(append(cells, make([]string, len(head)-len(cells))...)...)
 		}
 		for _, s := range r.Segments {
 			people := r.Population * s.Share
 			cells := []string{"  " + r.Name, orDash(s.Name), fmtCount(people), fmtCount(float64(s.Agents)),
-				perAgent(people, s.Agents), fmtParam(s.ShoppingRate), fmtParam(s.Basket)}
+				perAgent(peak*s.Share, s.Agents), fmtParam(s.ShoppingRate), fmtParam(s.Basket)}
 			for m := range methods {
 				h := "?"
 				if m < len(s.Holdings) {
@@ -157,11 +160,36 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
+	for ri, r := range cfg.Regions {
+		if r.Growth == nil {
+			continue
+		}
+		var pts []string
+		for _, g := range r.Growth {
+			pts = append(pts, fmtCount(g.Population)+" on "+g.Date.Format(output.DateLayout))
+		}
+		fmt.Fprintf(w, "  %s grows to %s (peak over the horizon %s)\n", r.Name, strings.Join(pts, ", "), fmtCount(cfg.PeakPopulation(ri)))
+	}
 
-	fmt.Fprint(w, "\nmethods (rates per year)\n")
-	t.row("  METHOD", "LABEL", "P", "Q", "CHURN", "APPEAL")
+	launches := false
 	for _, m := range cfg.Methods {
-		t.row("  "+m.Name, orDash(m.Label), fmtParam(m.P), fmtParam(m.Q), fmtParam(m.Churn), fmtParam(m.Appeal))
+		launches = launches || !m.Launch.IsZero()
+	}
+	fmt.Fprint(w, "\nmethods (rates per year)\n")
+	if launches {
+		t.row("  METHOD", "LABEL", "P", "Q", "CHURN", "APPEAL", "LAUNCH")
+	} else {
+		t.row("  METHOD", "LABEL", "P", "Q", "CHURN", "APPEAL")
+	}
+	for _, m := range cfg.Methods {
+		cells := []string{"  " + m.Name, orDash(m.Label), fmtParam(m.P), fmtParam(m.Q), fmtParam(m.Churn), fmtParam(m.Appeal)}
+		if launches {
+			cells = append(cells, "-")
+			if !m.Launch.IsZero() {
+				cells[len(cells)-1] = m.Launch.Format(output.DateLayout)
+			}
+		}
+		t.row(cells...)
 	}
 	if err := t.flush(); err != nil {
 		return err
@@ -186,6 +214,30 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 		return err
 	}
 
+	if cfg.Channels != nil {
+		fmt.Fprint(w, "\nchannels (payments per person per year)\n")
+		t.row("  CHANNEL", "LABEL", "RATE", "VALUE", "ACCEPTS AT START")
+		for _, c := range cfg.Channels {
+			accepts := "what the payee holds (peer)"
+			if !c.Peer {
+				var acc []string
+				for m, a := range c.Accepts {
+					if a > 0 {
+						acc = append(acc, at(methods, m)+" "+fmtParam(a))
+					}
+				}
+				accepts = strings.Join(acc, ", ")
+				if accepts == "" {
+					accepts = "none"
+				}
+			}
+			t.row("  "+c.Name, orDash(c.Label), fmtParam(c.Rate), fmtParam(c.Value), accepts)
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+	}
+
 	b := cfg.Behaviour
 	fmt.Fprint(w, "\nbehaviour\n")
 	t.row("  BETA", "KAPPA", "PSI", "GAMMA", "DELTA")
@@ -201,8 +253,15 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	}
 	t.row("  DATE", "FROM STEP", "KIND", "WHAT", "LABEL")
 	for _, e := range cfg.Events {
-		t.row("  "+e.Date.Format(output.DateLayout), firstStep(cfg, e), e.Kind.String(),
-			eventWhat(cfg, methods, platforms, e), orDash(e.Label))
+		what := eventWhat(cfg, methods, platforms, e)
+		if e.Regions != nil {
+			var in []string
+			for _, r := range e.Regions {
+				in = append(in, cfg.Regions[r].Name)
+			}
+			what += " in " + strings.Join(in, ", ")
+		}
+		t.row("  "+e.Date.Format(output.DateLayout), firstStep(cfg, e), e.Kind.String(), what, orDash(e.Label))
 	}
 	return t.flush()
 }
@@ -258,6 +317,14 @@ func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string
 			where = "on " + at(platforms, e.Platform)
 		}
 		return fmt.Sprintf("%s appeal %+g %s until %s", at(methods, e.Method), e.Shift, where, e.Until.Format(output.DateLayout))
+	case sim.ChannelAcceptance:
+		name := fmt.Sprintf("#%d", e.Channel)
+		if e.Channel >= 0 && e.Channel < len(cfg.Channels) {
+			name = cfg.Channels[e.Channel].Name
+		}
+		return fmt.Sprintf("%s accepts %s at %s of payments%s", name, at(methods, e.Method), fmtParam(e.Share), rollout)
+	case sim.Campaign:
+		return fmt.Sprintf("%s adoption p %+g, q %+g until %s", at(methods, e.Method), e.P, e.Q, e.Until.Format(output.DateLayout))
 	case sim.SetParam:
 		name, err := scenarios.ParamName(cfg, e.Param)
 		if err != nil {

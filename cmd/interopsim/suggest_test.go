@@ -74,7 +74,7 @@ events:
 		{[]string{"run", "nothing-like-it"}, exitFailure,
 			`interopsim: scenario "nothing-like-it" is neither a built-in (taobao-wechat-pay, walled-gardens, full-interop, jd-alipay) nor a readable file: open nothing-like-it: no such file or directory`},
 		{[]string{"run", "typos.yaml"}, exitFailure,
-			`typos.yaml:6:5: methods[0].lable: unknown key; valid keys here: name, label, color, appeal, adoption, churn; did you mean label?`},
+			`typos.yaml:6:5: methods[0].lable: unknown key; valid keys here: name, label, color, appeal, adoption, churn, launch; did you mean label?`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runBinary(t, dir, tc.args...)
