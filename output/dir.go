@@ -359,15 +359,20 @@ func matches(dir string, r FileRecord) (bool, error) {
 func (d *Dir) checkConflicts(names []string) error {
 	var hit []string
 	for _, n := range names {
-		if slices.Contains(d.foreign, n) {
+		if slices.Contains(d.foreign, n) || slices.Contains(d.foreign, n+"/") {
 			hit = append(hit, n)
+		}
+		// A file or symlink of the user's where a subdirectory goes
+		// (plots/): writing through it could replace files elsewhere.
+		if dir, _, ok := strings.Cut(n, "/"); ok && slices.Contains(d.foreign, dir) && !slices.Contains(hit, dir) {
+			hit = append(hit, dir)
 		}
 	}
 	if len(hit) == 0 {
 		return nil
 	}
 	return &DirInUseError{Dir: d.Path, What: fmt.Sprintf(
-		"%s, which interopsim did not write or which changed since it wrote %s, and this job would replace %s: move %s away or choose another output directory",
+		"%s, which interopsim did not write or which changed since it wrote %s, and this job would replace or write through %s: move %s away or choose another output directory",
 		listNames(hit), them(hit), them(hit), them(hit))}
 }
 

@@ -90,7 +90,7 @@ func TestPrepareDir(t *testing.T) {
 		{name: "an edited figure written again", setup: func(t *testing.T, dir string) {
 			writeJob(t, dir, testJob, results...)
 			put(t, dir, "plots/headline.svg", "edited by hand")
-		}, job: testJob, want: "holds plots/headline.svg, which interopsim did not write or which changed since it wrote it, and this job would replace it"},
+		}, job: testJob, want: "holds plots/headline.svg, which interopsim did not write or which changed since it wrote it, and this job would replace or write through it"},
 		{name: "an edited figure written again, forced", setup: func(t *testing.T, dir string) {
 			writeJob(t, dir, testJob, results...)
 			put(t, dir, "plots/headline.svg", "edited by hand")
@@ -116,8 +116,18 @@ func TestPrepareDir(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, job: testJob, force: true, want: "holds plots/headline.png, which interopsim did not write"},
+		{name: "plots is a symlink to another directory", setup: func(t *testing.T, dir string) {
+			elsewhere := filepath.Join(filepath.Dir(dir), "elsewhere")
+			put(t, elsewhere, "headline.png", "not interopsim's")
+			os.MkdirAll(dir, 0o755)
+			if err := os.Symlink(elsewhere, filepath.Join(dir, PlotsDir)); err != nil {
+				t.Fatal(err)
+			}
+		}, job: testJob, force: true, want: "holds plots, which interopsim did not write or which changed since it wrote it, and this job would replace or write through it"},
 		{name: "summary is a directory", setup: func(t *testing.T, dir string) { os.MkdirAll(filepath.Join(dir, SummaryFile), 0o755) },
-			job: testJob, foreign: []string{"summary.json/"}},
+			job: testJob, force: true, want: "holds summary.json, which interopsim did not write"},
+		{name: "a directory of the user's is left alone", setup: func(t *testing.T, dir string) { put(t, dir, "analysis/fig.png", "mine") },
+			job: testJob, foreign: []string{"analysis/"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out", "flagship")

@@ -182,8 +182,8 @@ func makeParents(dir, name string, created *[]string) error {
 			*created = append(*created, d)
 			continue
 		}
-		if fi, serr := os.Stat(d); serr == nil && fi.IsDir() {
-			continue
+		if fi, serr := os.Lstat(d); serr == nil && fi.IsDir() {
+			continue // a real directory, not a symlink to one
 		}
 		return fmt.Errorf("create directory %s: %w", d, err)
 	}

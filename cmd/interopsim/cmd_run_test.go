@@ -260,7 +260,7 @@ func TestRunRefusesDirectory(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: "holds summary.md, which interopsim did not write or which changed since it wrote it, and this job would replace it: move it away or choose another output directory",
+			want: "holds summary.md, which interopsim did not write or which changed since it wrote it, and this job would replace or write through it: move it away or choose another output directory",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
