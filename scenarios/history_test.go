@@ -193,3 +193,17 @@ func platformIndex(t *testing.T, c *sim.Config, name string) int {
 	t.Fatalf("no platform %s", name)
 	return -1
 }
+
+// BenchmarkHistoryMeanField times one mean-field run of the history, the
+// unit of work of a fit.
+func BenchmarkHistoryMeanField(b *testing.B) {
+	s, err := Load(history)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := sim.Run(&s.Config, s.Seed, &sim.Settings{Engine: sim.MeanField, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
