@@ -18,7 +18,7 @@ FILENAME == ARGV[1] {
 }
 $3 != "all" { next }
 {
-	split($2, d, "-"); q = d[1] "Q" int((d[2] + 2) / 3)
+	split($2, d, "-"); q = d[1] "-Q" int((d[2] + 2) / 3)
 	quarters[q] = 1
 }
 $4 == "gmv" { gmv[$1, $5] = $7 }
