@@ -263,6 +263,7 @@ var builtins = []Builtin{
 	{"walled-gardens", "the counterfactual: the same world in which no platform changes what it accepts"},
 	{"full-interop", "every platform accepts every payment method from the start"},
 	{"jd-alipay", "the flagship plus JD accepting Alipay from 2024-10-29 (rolled out over 7 days)"},
+	{"alipay-vs-wechat-2013", "history: WeChat Pay launches against Alipay in August 2013, with red packets, offline QR, transfers and funds; mainland China, monthly, 2013-07 to 2020-06"},
 }
 
 // Builtins returns the built-in scenarios, the flagship (Default) first,

@@ -21,10 +21,10 @@
 // it; Options.NoTitle leaves both out, for papers that give them in
 // captions), a dashed vertical line at each event, and legends outside
 // the data areas. Events on the same date share one line and one label,
-// their labels joined by "; "; a promotion with an end also shades its
-// span. Labels that do not fit are numbered above the first row of panels,
-// with a key under the figure giving each date (and a promotion's last
-// day).
+// their labels joined by "; " (a label repeated on a date is given
+// once); a promotion with an end also shades its span. Labels that do
+// not fit are numbered above the first row of panels, with a key under
+// the figure giving each date (and a promotion's last day).
 // A method or platform keeps the same colour and line pattern in every
 // figure: its Color if set, else the Okabe-Ito palette by declaration
 // order; regions use Paul Tol's muted palette. Line patterns differ too,

@@ -248,8 +248,9 @@ func (b *builder) scope(region string) string {
 
 // eventMarks labels the scenario's events, in date order. Events on the
 // same date make one marker whose label joins theirs with "; ", so that
-// their labels never stack on one line; a promotion with an end (Until)
-// also shades its span.
+// their labels never stack on one line, each label once (the history's
+// three "Channels grow" events of a quarter make one); a promotion with
+// an end (Until) also shades its span.
 func (b *builder) eventMarks() []event {
 	var evs []event
 	for _, e := range b.cfg.Events {
@@ -269,7 +270,9 @@ func (b *builder) eventMarks() []event {
 	for _, ev := range evs {
 		if n := len(merged); n > 0 && merged[n-1].x == ev.x {
 			m := &merged[n-1]
-			m.label += "; " + ev.label
+			if !slices.Contains(strings.Split(m.label, "; "), ev.label) {
+				m.label += "; " + ev.label
+			}
 			m.spans = append(m.spans, ev.spans...)
 			if ev.until.After(m.until) {
 				m.until = ev.until

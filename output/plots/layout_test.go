@@ -245,6 +245,28 @@ func TestEventMarks(t *testing.T) {
 	}
 }
 
+// A label repeated by events of one date is given once in their marker.
+func TestEventMarksRepeatedLabel(t *testing.T) {
+	cfg := busyConfig()
+	ev := cfg.Events[len(cfg.Events)-1]
+	for i := range 2 {
+		e := ev
+		e.Label = "Channels grow"
+		if i == 1 {
+			e.Label = "Other"
+		}
+		cfg.Events = append(cfg.Events, e, e)
+	}
+	b, err := newBuilder(busyStats(t, 1), cfg, "busy", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := b.events[len(b.events)-1]
+	if want := ev.Label + "; Channels grow; Other"; last.label != want {
+		t.Errorf("label %q, want %q", last.label, want)
+	}
+}
+
 // A count axis is set by the values after a start-up peak, which runs off
 // the top with a note; a figure without one keeps its full range.
 func TestStartupPeak(t *testing.T) {
