@@ -14,14 +14,14 @@ import (
 
 // Event keys: all of them, and those each type uses.
 var (
-	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions", "channel", "share"}
+	eventKeys = []string{"date", "type", "platform", "method", "rollout", "shift", "until", "duration", "param", "value", "label", "p", "q", "regions", "channel", "share", "mark"}
 	kindKeys  = map[sim.EventKind][]string{
-		sim.Accept:            {"date", "type", "platform", "method", "rollout", "label"},
-		sim.StopAccepting:     {"date", "type", "platform", "method", "rollout", "label"},
-		sim.Promotion:         {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label"},
-		sim.SetParam:          {"date", "type", "param", "value", "regions", "label"},
-		sim.Campaign:          {"date", "type", "method", "p", "q", "until", "duration", "regions", "label"},
-		sim.ChannelAcceptance: {"date", "type", "channel", "method", "share", "rollout", "label"},
+		sim.Accept:            {"date", "type", "platform", "method", "rollout", "label", "mark"},
+		sim.StopAccepting:     {"date", "type", "platform", "method", "rollout", "label", "mark"},
+		sim.Promotion:         {"date", "type", "platform", "method", "shift", "until", "duration", "regions", "label", "mark"},
+		sim.SetParam:          {"date", "type", "param", "value", "regions", "label", "mark"},
+		sim.Campaign:          {"date", "type", "method", "p", "q", "until", "duration", "regions", "label", "mark"},
+		sim.ChannelAcceptance: {"date", "type", "channel", "method", "share", "rollout", "label", "mark"},
 	}
 	eventTypes = []sim.EventKind{sim.Accept, sim.StopAccepting, sim.Promotion, sim.SetParam, sim.Campaign, sim.ChannelAcceptance}
 )
@@ -167,6 +167,11 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = ok && lok
 	} else if ok {
 		e.Label = b.defaultLabel(e)
+	}
+	if v := m.get("mark"); v != nil {
+		mark, mok := b.boolean(v, field(path, "mark"))
+		e.Unmarked = !mark
+		ok = ok && mok
 	}
 	p.ok = ok
 	return p

@@ -198,6 +198,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 		if e.Label != "" {
 			em.add("label", str(e.Label))
 		}
+		if e.Unmarked {
+			em.add("mark", plain("false"))
+		}
 		events.Content = append(events.Content, em.Node)
 	}
 	top.add("events", events)

@@ -521,3 +521,52 @@ func TestHistoryRuns(t *testing.T) {
 		}
 	}
 }
+
+// An event's mark: false is read as Unmarked, kept by Marshal, and
+// anything but a boolean is a located error.
+func TestEventMark(t *testing.T) {
+	src := string(mustRead(t, "testdata/valid/history.yaml"))
+	const label = "    label: Spring Festival red packets 2015\n"
+	if !strings.Contains(src, label) {
+		t.Fatal("history.yaml lacks the 2015 campaign's label")
+	}
+	for _, tc := range []struct {
+		mark     string
+		unmarked bool
+		err      string
+	}{
+		{"", false, ""},
+		{"    mark: true\n", false, ""},
+		{"    mark: false\n", true, ""},
+		{"    mark: maybe\n", false, "mark: "},
+	} {
+		s, err := Parse([]byte(strings.Replace(src, label, label+tc.mark, 1)), "history.yaml")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "history.yaml:62:") {
+				t.Errorf("%q: got %v, want a located error at line 62 on %q", tc.mark, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.mark, err)
+		}
+		var got []bool
+		for _, e := range s.Config.Events {
+			if e.Label == "Spring Festival red packets 2015" || e.Unmarked {
+				got = append(got, e.Unmarked)
+			}
+		}
+		if len(got) != 1 || got[0] != tc.unmarked {
+			t.Errorf("%q: got Unmarked %v for the campaign (and none elsewhere), want %v", tc.mark, got, tc.unmarked)
+		}
+		b, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := Parse(b, "resolved.yaml"); err != nil {
+			t.Errorf("%q: the resolved scenario does not parse: %v", tc.mark, err)
+		} else if !reflect.DeepEqual(again.Config.Events, s.Config.Events) {
+			t.Errorf("%q: events changed in a round trip through Marshal", tc.mark)
+		}
+	}
+}

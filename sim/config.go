@@ -271,6 +271,10 @@ type Event struct {
 	Date time.Time
 	// Label is a short text for plots; it may be empty.
 	Label string
+	// Unmarked leaves the event off the figures' event markers; it takes
+	// effect all the same. For routine updates (a channel's volume each
+	// quarter) that would crowd out the events a reader looks for.
+	Unmarked bool
 	// Platform is the platform's index, or -1 for a promotion on every
 	// platform. Unused by SetParam.
 	Platform int

@@ -246,7 +246,8 @@ func (b *builder) scope(region string) string {
 	return b.regionLabel(region)
 }
 
-// eventMarks labels the scenario's events, in date order. Events on the
+// eventMarks labels the scenario's events (those not Unmarked), in date
+// order. Events on the
 // same date make one marker whose label joins theirs with "; ", so that
 // their labels never stack on one line, each label once (the history's
 // three "Channels grow" events of a quarter make one); a promotion with
@@ -254,6 +255,9 @@ func (b *builder) scope(region string) string {
 func (b *builder) eventMarks() []event {
 	var evs []event
 	for _, e := range b.cfg.Events {
+		if e.Unmarked {
+			continue
+		}
 		l := e.Label
 		if l == "" {
 			l = b.describe(e)

@@ -398,3 +398,31 @@ func pixel(img image.Image, f Figure, x, y vg.Length, dpi int) color.RGBA {
 	py := int(float64((f.Height-y)/vg.Inch) * float64(dpi))
 	return color.RGBAModel.Convert(img.At(px, py)).(color.RGBA)
 }
+
+// An event with mark: false (Unmarked) takes no marker and no place in
+// the key; the others keep theirs.
+func TestEventMarksUnmarked(t *testing.T) {
+	cfg := busyConfig()
+	before := len(cfg.Events)
+	hidden := cfg.Events[0]
+	hidden.Date = hidden.Date.AddDate(0, 0, 3) // a date of its own
+	hidden.Label, hidden.Unmarked = "Routine update", true
+	cfg.Events = append(cfg.Events, hidden)
+	b, err := newBuilder(busyStats(t, 1), cfg, "busy", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Events = cfg.Events[:before]
+	want, err := newBuilder(busyStats(t, 1), cfg, "busy", Options{}.withDefaults(), Metrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.events) != len(want.events) {
+		t.Fatalf("got %d markers, want %d: the unmarked event was drawn", len(b.events), len(want.events))
+	}
+	for _, e := range b.events {
+		if strings.Contains(e.label, "Routine update") {
+			t.Errorf("marker %q shows the unmarked event", e.label)
+		}
+	}
+}
