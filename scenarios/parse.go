@@ -19,7 +19,7 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "regions", "behaviour", "events", "calibrate"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn"}
 	adoptionKeys  = []string{"p", "q"}
 	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
@@ -205,6 +205,9 @@ func (b *builder) scenario(root *yaml.Node) {
 	b.agents(m)
 	if n := m.get("events"); n != nil {
 		b.events(n)
+	}
+	if n := m.get("calibrate"); n != nil {
+		b.calibrate(n)
 	}
 }
 
