@@ -159,7 +159,8 @@ type Result struct {
 	// 3.841*Sigma2 (chi-square, one degree of freedom, 95%).
 	Threshold float64
 	// Correlation holds the correlations of the estimates from the
-	// Jacobian, k x k; nil if the Jacobian is singular.
+	// Jacobian, k x k, NaN for a parameter the data do not depend on; nil
+	// if the Jacobian is singular.
 	Correlation [][]float64
 	// Points are the data points with the fitted values, in file order.
 	Points []FitPoint
@@ -299,7 +300,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 			e.Notes = append(e.Notes, "bounded on one side only: the interval reaches a bound")
 		}
 		for i := range res.Params {
-			if i != j && res.Correlation != nil && math.Abs(res.Correlation[i][j]) > CorrelationLimit {
+			if i != j && res.Correlation != nil && math.Abs(res.Correlation[i][j]) > CorrelationLimit { // NaN compares false
 				e.Pinned = false
 				e.Notes = append(e.Notes, fmt.Sprintf("correlation %.3f with %s", res.Correlation[i][j], res.Params[i].Name))
 			}

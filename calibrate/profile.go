@@ -27,25 +27,53 @@ func (f *fitter) jacobian(res *Result, x []float64) {
 			J.Set(i, j, (r[i]-r0[i])/h)
 		}
 	}
+	// Parameters the residuals do not depend on at all have a zero
+	// column: they are left out of the inverse.
+	norms := make([]float64, k)
+	var top float64
+	for j := range k {
+		norms[j] = mat.Norm(J.ColView(j), 2)
+		top = math.Max(top, norms[j])
+	}
+	var keep []int
+	for j := range k {
+		if norms[j] > 1e-9*top && norms[j] > 0 {
+			keep = append(keep, j)
+		} else {
+			res.Params[j].Notes = append(res.Params[j].Notes, "the fitted data do not depend on it (zero derivative)")
+		}
+	}
+	if len(keep) == 0 {
+		return
+	}
+	sub := mat.NewDense(n, len(keep), nil)
+	for c, j := range keep {
+		for i := range n {
+			sub.Set(i, c, J.At(i, j))
+		}
+	}
 	var jtj mat.SymDense
-	jtj.SymOuterK(1, J.T())
+	jtj.SymOuterK(1, sub.T())
 	var ch mat.Cholesky
-	if !ch.Factorize(&jtj) {
-		res.Notes = append(res.Notes, "the Jacobian is singular: some combination of the parameters does not change the fit at all")
-		return
-	}
 	var cov mat.SymDense
-	if err := ch.InverseTo(&cov); err != nil {
-		res.Notes = append(res.Notes, "the Jacobian is singular: some combination of the parameters does not change the fit at all")
+	if !ch.Factorize(&jtj) || ch.InverseTo(&cov) != nil {
+		res.Notes = append(res.Notes, "the Jacobian is singular: some combination of the parameters does not change the fit")
 		return
 	}
+	s2 := res.Sigma2
 	res.Correlation = make([][]float64, k)
 	for i := range k {
 		res.Correlation[i] = make([]float64, k)
 		for j := range k {
-			res.Correlation[i][j] = cov.At(i, j) / math.Sqrt(cov.At(i, i)*cov.At(j, j))
+			res.Correlation[i][j] = math.NaN()
 		}
-		res.Params[i].SE = math.Sqrt(res.Sigma2 * cov.At(i, i))
+		res.Correlation[i][i] = 1
+	}
+	for a, i := range keep {
+		for b, j := range keep {
+			res.Correlation[i][j] = cov.At(a, b) / math.Sqrt(cov.At(a, a)*cov.At(b, b))
+		}
+		res.Params[i].SE = math.Sqrt(s2 * cov.At(a, a))
 	}
 }
 
