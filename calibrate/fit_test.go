@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-		"strings"
+	"strings"
 	"testing"
 	"time"
 )
