@@ -386,3 +386,31 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Curve returns the value of series k at every step of run (NaN where a
+// share is undefined), and whether its metric is a share.
+func Curve(run *sim.Result, k Key) ([]float64, bool, error) {
+	cfg := run.Config
+	region := -1
+	if k.Region != AllRegions {
+		region = -2
+		for i, r := range cfg.Regions {
+			if r.Name == k.Region {
+				region = i
+			}
+		}
+		if region == -2 {
+			return nil, false, fmt.Errorf("series %s: unknown region %q", k, k.Region)
+		}
+	}
+	idx, _ := measureIndex(cfg)
+	m, ok := idx[k.Metric+" "+k.Entity]
+	if !ok {
+		return nil, false, fmt.Errorf("series %s: unknown metric or entity", k)
+	}
+	out := make([]float64, len(run.Steps))
+	for n := range out {
+		out[n] = run.Measures(n, region)[m].Value
+	}
+	return out, isShare(k.Metric), nil
+}
