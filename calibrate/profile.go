@@ -83,10 +83,12 @@ const profileSteps = 12
 // profiles sets the 95% profile likelihood interval of every estimate:
 // the values of a parameter whose loss, minimised over the other
 // parameters, stays within Threshold of the best loss. Each side of each
-// parameter is walked out from the estimate in growing steps, the other
+// parameter is walked out from the estimate, first to the Wald guess
+// 1.96 standard errors away and then in steps growing by 1.6, the other
 // parameters warm-started from the previous step, until the loss rises
-// past the threshold (the end is interpolated linearly) or the bound is
-// reached.
+// past the threshold or the bound is reached. The end is interpolated
+// linearly in the square root of the rise of the loss, which is exact
+// for a quadratic profile: one step usually suffices.
 func (f *fitter) profiles(res *Result, x []float64, workers int) {
 	k := len(x)
 	type end struct {
@@ -123,7 +125,7 @@ func (f *fitter) profile(x []float64, lmin, thr float64, j int, dir, se float64)
 	w := fr.Hi - fr.Lo
 	h := w / 16
 	if !math.IsNaN(se) && se > 0 {
-		h = math.Max(w/200, math.Min(w/8, se))
+		h = math.Max(w/1000, math.Min(w/4, 1.96*se))
 	}
 	edge := fr.Lo + 1e-6*w
 	if dir > 0 {
@@ -150,7 +152,8 @@ func (f *fitter) profile(x []float64, lmin, thr float64, j int, dir, se float64)
 		lowest = math.Min(lowest, l)
 		d := l - lmin
 		if d > thr {
-			t := (thr - prevD) / (d - prevD)
+			r0, r1 := math.Sqrt(math.Max(prevD, 0)), math.Sqrt(d)
+			t := (math.Sqrt(thr) - r0) / (r1 - r0)
 			return x[j] + dir*(prevOff+t*(off-prevOff)), false, lowest
 		}
 		if atBound {
