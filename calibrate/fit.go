@@ -56,6 +56,10 @@ type Settings struct {
 	// Cancel, if not nil, is polled before every evaluation; when it
 	// returns true Fit stops and returns ErrCanceled.
 	Cancel func() bool
+	// Progress, if not nil, is called after every evaluation with the
+	// number done so far, from the goroutines of the workers at once: it
+	// must be safe for concurrent use and must not block for long.
+	Progress func(evals int)
 }
 
 // ErrCanceled is returned by Fit when Settings.Cancel asked it to stop.
@@ -186,12 +190,13 @@ const chi2 = 3.841458820694124
 
 // fitter evaluates the loss.
 type fitter struct {
-	p       *Problem
-	cfg     *sim.Config // truncated to the last fitted step
-	pts     []int       // indices of the fitted points
-	evals   atomic.Int64
-	cancel  func() bool
-	stopped atomic.Bool
+	p        *Problem
+	cfg      *sim.Config // truncated to the last fitted step
+	pts      []int       // indices of the fitted points
+	evals    atomic.Int64
+	cancel   func() bool
+	progress func(int)
+	stopped  atomic.Bool
 }
 
 // Fit calibrates the free parameters of p to its data with the mean-field
@@ -219,7 +224,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	if maxEvals <= 0 {
 		maxEvals = 150 * k
 	}
-	f := &fitter{p: p, cancel: s.Cancel}
+	f := &fitter{p: p, cancel: s.Cancel, progress: s.Progress}
 	sets := make([]Set, len(p.Data.Points))
 	last := 0
 	for i, pt := range p.Data.Points {
@@ -432,7 +437,10 @@ func (f *fitter) residuals(x []float64) []float64 {
 		}
 		return r
 	}
-	f.evals.Add(1)
+	done := f.evals.Add(1)
+	if f.progress != nil {
+		defer f.progress(int(done))
+	}
 	cfg := clone(f.cfg)
 	for j, fr := range f.p.Free {
 		cfg.Set(fr.Param, x[j])

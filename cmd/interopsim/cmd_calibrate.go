@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -283,9 +284,19 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 			len(free), cfg.Name, len(in.data.Points), opts.Starts)
 	}
 	start := time.Now()
+	var mu sync.Mutex
+	last := start
+	progress := func(evals int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if now := time.Now(); !opts.Quiet && now.Sub(last) >= 5*time.Second {
+			last = now
+			fmt.Fprintf(stderr, "  %d evaluations, %s\n", evals, fmtDuration(now.Sub(start).Round(time.Second)))
+		}
+	}
 	res, err := calibrate.Fit(&calibrate.Problem{Config: cfg, Free: free, Data: in.data, Holdout: opts.Holdout.t},
 		&calibrate.Settings{Starts: opts.Starts, Seed: in.seed, Workers: opts.Workers.n, NoIntervals: opts.NoIntervals,
-			Cancel: func() bool { return ctx.Err() != nil }})
+			Cancel: func() bool { return ctx.Err() != nil }, Progress: progress})
 	if err != nil {
 		out.Abandon()
 		if errors.Is(err, calibrate.ErrCanceled) {

@@ -90,22 +90,22 @@
 // Flags of calibrate (docs/calibration.md describes the data, the loss,
 // the optimiser and the intervals):
 //
-//	    --data FILE.csv   the data (default the scenario's calibrate:
-//	                      data:, relative to the scenario file); columns
-//	                      period,region,metric,entity,value[,weight][,sd]
-//	    --free P=LO:HI    free the parameter P (as in set events, such as
-//	                      behaviour.gamma=0:3), repeatable; adds to the
-//	                      scenario's calibrate: free: list, replacing its
-//	                      bounds of the same parameter
-//	    --holdout DATE    fit the data whose period ends by DATE, report
-//	                      the forecast error after it against the naive
-//	                      last-value forecast (holdout.csv)
-//	    --starts N        optimiser starts (default 4)
-//	    --seed N          seed of the starts (default the scenario's)
-//	    --band-runs N     agent-engine runs of the figure's band (default
-//	                      5; 0 for none)
-//	    --no-intervals    skip the profile likelihood intervals
-//	    --workers, --out, --force, --no-plots, -q as for run
+//	--data FILE.csv   the data (default the scenario's calibrate:
+//	                  data:, relative to the scenario file); columns
+//	                  period,region,metric,entity,value[,weight][,sd]
+//	--free P=LO:HI    free the parameter P (as in set events, such as
+//	                  behaviour.gamma=0:3), repeatable; adds to the
+//	                  scenario's calibrate: free: list, replacing its
+//	                  bounds of the same parameter
+//	--holdout DATE    fit the data whose period ends by DATE, report
+//	                  the forecast error after it against the naive
+//	                  last-value forecast (holdout.csv)
+//	--starts N        optimiser starts (default 4)
+//	--seed N          seed of the starts (default the scenario's)
+//	--band-runs N     agent-engine runs of the figure's band (default
+//	                  5; 0 for none)
+//	--no-intervals    skip the profile likelihood intervals
+//	--workers, --out, --force, --no-plots, -q as for run
 //
 // Its directory (default out/<scenario>-calibrate, with -holdoutDATE,
 // -seedN, -startsN appended for those flags) holds fitted.yaml (the
