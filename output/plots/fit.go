@@ -117,6 +117,33 @@ func FitFigure(in FitInput) (Figure, error) {
 	return Figure{Name: in.Name, Title: in.Title, Width: width, Height: height, Draw: draw}, nil
 }
 
+// yearTicks labels whole years on an axis of decimal years, with
+// unlabelled quarter ticks between when few years are shown.
+type yearTicks struct{}
+
+func (yearTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	step := 1
+	if max-min > 8 {
+		step = 2
+	}
+	for y := int(math.Ceil(min)); float64(y) <= max; y++ {
+		if y%step == 0 {
+			ts = append(ts, plot.Tick{Value: float64(y), Label: fmt.Sprint(y)})
+		} else {
+			ts = append(ts, plot.Tick{Value: float64(y)})
+		}
+	}
+	if max-min <= 4 {
+		for q := math.Ceil(4*min) / 4; q <= max; q += 0.25 {
+			if q != math.Floor(q) {
+				ts = append(ts, plot.Tick{Value: q})
+			}
+		}
+	}
+	return ts
+}
+
 // fitPanel draws one series.
 func fitPanel(pn FitPanel, holdout time.Time) (*plot.Plot, error) {
 	if len(pn.Dates) != len(pn.Curve) || (pn.Lo != nil && (len(pn.Lo) != len(pn.Dates) || len(pn.Hi) != len(pn.Dates))) {
@@ -130,6 +157,7 @@ func fitPanel(pn FitPanel, holdout time.Time) (*plot.Plot, error) {
 	p.Title.Text = pn.Title
 	p.Title.TextStyle.Font.Size = 9
 	p.X.Tick.Label.Font.Size = 7.5
+	p.X.Tick.Marker = yearTicks{}
 	p.Y.Tick.Label.Font.Size = 7.5
 	p.Y.Label.TextStyle.Font.Size = 8
 	if pn.Share {
