@@ -113,7 +113,7 @@ type CalibrateOptions struct {
 // AddFlags adds the calibrate command's flags to fs.
 func (o *CalibrateOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Data, "data", "", "fit to the data in `FILE.csv` (default: the data of the scenario's calibrate section)")
-	fs.StringArrayVar(&o.Free, "free", nil, "free the parameter `PARAM=LO:HI`, such as behaviour.gamma=0:3 (repeatable; adds to the scenario's calibrate section, replacing its bounds of the same parameter)")
+	fs.StringArrayVar(&o.Free, "free", nil, "free a parameter, written `PARAM=LO:HI` as in behaviour.gamma=0:3 (repeatable; adds to the scenario's calibrate section, replacing its bounds of the same parameter)")
 	fs.Var(&o.Holdout, "holdout", "fit only the data whose period ends by `DATE` (YYYY-MM-DD) and score the forecast of the data after it")
 	fs.IntVar(&o.Starts, "starts", defaultStarts, "run the optimiser from `N` starts: the scenario's values, then points drawn within the bounds")
 	fs.Var(&o.Seed, "seed", "draw the starts from the random seed `N` (default the scenario's seed)")
