@@ -258,7 +258,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	}
 	res.Starts = make([]StartResult, starts)
 	parallel(starts, workers, func(i int) {
-		u, loss, n := f.local(toU(p.Free, from[i]), nil, 0.6, maxEvals)
+		u, loss, n := f.local(toU(p.Free, from[i]), nil, 0.6, maxEvals, screenTol)
 		res.Starts[i] = StartResult{From: from[i], Values: toX(p.Free, u), Loss: loss, Evals: n}
 	})
 	if f.stopped.Load() {
@@ -271,7 +271,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	}
 	best := res.Starts[res.Best]
 	// Polish the best from where it ended, with a smaller simplex.
-	u, loss, _ := f.local(toU(p.Free, best.Values), nil, 0.1, maxEvals)
+	u, loss, _ := f.local(toU(p.Free, best.Values), nil, 0.1, maxEvals, polishTol)
 	if loss < best.Loss {
 		best.Values, best.Loss = toX(p.Free, u), loss
 	}
@@ -463,11 +463,28 @@ func (f *fitter) residuals(x []float64) []float64 {
 	return r
 }
 
+// Convergence tolerances of a local optimisation: the relative change of
+// the loss below which it stops. The starts only have to find the best
+// basin; the best is then polished to polishTol, as are profile steps.
+const (
+	screenTol = 1e-4
+	polishTol = 1e-7
+)
+
+// patience is the number of iterations without an improvement above tol
+// after which a local optimisation stops: fewer when screening starts.
+func patience(tol float64, dim int) int {
+	if tol >= screenTol {
+		return 5 + 3*dim
+	}
+	return 20 + 5*dim
+}
+
 // local minimises the loss with Nelder-Mead from u0 in transformed
 // coordinates. With fixed not nil, fixed[j] >= 0 holds coordinate j
 // at the value u0[j]: only the others move. It returns the end point (all
 // coordinates), its loss and the evaluations used.
-func (f *fitter) local(u0 []float64, fixed []bool, size float64, maxEvals int) ([]float64, float64, int) {
+func (f *fitter) local(u0 []float64, fixed []bool, size float64, maxEvals int, tol float64) ([]float64, float64, int) {
 	var moving []int
 	for j := range u0 {
 		if fixed == nil || !fixed[j] {
@@ -495,7 +512,7 @@ func (f *fitter) local(u0 []float64, fixed []bool, size float64, maxEvals int) (
 	}
 	settings := &optimize.Settings{
 		FuncEvaluations: maxEvals,
-		Converger:       &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-7, Iterations: 20 + 5*len(moving)},
+		Converger:       &optimize.FunctionConverge{Absolute: 1e-14, Relative: tol, Iterations: patience(tol, len(moving))},
 	}
 	r, err := optimize.Minimize(optimize.Problem{Func: obj}, v0, settings, &optimize.NelderMead{SimplexSize: size})
 	if r == nil || (err != nil && r.X == nil) {

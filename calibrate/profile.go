@@ -143,7 +143,7 @@ func (f *fitter) profile(x []float64, lmin, thr float64, j int, dir, se float64)
 			xj, off = edge, math.Abs(edge-x[j])
 		}
 		cur[j] = xj
-		u, l, _ := f.local(toU(f.p.Free, cur), fixed, 0.15, 15*(k-1)+10)
+		u, l, _ := f.local(toU(f.p.Free, cur), fixed, 0.15, 15*(k-1)+10, polishTol)
 		if f.stopped.Load() {
 			return math.NaN(), false, lowest
 		}

@@ -543,6 +543,15 @@ func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibr
 			b.WriteString("\n")
 		}
 	}
+	b.WriteString("\n## Starts\n\n| start | from | to | loss | evaluations |\n|---|---|---|---|---|\n")
+	for i, st := range res.Starts {
+		kept := ""
+		if i == res.Best {
+			kept = " (kept)"
+		}
+		fmt.Fprintf(&b, "| %d%s | %s | %s | %s | %d |\n", i+1, kept, fmtList(st.From), fmtList(st.Values), fmtG(st.Loss), st.Evals)
+	}
+	fmt.Fprintf(&b, "\n%d evaluations of the model in all (starts, polish, Jacobian, profiles, final run).\n", res.Evals)
 	b.WriteString("\n## Fit by series\n\n| region | metric | entity | points | RMSE |\n|---|---|---|---|---|\n")
 	for _, s := range res.Series {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s |\n", s.Key.Region, s.Key.Metric, s.Key.Entity, s.N, errUnit(s.RMSE, s.Share))
@@ -565,6 +574,15 @@ func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibr
 	}
 	fmt.Fprintf(&b, "\nFiles: `%s` (runnable: `interopsim run %s`), `%s`, `%s`.\n", fittedFile, fittedFile, parametersFile, fitFile)
 	return b.String()
+}
+
+// fmtList writes values separated by commas.
+func fmtList(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmtG(x)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // calibrationSummary returns summary.json: provenance like a run's, with
