@@ -316,7 +316,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		return fmt.Errorf("write fitted scenario: %w", err)
 	}
 	header := fmt.Sprintf("# Fitted by: interopsim %s\n# Loss %s over %d data points; parameters.csv has the intervals.\n",
-		strings.Join(commandLine(ctx), " "), fmtG(res.Loss), res.N)
+		shellWords(commandLine(ctx)), fmtG(res.Loss), res.N)
 	fittedYAML = append([]byte(header), fittedYAML...)
 
 	files := []output.File{
@@ -574,6 +574,19 @@ func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibr
 	}
 	fmt.Fprintf(&b, "\nFiles: `%s` (runnable: `interopsim run %s`), `%s`, `%s`.\n", fittedFile, fittedFile, parametersFile, fitFile)
 	return b.String()
+}
+
+// shellWords writes args as a shell command line, quoting those that need
+// it.
+func shellWords(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
 }
 
 // fmtList writes values separated by commas.

@@ -161,3 +161,11 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func TestShellWords(t *testing.T) {
+	got := shellWords([]string{"calibrate", "my world.yaml", "--free", "behaviour.gamma=0:3", "it's", ""})
+	want := `calibrate 'my world.yaml' --free behaviour.gamma=0:3 'it'\''s' ''`
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
