@@ -126,6 +126,13 @@
 //	  channel_acceptance: channel, method and share (required), rollout
 //	  regions:   on promotion, campaign and set, optional list of the
 //	             regions the event applies to (default every region)
+//	calibrate    what 'interopsim calibrate' fits (the engine ignores it):
+//	  data       the data file, relative to the scenario file
+//	  free       list of {param, lo, hi}: param as in set events, lo < hi
+//	             within the parameter's range; each parameter once
+//
+// ParseParam and ParseFree read a parameter name and a PARAM=LO:HI bound
+// as the CLI's --free does; CheckBounds checks bounds.
 //
 // Acceptance events are replayed in date order from the accepts lists:
 // accepting a method already accepted, stopping one not accepted, two

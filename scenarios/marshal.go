@@ -204,6 +204,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 		events.Content = append(events.Content, em.Node)
 	}
 	top.add("events", events)
+	if s.Calibration != nil {
+		top.add("calibrate", calibrationNode(s.Calibration))
+	}
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Scenario %s, resolved by interopsim from %s.\n", c.Name, s.File)

@@ -20,7 +20,7 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events", "calibrate"}
 	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
@@ -214,6 +214,9 @@ func (b *builder) scenario(root *yaml.Node) {
 	b.agents(m)
 	if n := m.get("events"); n != nil {
 		b.events(n)
+	}
+	if n := m.get("calibrate"); n != nil {
+		b.calibrate(n)
 	}
 }
 

@@ -96,6 +96,9 @@ type Scenario struct {
 	// Source holds the exact bytes read; the CLI hashes them to record
 	// what a run was made from.
 	Source []byte
+	// Calibration is the calibrate section, or nil when there is none
+	// ('interopsim calibrate' reads it; the engine does not).
+	Calibration *Calibration
 
 	// loyalty is the file's behaviour.loyalty, the default loyalty of
 	// platforms; Marshal writes it back.

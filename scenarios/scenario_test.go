@@ -198,6 +198,9 @@ func roundTrip(t *testing.T, s *Scenario) []byte {
 		t.Errorf("got seed %d, agents %d, currency %q, description %q; want %d, %d, %q, %q",
 			s2.Seed, s2.Agents, s2.Currency, s2.Description, s.Seed, s.Agents, s.Currency, s.Description)
 	}
+	if !reflect.DeepEqual(s2.Calibration, s.Calibration) {
+		t.Errorf("calibrate section differs after the round trip:\ngot  %+v\nwant %+v", s2.Calibration, s.Calibration)
+	}
 	// A resolved file is a fixed point.
 	out2, err := Marshal(s2)
 	if err != nil || !bytes.Equal(out, out2) {

@@ -22,6 +22,10 @@
 //	                      events) replicate by replicate on common random
 //	                      numbers, and write the effects over time and at
 //	                      chosen horizons with their intervals
+//	calibrate SCENARIO    fit free parameters of a scenario to observed
+//	                      data with the mean-field engine, and write the
+//	                      fitted scenario, the parameters with their
+//	                      intervals, the fit and a figure
 //	plot RUN_DIR          redraw a run's figures from its metrics.csv and
 //	                      scenario.yaml, without running it again
 //	validate SCENARIO...  check scenarios and print what they describe:
@@ -92,16 +96,44 @@
 // The intervals are sampling noise of the replicates; parameter
 // uncertainty is not included.
 //
+// Flags of calibrate (docs/calibration.md describes the data, the loss,
+// the optimiser and the intervals):
+//
+//	--data FILE.csv   the data (default the scenario's calibrate:
+//	                  data:, relative to the scenario file); columns
+//	                  period,region,metric,entity,value[,weight][,sd]
+//	--free P=LO:HI    free the parameter P (as in set events, such as
+//	                  behaviour.gamma=0:3), repeatable; adds to the
+//	                  scenario's calibrate: free: list, replacing its
+//	                  bounds of the same parameter
+//	--holdout DATE    fit the data whose period ends by DATE, report
+//	                  the forecast error after it against the naive
+//	                  last-value forecast (holdout.csv)
+//	--starts N        optimiser starts (default 4)
+//	--seed N          seed of the starts (default the scenario's)
+//	--band-runs N     agent-engine runs of the figure's band (default
+//	                  5; 0 for none)
+//	--no-intervals    skip the profile likelihood intervals
+//	--workers, --out, --force, --no-plots, -q as for run
+//
+// Its directory (default out/<scenario>-calibrate, with -holdoutDATE,
+// -seedN, -startsN appended for those flags) holds fitted.yaml (the
+// scenario with the fitted values, which run runs as is), parameters.csv,
+// fit.csv, holdout.csv with --holdout, summary.md, summary.json and
+// plots/fit.png. A bad data row is reported with its row and column and
+// exits 1; a bad --free (unknown parameter, bounds out of order or outside
+// the parameter's range) exits 2; nothing is written.
+//
 // A run draws six figures into plots/: adoption, payment-shares,
 // headline, platform-shares, lost-sales and multihoming (see package
 // output/plots), 16 cm wide and at most 20 cm high (a journal's text
 // block) when their text leaves room, PNG at 300 dpi. A PNG file carries
 // its resolution (pHYs), so that word processors and LaTeX insert it at
 // its size, and tEXt chunks naming its title, scenario, seed and the
-// program's version; nothing in it depends on the clock. Figures of an
-// earlier run in the directory that it does not redraw are removed, so
-// that every figure shows the data beside it; other files in plots/ are
-// kept.
+// program's version; nothing in it depends on the clock. Figures an
+// earlier run wrote in the directory, still unchanged, that this one does
+// not redraw are removed, so that every figure shows the data beside it;
+// other files in plots/, and figures edited since, are kept.
 //
 // Flags of plot:
 //
@@ -155,7 +187,8 @@
 //
 //	0  success
 //	1  failure: an invalid scenario (its mistakes are printed one per
-//	   line, as file:line:column: field: message), a bad metrics.csv, a
+//	   line, as file:line:column: field: message), a bad metrics.csv or
+//	   calibration data file (file: row R, column C (name): message), a
 //	   refused output directory, too little memory, an interrupted run,
 //	   an I/O error
 //	2  wrong usage: an unknown command or flag, a bad flag value, a wrong
@@ -175,5 +208,6 @@
 //	interopsim run my-world.yaml --runs 20
 //	interopsim compare my-world.yaml --at 6m,12m
 //	interopsim compare jd-alipay --event jd/alipay --at 13w,1y
+//	interopsim calibrate my-world.yaml --data observed.csv --free behaviour.gamma=0:3
 //	interopsim plot out/my-world --format pdf --width 12cm --height 9cm --no-title --figures headline
 package main

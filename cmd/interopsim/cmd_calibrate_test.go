@@ -1,0 +1,171 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// calibrateDir copies testdata/calibrate (a monthly history-like
+// scenario with a calibrate section and its data) into a temporary
+// directory and returns it.
+func calibrateDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"history-like.yaml", "observed.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "calibrate", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestCalibrateBinary calibrates the scenario's calibrate section through
+// the real binary, checks the files and that the intervals cover the
+// values that made the data, then runs fitted.yaml as is.
+func TestCalibrateBinary(t *testing.T) {
+	dir := calibrateDir(t)
+	code, stdout, stderr := runBinary(t, dir, "calibrate", "history-like.yaml", "--starts", "1", "--band-runs", "2")
+	if code != 0 {
+		t.Fatalf("calibrate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(dir, "out", "history-like-calibrate-starts1")
+	for _, f := range []string{"fitted.yaml", "parameters.csv", "fit.csv", "summary.md", "summary.json", "plots/fit.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	truth := map[string]float64{"methods.alipay.q": 0.45, "methods.wechat_pay.q": 0.85, "platforms.jd.appeal": 0.2}
+	rows := readCSV(t, filepath.Join(out, "parameters.csv"))
+	if len(rows) != 4 {
+		t.Fatalf("parameters.csv has %d rows, want a header and 3", len(rows))
+	}
+	for _, r := range rows[1:] {
+		lo, _ := strconv.ParseFloat(r[5], 64)
+		hi, _ := strconv.ParseFloat(r[6], 64)
+		if w := truth[r[0]]; !(lo < w && w < hi) || r[8] != "true" {
+			t.Errorf("%s: interval [%s, %s] pinned %s, want one covering %g", r[0], r[5], r[6], r[8], w)
+		}
+	}
+	fitted, _ := os.ReadFile(filepath.Join(out, "fitted.yaml"))
+	if !strings.HasPrefix(string(fitted), "# Fitted by: interopsim calibrate history-like.yaml --starts 1 --band-runs 2\n") {
+		t.Errorf("fitted.yaml does not start with the command:\n%.200s", fitted)
+	}
+	if !strings.Contains(stdout, "methods.alipay.q") || !strings.Contains(stdout, "RMSE") {
+		t.Errorf("report lacks the parameters or the fit:\n%s", stdout)
+	}
+	code, stdout, stderr = runBinary(t, dir, "run", filepath.Join(out, "fitted.yaml"), "--engine", "meanfield", "--no-plots", "-q")
+	if code != 0 {
+		t.Fatalf("run fitted.yaml: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestCalibrateDeterministic fits twice, on one worker and on two: the
+// parameters.csv files are the same bytes. The holdout keeps the fit to
+// 2016-2017, which keeps the test short.
+func TestCalibrateDeterministic(t *testing.T) {
+	dir := calibrateDir(t)
+	t.Chdir(dir)
+	var files [2][]byte
+	for i, w := range []string{"1", "2"} {
+		o := "out-" + w
+		code, stdout, stderr := cli(t, "calibrate", "history-like.yaml", "--starts", "2", "--seed", "3", "--workers", w,
+			"--holdout", "2018-01-01", "--no-intervals", "--no-plots", "-q", "--out", o)
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d\n%s%s", w, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(o, "parameters.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = b
+	}
+	if string(files[0]) != string(files[1]) {
+		t.Errorf("parameters.csv differs between 1 and 2 workers:\n%s\n%s", files[0], files[1])
+	}
+}
+
+// TestCalibrateErrors checks the exit status and message of bad flags
+// (2) and bad files (1), and that nothing is written.
+func TestCalibrateErrors(t *testing.T) {
+	dir := calibrateDir(t)
+	t.Chdir(dir)
+	os.WriteFile("bad.csv", []byte("period,region,metric,entity,value\n2017,all,adoption,alipay,0.7\n2018,all,adoption,paypal,x\n"), 0o644)
+	os.WriteFile("nocal.yaml", []byte(strings.Split(mustRead(t, "history-like.yaml"), "\ncalibrate:")[0]), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown param", []string{"--free", "behaviour.gama=0:1"}, 2, `unknown parameter "behaviour.gama"; valid forms: behaviour.beta`},
+		{"unknown method", []string{"--free", "methods.paypal.q=0:1"}, 2, `unknown method "paypal" (valid: alipay, wechat_pay)`},
+		{"bounds order", []string{"--free", "behaviour.gamma=2:1"}, 2, "lower bound 2 must be below upper bound 1"},
+		{"bounds range", []string{"--free", "behaviour.beta=0:2"}, 2, "must lie within its valid range (in [0,1])"},
+		{"bad holdout", []string{"--holdout", "2019"}, 2, "want a date written YYYY-MM-DD"},
+		{"holdout past data", []string{"--holdout", "2030-01-01"}, 2, "0 start after it"},
+		{"bad data", []string{"--data", "bad.csv"}, 1, `bad.csv: row 3, column 4 (entity): unknown entity "paypal" of metric adoption`},
+		{"bad value", []string{"--data", "bad.csv"}, 1, `bad.csv: row 3, column 5 (value): want a finite number, got "x"`},
+		{"missing data", []string{"--data", "none.csv"}, 1, "read data: open none.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := cli(t, append([]string{"calibrate", "history-like.yaml"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, tc.code, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"no free", "no free parameters", []string{"calibrate", "nocal.yaml", "--data", "observed.csv"}},
+		{"no data", "no data: give --data", []string{"calibrate", "nocal.yaml", "--free", "behaviour.gamma=0:3"}},
+	} {
+		code, _, stderr := cli(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q, want 2 and %q", tc.name, code, stderr, tc.want)
+		}
+	}
+	if _, err := os.Stat("out"); !os.IsNotExist(err) {
+		t.Errorf("a failed calibration left out/ behind (%v)", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestShellWords(t *testing.T) {
+	got := shellWords([]string{"calibrate", "my world.yaml", "--free", "behaviour.gamma=0:3", "it's", ""})
+	want := `calibrate 'my world.yaml' --free behaviour.gamma=0:3 'it'\''s' ''`
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

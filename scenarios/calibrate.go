@@ -1,0 +1,245 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+// Calibration is a scenario's calibrate section: what 'interopsim
+// calibrate' fits and to which data.
+type Calibration struct {
+	// Free are the free parameters with their bounds, in file order.
+	Free []Free
+	// Data is the data file as written in the scenario, and DataPath
+	// that path resolved against the scenario file's directory (the same
+	// when absolute). Both are empty when the section names no data.
+	Data, DataPath string
+}
+
+// Free is a free parameter of a calibration: a settable parameter, named
+// as in set events, and the open interval (Lo, Hi) it is searched in.
+type Free struct {
+	// Name is the parameter as written in set events, such as
+	// methods.wechat_pay.appeal.
+	Name string
+	// Param is the parameter in the engine's terms.
+	Param sim.Param
+	// Lo and Hi bound the search, Lo < Hi.
+	Lo, Hi float64
+}
+
+// Keys of the calibrate section and of one free parameter.
+var (
+	calibrateKeys = []string{"data", "free"}
+	freeKeys      = []string{"param", "lo", "hi"}
+)
+
+// ParamForms lists the forms of a parameter name, for messages.
+const ParamForms = paramForms
+
+// lookupParam finds the spec of the parameter name s and splits it.
+func lookupParam(s string) (paramSpec, []string, bool) {
+	parts := strings.Split(s, ".")
+	for _, ps := range paramSpecs {
+		want := 3
+		if ps.section == "behaviour" {
+			want = 2
+		}
+		if len(parts) == want && parts[0] == ps.section && parts[want-1] == ps.key {
+			return ps, parts, true
+		}
+	}
+	return paramSpec{}, parts, false
+}
+
+// ParseParam returns the parameter of c named s as in a set event, such
+// as behaviour.gamma or methods.wechat_pay.appeal. Its errors list the
+// valid forms or the valid names.
+func ParseParam(c *sim.Config, s string) (sim.Param, error) {
+	spec, parts, ok := lookupParam(s)
+	if !ok {
+		return sim.Param{}, fmt.Errorf("unknown parameter %q; valid forms: %s", s, paramForms)
+	}
+	p := sim.Param{Kind: spec.kind}
+	if spec.section == "behaviour" {
+		return p, nil
+	}
+	var list []string
+	switch spec.section {
+	case "methods":
+		for _, m := range c.Methods {
+			list = append(list, m.Name)
+		}
+	case "platforms":
+		for _, pl := range c.Platforms {
+			list = append(list, pl.Name)
+		}
+	case "regions":
+		for _, r := range c.Regions {
+			list = append(list, r.Name)
+		}
+	}
+	for i, n := range list {
+		if n == parts[1] {
+			p.Index = i
+			return p, nil
+		}
+	}
+	what := strings.TrimSuffix(spec.section, "s")
+	return sim.Param{}, fmt.Errorf("parameter %q: unknown %s %q (valid: %s)", s, what, parts[1], strings.Join(list, ", "))
+}
+
+// CheckBounds reports bounds of a free parameter that are not finite, not
+// increasing, or outside the values the parameter may take (such as a
+// negative churn or a beta above 1).
+func CheckBounds(f Free) error {
+	spec, ok := specOf(f.Param.Kind)
+	if !ok {
+		return fmt.Errorf("%s: unknown parameter kind %d", f.Name, int(f.Param.Kind))
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	if !finite(f.Lo) || !finite(f.Hi) {
+		return fmt.Errorf("%s: bounds must be finite, got %s:%s", f.Name, fmtNum(f.Lo), fmtNum(f.Hi))
+	}
+	if !(f.Lo < f.Hi) {
+		return fmt.Errorf("%s: lower bound %s must be below upper bound %s", f.Name, fmtNum(f.Lo), fmtNum(f.Hi))
+	}
+	// The search stays inside (Lo, Hi), so an open end of the valid
+	// range may be a bound.
+	within := func(x float64) bool { return spec.bnd.holds(x) || x == spec.bnd.lo || x == spec.bnd.hi }
+	if !within(f.Lo) || !within(f.Hi) {
+		return fmt.Errorf("%s: bounds %s:%s must lie within its valid range (%s)", f.Name, fmtNum(f.Lo), fmtNum(f.Hi), spec.bnd)
+	}
+	return nil
+}
+
+// ParseFree reads a free parameter written PARAM=LO:HI, such as
+// behaviour.gamma=0.2:3, and checks its bounds (see CheckBounds).
+func ParseFree(c *sim.Config, s string) (Free, error) {
+	name, rng, ok := strings.Cut(s, "=")
+	if !ok {
+		return Free{}, fmt.Errorf("%q: want PARAM=LO:HI, such as behaviour.gamma=0.2:3", s)
+	}
+	p, err := ParseParam(c, name)
+	if err != nil {
+		return Free{}, err
+	}
+	los, his, ok := strings.Cut(rng, ":")
+	if !ok {
+		return Free{}, fmt.Errorf("%q: want bounds LO:HI after %s=, such as 0.2:3", s, name)
+	}
+	lo, err1 := strconv.ParseFloat(strings.TrimSpace(los), 64)
+	hi, err2 := strconv.ParseFloat(strings.TrimSpace(his), 64)
+	if err1 != nil || err2 != nil {
+		return Free{}, fmt.Errorf("%q: bounds must be numbers, got %q and %q", s, los, his)
+	}
+	f := Free{Name: name, Param: p, Lo: lo, Hi: hi}
+	return f, CheckBounds(f)
+}
+
+// calibrate reads the calibrate section.
+func (b *builder) calibrate(n *yaml.Node) {
+	m := b.mapping(n, "calibrate", calibrateKeys)
+	if m == nil {
+		return
+	}
+	cal := &Calibration{}
+	if v := m.get("data"); v != nil {
+		if s, ok := b.str(v, "calibrate.data"); ok {
+			if strings.TrimSpace(s) == "" {
+				b.fail(v, "calibrate.data", "must name a data file (CSV), got an empty string")
+			} else {
+				cal.Data, cal.DataPath = s, s
+				if !filepath.IsAbs(s) && !strings.HasPrefix(b.file, "builtin:") {
+					cal.DataPath = filepath.Join(filepath.Dir(b.file), s)
+				}
+			}
+		}
+	}
+	if v := m.get("free"); v != nil {
+		items, ok := b.sequence(v, "calibrate.free")
+		seen := map[sim.Param]int{}
+		for i, it := range items {
+			if !ok {
+				break
+			}
+			path := index("calibrate.free", i)
+			fm := b.mapping(it, path, freeKeys)
+			if fm == nil || !b.require(fm, "param", "lo", "hi") {
+				continue
+			}
+			f, fok := b.free(fm, path)
+			if !fok {
+				continue
+			}
+			if line, dup := seen[f.Param]; dup {
+				b.fail(fm.get("param"), field(path, "param"), "%s is already free (line %d)", f.Name, line)
+				continue
+			}
+			seen[f.Param] = fm.get("param").Line
+			cal.Free = append(cal.Free, f)
+		}
+	}
+	b.sc.Calibration = cal
+}
+
+// free reads one free parameter of the calibrate section.
+func (b *builder) free(fm *mapping, path string) (Free, bool) {
+	pn := fm.get("param")
+	name, ok := b.str(pn, field(path, "param"))
+	if !ok {
+		return Free{}, false
+	}
+	spec, parts, found := lookupParam(name)
+	if !found {
+		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s", name, paramForms)
+		return Free{}, false
+	}
+	f := Free{Name: name, Param: sim.Param{Kind: spec.kind}}
+	pp := field(path, "param")
+	switch spec.section {
+	case "methods":
+		f.Param.Index, ok = b.methodRef(pn, pp, parts[1])
+	case "platforms":
+		f.Param.Index, ok = b.platformRef(pn, pp, parts[1])
+	case "regions":
+		f.Param.Index, ok = b.regionRef(pn, pp, parts[1])
+	}
+	lo, lok := b.number(fm.get("lo"), field(path, "lo"))
+	hi, hok := b.number(fm.get("hi"), field(path, "hi"))
+	if !ok || !lok || !hok {
+		return Free{}, false
+	}
+	f.Lo, f.Hi = lo, hi
+	if err := CheckBounds(f); err != nil {
+		b.fail(fm.get("lo"), field(path, "lo"), "%s", strings.TrimPrefix(err.Error(), name+": "))
+		return Free{}, false
+	}
+	return f, true
+}
+
+// calibrationNode writes the calibrate section for Marshal.
+func calibrationNode(cal *Calibration) *yaml.Node {
+	m := newMap()
+	if cal.Data != "" {
+		m.add("data", str(cal.Data))
+	}
+	free := seq()
+	for _, f := range cal.Free {
+		fm := newMap()
+		fm.Style = yaml.FlowStyle
+		fm.add("param", str(f.Name))
+		fm.add("lo", num(f.Lo))
+		fm.add("hi", num(f.Hi))
+		free.Content = append(free.Content, fm.Node)
+	}
+	m.add("free", free)
+	return m.Node
+}

@@ -1,0 +1,94 @@
+package scenarios
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/interopsim/interopsim/sim"
+)
+
+const calibrateYAML = `name: mini
+start: 2024-01-01
+end: 2024-12-30
+methods:
+  - name: alipay
+  - name: wechat_pay
+platforms:
+  - name: taobao
+    accepts: [alipay]
+regions:
+  - name: north
+    population: 1e6
+    shopping_rate: 50
+    basket: 100
+    holdings: {alipay: 0.8, wechat_pay: 0.5}
+calibrate:
+  data: obs/data.csv
+  free:
+    - {param: behaviour.gamma, lo: 0, hi: 3}
+    - {param: methods.wechat_pay.appeal, lo: -2, hi: 2}
+    - {param: regions.north.basket, lo: 0, hi: 500}
+`
+
+func TestCalibrateSection(t *testing.T) {
+	sc, err := Parse([]byte(calibrateYAML), filepath.Join("dir", "mini.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Calibration{
+		Data: "obs/data.csv", DataPath: filepath.Join("dir", "obs", "data.csv"),
+		Free: []Free{
+			{"behaviour.gamma", sim.Param{Kind: sim.BehaviourGamma}, 0, 3},
+			{"methods.wechat_pay.appeal", sim.Param{Kind: sim.MethodAppeal, Index: 1}, -2, 2},
+			{"regions.north.basket", sim.Param{Kind: sim.RegionBasket}, 0, 500},
+		},
+	}
+	if !reflect.DeepEqual(sc.Calibration, want) {
+		t.Fatalf("got %+v, want %+v", sc.Calibration, want)
+	}
+	// Marshal writes the section back; parsing it gives it again.
+	b, err := Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(b, filepath.Join("dir", "mini.yaml"))
+	if err != nil {
+		t.Fatalf("parse marshalled: %v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(back.Calibration, want) {
+		t.Errorf("after Marshal: got %+v, want %+v", back.Calibration, want)
+	}
+	if !strings.Contains(string(b), "calibrate:\n  data: obs/data.csv\n  free:\n    - {param: behaviour.gamma, lo: 0, hi: 3}\n") {
+		t.Errorf("marshalled calibrate section not as expected:\n%s", b)
+	}
+}
+
+func TestParseFree(t *testing.T) {
+	sc, err := Parse([]byte(calibrateYAML), "mini.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &sc.Config
+	got, err := ParseFree(c, "platforms.taobao.loyalty=-1:2.5")
+	if err != nil || got != (Free{"platforms.taobao.loyalty", sim.Param{Kind: sim.PlatformLoyalty}, -1, 2.5}) {
+		t.Errorf("ParseFree = %+v, %v", got, err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"behaviour.gamma", "want PARAM=LO:HI"},
+		{"behaviour.gama=0:1", `unknown parameter "behaviour.gama"; valid forms: behaviour.beta`},
+		{"methods.paypal.q=0:1", `unknown method "paypal" (valid: alipay, wechat_pay)`},
+		{"behaviour.gamma=0", "want bounds LO:HI"},
+		{"behaviour.gamma=a:1", "bounds must be numbers"},
+		{"behaviour.gamma=1:1", "lower bound 1 must be below upper bound 1"},
+		{"behaviour.psi=0:2", "must lie within its valid range (in [0,1])"},
+		{"methods.alipay.churn=-1:2", "must lie within its valid range (non-negative)"},
+		{"behaviour.gamma=0:inf", "bounds must be finite"},
+	} {
+		_, err := ParseFree(c, tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseFree(%q) = %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+}
