@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -242,4 +244,23 @@ func calibrationNode(cal *Calibration) *yaml.Node {
 	}
 	m.add("free", free)
 	return m.Node
+}
+
+// CalibrationData returns the content of the data file of the scenario's
+// calibrate section: for a built-in, the file shipped with interopsim
+// (scenarios/data/...); else the file at Calibration.DataPath. It is an
+// error if the scenario has no calibrate data.
+func (s *Scenario) CalibrationData() ([]byte, error) {
+	if s.Calibration == nil || s.Calibration.DataPath == "" {
+		return nil, fmt.Errorf("scenario %s has no calibrate: data: file", s.Config.Name)
+	}
+	p := s.Calibration.DataPath
+	if strings.HasPrefix(s.File, "builtin:") && !filepath.IsAbs(p) {
+		b, err := builtinFS.ReadFile(path.Clean(filepath.ToSlash(p)))
+		if err != nil {
+			return nil, fmt.Errorf("data of built-in scenario %s: %w", s.Config.Name, err)
+		}
+		return b, nil
+	}
+	return os.ReadFile(p)
 }

@@ -1,10 +1,12 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -205,5 +207,42 @@ func BenchmarkHistoryMeanField(b *testing.B) {
 		if _, err := sim.Run(&s.Config, s.Seed, &sim.Settings{Engine: sim.MeanField, Workers: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The history's calibrate section names the shipped observed shares and
+// the four free parameters of docs/validation.md; a built-in reads its
+// data from the files embedded with it, whatever the working directory.
+func TestHistoryCalibration(t *testing.T) {
+	sc, err := Load("alipay-vs-wechat-2013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := sc.Calibration
+	if cal == nil {
+		t.Fatal("no calibrate section")
+	}
+	var free []string
+	for _, f := range cal.Free {
+		free = append(free, f.Name)
+	}
+	want := []string{"methods.wechat_pay.q", "methods.wechat_pay.appeal", "methods.alipay.q", "behaviour.gamma"}
+	if !slices.Equal(free, want) {
+		t.Errorf("free parameters %q, want %q", free, want)
+	}
+	got, err := sc.CalibrationData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDisk, err := os.ReadFile("data/history/value_shares.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, onDisk) {
+		t.Error("the built-in's calibration data differ from scenarios/data/history/value_shares.csv")
+	}
+	t.Chdir(t.TempDir())
+	if _, err := sc.CalibrationData(); err != nil {
+		t.Errorf("from another directory: %v", err)
 	}
 }

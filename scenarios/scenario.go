@@ -250,7 +250,10 @@ func apportion(w []float64, n int) []int {
 	return out
 }
 
-//go:embed *.yaml
+// builtinFS holds the built-in scenarios and the data they cite and
+// calibrate to (data/), so that they work from any directory.
+//
+//go:embed *.yaml data
 var builtinFS embed.FS
 
 // Builtin names and describes a built-in scenario.

@@ -215,7 +215,11 @@ func calibrateSetup(opts CalibrateOptions, args []string) (*calibrateInputs, err
 	if in.dataPath == "" {
 		return nil, usagef("calibrate", "no data: give --data FILE.csv, or a calibrate: data: file in the scenario")
 	}
-	in.dataRaw, err = os.ReadFile(in.dataPath)
+	if opts.Data != "" {
+		in.dataRaw, err = os.ReadFile(in.dataPath)
+	} else {
+		in.dataRaw, err = sc.CalibrationData()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read data: %w", err)
 	}

@@ -169,3 +169,19 @@ func TestShellWords(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// calibrate of a built-in with no other argument finds the data its
+// calibrate section names from any directory: here it reads all 16
+// points before a holdout after the last of them is refused (exit 2,
+// nothing written), without running the fit.
+func TestCalibrateBuiltinData(t *testing.T) {
+	work := t.TempDir()
+	code, stdout, stderr := runBinary(t, work, "calibrate", "alipay-vs-wechat-2013", "--holdout", "2019-01-01")
+	want := "--holdout 2019-01-01: 16 data points end by it and 0 start after it"
+	if code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, exitUsage, want)
+	}
+	if _, err := os.Stat(filepath.Join(work, "out")); err == nil {
+		t.Error("the refused calibration wrote out/")
+	}
+}
