@@ -206,8 +206,10 @@ func focus(cfg *sim.Config) (p, m int) {
 // Label returns the figure's name for people, built from the labels of
 // cfg's methods and platforms: "WeChat Pay's share of Taobao/Tmall
 // payments", "Taobao/Tmall GMV share", "Alipay's share of all payments",
-// "adoption of Alipay", "Taobao/Tmall lost sales per week". It leaves
-// the region out. Other metrics read "<metric> of <entity>".
+// "Alipay's share of payment value", "WeChat Pay's share of JD payment
+// value", "JD's share of all transactions", "adoption of Alipay",
+// "Taobao/Tmall lost sales per week". It leaves the region out. Other
+// metrics read "<metric> of <entity>".
 func (k Key) Label(cfg *sim.Config) string {
 	switch k.Metric {
 	case "payment_share":
@@ -221,6 +223,18 @@ func (k Key) Label(cfg *sim.Config) string {
 	case "tx_share":
 		if m := methodIndex(cfg, k.Entity); m >= 0 {
 			return methodLabel(cfg, m) + "'s share of all payments"
+		}
+	case "value_share":
+		if m := methodIndex(cfg, k.Entity); m >= 0 {
+			return methodLabel(cfg, m) + "'s share of payment value"
+		}
+	case "payment_value_share":
+		if p, m, ok := pairIndex(cfg, k.Entity); ok {
+			return methodLabel(cfg, m) + "'s share of " + platformLabel(cfg, p) + " payment value"
+		}
+	case "platform_tx_share":
+		if p := platformIndex(cfg, k.Entity); p >= 0 {
+			return platformLabel(cfg, p) + "'s share of all transactions"
 		}
 	case "adoption":
 		if m := methodIndex(cfg, k.Entity); m >= 0 {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -106,6 +107,8 @@ type CalibrateOptions struct {
 	Force bool
 	// NoPlots skips the figures.
 	NoPlots bool
+	// NoTitle leaves out the figure's title and subtitle.
+	NoTitle bool
 	// Quiet suppresses the report.
 	Quiet bool
 }
@@ -123,6 +126,7 @@ func (o *CalibrateOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>-calibrate, with -holdoutDATE, -seedN or -startsN appended when those flags are given)")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of another job in the output directory (files interopsim did not write are never replaced)")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "draw no figures")
+	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figure without its title and subtitle (papers give them in captions)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
 }
 
@@ -338,7 +342,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 			out.Abandon()
 			return err
 		}
-		rendered, err := plots.Render([]plots.Figure{fig}, plots.Options{}, opts.Workers.n)
+		rendered, err := plots.Render([]plots.Figure{fig}, figureOptions(nil, opts.NoTitle, in.seed), opts.Workers.n)
 		if err != nil {
 			out.Abandon()
 			return fmt.Errorf("draw figures: %w", err)
@@ -392,6 +396,15 @@ func (o *CalibrateOptions) variant() string {
 
 // defaultStarts is the default of --starts.
 const defaultStarts = 4
+
+// fittedWhat says what was fitted, for the figure's subtitle: the
+// parameters by name when there are one or two, else how many.
+func fittedWhat(free []scenarios.Free) string {
+	if len(free) <= 2 {
+		return paramList(free) + " fitted"
+	}
+	return fmt.Sprintf("%d parameters fitted (see parameters.csv)", len(free))
+}
 
 // paramList lists the names of free parameters.
 func paramList(free []scenarios.Free) string {
@@ -640,11 +653,11 @@ func fitFigure(ctx context.Context, fitted *scenarios.Scenario, res *calibrate.R
 	dates := mf.Dates()
 	var panels []plots.FitPanel
 	for _, key := range in.data.Series() {
-		curve, share, err := calibrate.Curve(mf, key)
+		curve, _, err := calibrate.Curve(mf, key)
 		if err != nil {
 			return plots.Figure{}, err
 		}
-		pn := plots.FitPanel{Title: key.Region + " " + key.Metric + " " + key.Entity, Share: share, Dates: dates, Curve: curve}
+		pn := plots.FitPanel{Key: output.Key{Region: key.Region, Metric: key.Metric, Entity: key.Entity}, Dates: dates, Curve: curve}
 		for _, a := range agents {
 			c, _, err := calibrate.Curve(a, key)
 			if err != nil {
@@ -666,12 +679,10 @@ func fitFigure(ctx context.Context, fitted *scenarios.Scenario, res *calibrate.R
 		}
 		panels = append(panels, pn)
 	}
-	band := ""
-	if opts.BandRuns > 0 {
-		band = fmt.Sprintf("band: agent engine, %d runs of %s agents (min to max)", opts.BandRuns, fmtCount(float64(cfg.Agents())))
-	}
 	return plots.FitFigure(plots.FitInput{
-		Name: "fit", Title: "Calibration of " + in.sc.Config.Name, Band: band,
-		Holdout: opts.Holdout.t, Panels: panels,
-	})
+		Name: "fit", Title: "Calibration of " + in.sc.Config.Name,
+		Desc:     fmt.Sprintf("Data from %s against the mean-field model with %s", filepath.Base(in.dataPath), fittedWhat(in.free)),
+		Scenario: in.sc.Config.Name, Config: cfg, Holdout: opts.Holdout.t,
+		BandRuns: opts.BandRuns, BandAgents: cfg.Agents(), Panels: panels,
+	}, figureOptions(nil, opts.NoTitle, in.seed))
 }

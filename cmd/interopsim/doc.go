@@ -114,7 +114,7 @@
 //	--band-runs N     agent-engine runs of the figure's band (default
 //	                  5; 0 for none)
 //	--no-intervals    skip the profile likelihood intervals
-//	--workers, --out, --force, --no-plots, -q as for run
+//	--workers, --out, --force, --no-plots, --no-title, -q as for run
 //
 // Its directory (default out/<scenario>-calibrate, with -holdoutDATE,
 // -seedN, -startsN appended for those flags) holds fitted.yaml (the

@@ -121,20 +121,7 @@ func newBuilder(st *output.StatTable, cfg *sim.Config, scenario string, opt Opti
 		}
 	}
 
-	for i, m := range cfg.Methods {
-		c, err := entityColor(m.Color, i)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("method %s: %w", m.Name, err))
-		}
-		b.methodColor = append(b.methodColor, c)
-	}
-	for i, p := range cfg.Platforms {
-		c, err := entityColor(p.Color, i)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("platform %s: %w", p.Name, err))
-		}
-		b.platformColor = append(b.platformColor, c)
-	}
+	errs = append(errs, b.entityColors())
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -176,6 +163,27 @@ func newBuilder(st *output.StatTable, cfg *sim.Config, scenario string, opt Opti
 	b.events = b.eventMarks()
 	b.st = newStyle(opt.Width, opt.PrintWidth)
 	return b, nil
+}
+
+// entityColors sets the colours of b.cfg's methods and platforms (see
+// entityColor).
+func (b *builder) entityColors() error {
+	var errs []error
+	for i, m := range b.cfg.Methods {
+		c, err := entityColor(m.Color, i)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("method %s: %w", m.Name, err))
+		}
+		b.methodColor = append(b.methodColor, c)
+	}
+	for i, p := range b.cfg.Platforms {
+		c, err := entityColor(p.Color, i)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("platform %s: %w", p.Name, err))
+		}
+		b.platformColor = append(b.platformColor, c)
+	}
+	return errors.Join(errs...)
 }
 
 // keep reports whether name passes filter (empty keeps everything).

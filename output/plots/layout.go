@@ -24,6 +24,7 @@ type panel struct {
 	signed  bool   // y is an effect: the axis takes in negative values, with a line at zero
 	series  []curve
 	legend  []legendEntry // drawn under the panel; for figures without a shared legend
+	dots    []*dots       // observations, drawn over the lines (calibration figures)
 
 	titleLines []string // title, wrapped to the panel's width
 	what       string   // what a count panel counts, for notes, such as "sign-ups"
@@ -110,10 +111,14 @@ func (l *layout) build() {
 		p.Add(&hGrid{style: draw.LineStyle{Color: gridGrey, Width: st.pt(0.4)}})
 		p.Add(&eventLines{l: l})
 		for _, s := range pn.series {
-			addBands(p, s.X, s.BaseLo, s.BaseHi, withAlpha(s.Color, baseBandAlpha))
+			addBands(p, s.X, s.BaseLo, s.BaseHi, withAlpha(s.Color, baseBandAlpha), draw.LineStyle{})
 		}
 		for _, s := range pn.series {
-			addBands(p, s.X, s.Lo, s.Hi, withAlpha(s.Color, bandAlpha))
+			var edge draw.LineStyle
+			if s.BandEdge > 0 {
+				edge = draw.LineStyle{Color: withAlpha(s.Color, bandEdgeAlpha), Width: st.pt(s.BandEdge)}
+			}
+			addBands(p, s.X, s.Lo, s.Hi, withAlpha(s.Color, bandAlpha), edge)
 		}
 		if pn.signed {
 			p.Add(&zeroLine{style: draw.LineStyle{Color: black, Width: st.pt(zeroWidth)}})
@@ -125,6 +130,9 @@ func (l *layout) build() {
 		}
 		for _, s := range pn.series {
 			p.Add(st.meanLine(s))
+		}
+		for _, d := range pn.dots {
+			p.Add(d)
 		}
 
 		p.X.Min, p.X.Max = l.xmin, l.xmax
@@ -139,6 +147,9 @@ func (l *layout) build() {
 				if pn.signed {
 					pn.bot = math.Min(pn.bot, minFinite(s.Mean, s.Lo, s.Baseline, s.BaseLo))
 				}
+			}
+			for _, d := range pn.dots {
+				pn.top = math.Max(pn.top, maxFinite(d.Y))
 			}
 			if !pn.signed {
 				if top, peak, ok := l.startupTop(pn); ok {
@@ -224,9 +235,10 @@ func fmtPeak(v float64) string {
 	return strconv.FormatFloat(v, 'g', 2, 64)
 }
 
-// addBands adds to p a band between lo and hi in colour c for each stretch
-// where both are defined; nil lo draws nothing.
-func addBands(p *plot.Plot, x, lo, hi []float64, c color.Color) {
+// addBands adds to p a band between lo and hi in colour c, its edges
+// stroked in edge (none if its width is zero), for each stretch where
+// both are defined; nil lo draws nothing.
+func addBands(p *plot.Plot, x, lo, hi []float64, c color.Color, edge draw.LineStyle) {
 	if lo == nil {
 		return
 	}
@@ -235,7 +247,7 @@ func addBands(p *plot.Plot, x, lo, hi []float64, c color.Color) {
 		if err != nil {
 			panic(err) // newFrame checked lo <= hi; finiteRuns keeps finite values
 		}
-		b.FillColor = c
+		b.FillColor, b.LineStyle = c, edge
 		p.Add(b)
 	}
 }
@@ -386,7 +398,18 @@ func (l *layout) Draw(c draw.Canvas) {
 		for _, c := range canvases[i/l.cols] {
 			rowTop = max(rowTop, c.Max.Y)
 		}
-		drawLines(pc, st.panelTitle, pn.titleLines, pc.Min.X, rowTop)
+		// Titles wrap to the tile's width, but a panel with narrow (or
+		// no) y tick labels starts right of its tile: a title that
+		// would run into the next panel or past the figure's edge
+		// starts further left.
+		tx, limit := pc.Min.X, inner.Max.X
+		if c := i % l.cols; c+1 < l.cols && i+1 < len(l.panels) {
+			limit = canvases[i/l.cols][c+1].Min.X - lo.tiles.PadX/2
+		}
+		for _, line := range pn.titleLines {
+			tx = min(tx, limit-st.panelTitle.Width(line))
+		}
+		drawLines(pc, st.panelTitle, pn.titleLines, tx, rowTop)
 		if pn.drawY != "" {
 			ys := st.axisLabel
 			ys.XAlign, ys.YAlign = draw.XLeft, draw.YBottom

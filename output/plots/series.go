@@ -24,6 +24,7 @@ type curve struct {
 	Color          color.Color
 	Dashes         int     // index into dashPatterns
 	Width          float64 // printed points; 0 means lineWidth
+	BandEdge       float64 // printed width of the edges of the band (Lo, Hi); 0 draws none
 	X              []float64
 	Mean, Lo, Hi   []float64
 	Baseline       []float64

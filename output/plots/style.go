@@ -30,6 +30,9 @@ const (
 	thumbWidth     = 24   // a legend sample
 	zeroWidth      = 0.7  // the zero line of an effect panel
 	bandAlpha      = 0.18 // opacity of a band (5th-95th percentile) in its series' colour
+	bandEdgeAlpha  = 0.6  // opacity of a band's edges, where it has them (the narrow band of a calibration figure)
+	bandEdgeWidth  = 0.4  // width of those edges
+	dotRadius      = 1.8  // an observation of a calibration figure
 	baseBandAlpha  = 0.08 // opacity of a baseline's band: lighter
 )
 
