@@ -72,22 +72,29 @@ func TestMemoryAdvice(t *testing.T) {
 }
 
 // TestEstimateMemory checks that the parts of the estimate are parts of
-// it and follow what they count.
+// it and follow what they count: a replicate more adds perRun.
 func TestEstimateMemory(t *testing.T) {
 	sc, err := scenarios.Load(tiny)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := &sc.Config
-	for _, tc := range []struct {
-		runs, tables int
-	}{{1, 1}, {20, 1}, {20, 3}} {
-		m := estimateMemory(cfg, sim.AgentBased, tc.runs, tc.tables)
+	for _, job := range []memoryJob{
+		{runs: 1}, {runs: 20}, {runs: 20, compare: true}, {runs: 20, keepRuns: true},
+		{runs: 20, compare: true, keepRuns: true, plots: true}, {calibrate: true, workers: 2, bandRuns: 5},
+	} {
+		m := estimateMemory(cfg, sim.AgentBased, job)
 		if m.agents+m.steps+m.replicates > m.total {
-			t.Errorf("runs %d, tables %d: parts %d + %d + %d exceed the total %d", tc.runs, tc.tables, m.agents, m.steps, m.replicates, m.total)
+			t.Errorf("%+v: parts %d + %d + %d exceed the total %d", job, m.agents, m.steps, m.replicates, m.total)
 		}
-		if want := uint64(tc.tables) * (ensembleBytes(cfg, tc.runs+1) - ensembleBytes(cfg, tc.runs)); m.perRun != want {
-			t.Errorf("runs %d, tables %d: got %d bytes per replicate, want %d", tc.runs, tc.tables, m.perRun, want)
+		more := job
+		if job.calibrate {
+			more.bandRuns++
+		} else {
+			more.runs++
+		}
+		if got := estimateMemory(cfg, sim.AgentBased, more).total - m.total; got != m.perRun {
+			t.Errorf("%+v: a replicate more adds %d bytes, want perRun %d", job, got, m.perRun)
 		}
 	}
 }
