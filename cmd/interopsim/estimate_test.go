@@ -35,6 +35,11 @@ var measuredJobs = []struct {
 	{"run long.yaml --runs 5 --keep-runs --no-plots", "long.yaml", 0, sim.AgentBased, memoryJob{runs: 5, keepRuns: true}, 2750},
 	{"compare long.yaml --engine meanfield --no-plots --at 1y", "long.yaml", 0, sim.MeanField, memoryJob{runs: 1, compare: true}, 3229},
 	{"run tiny.yaml --agents 200m --no-plots", "tiny.yaml", 200_000_000, sim.AgentBased, memoryJob{runs: 1}, 205},
+	{"run long.yaml --runs 3 --no-plots", "long.yaml", 0, sim.AgentBased, memoryJob{runs: 3}, 2390},
+	{"run alipay-vs-wechat-2013", "alipay-vs-wechat-2013", 0, sim.AgentBased, memoryJob{runs: 1, plots: true}, 164},
+	{"run alipay-vs-wechat-2013 --runs 10 --no-plots", "alipay-vs-wechat-2013", 0, sim.AgentBased, memoryJob{runs: 10}, 54},
+	{"run --engine meanfield", scenarios.Default, 0, sim.MeanField, memoryJob{runs: 1, plots: true}, 138},
+	{"calibrate calibrate/history-like.yaml", "calibrate/history-like.yaml", 0, sim.MeanField, memoryJob{calibrate: true, bandRuns: 5, plots: true}, 41},
 }
 
 // TestEstimateMatchesMeasured checks the estimate against the peaks

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/interopsim/interopsim/output"
@@ -63,13 +65,13 @@ func checkMemory(cfg *sim.Config, e sim.Engine, job memoryJob) error {
 	if m.total <= limit {
 		return nil
 	}
-	where := fmt.Sprintf("%s is available", fmtBytes(avail))
+	where := fmt.Sprintf("%s is available (at most %d%% may be used)", fmtBytes(avail), int(memoryShare*100))
 	if limited {
-		where = fmt.Sprintf("%s is available under the container's memory limit of %s (cgroup %s, %s in use)",
-			fmtBytes(avail), fmtBytes(cg.limit), cg.group, fmtBytes(cg.used))
+		where = fmt.Sprintf("%s is available under the container's memory limit of %s (cgroup %s, %s in use; at most %d%% may be used)",
+			fmtBytes(avail), fmtBytes(cg.limit), cg.group, fmtBytes(cg.used), int(memoryShare*100))
 	}
-	return fmt.Errorf("not enough memory: the run needs about %s, and %s (at most %d%% may be used): %s",
-		fmtBytes(m.total), where, int(memoryShare*100), m.advice(cfg, e, job.runs, limit))
+	return fmt.Errorf("not enough memory: the run needs about %s, and %s: %s",
+		fmtBytes(m.total), where, m.advice(cfg, e, job.runs, limit))
 }
 
 // memoryNeed is what a job needs, and the parts of it that grow with the
@@ -91,9 +93,6 @@ type memoryNeed struct {
 const (
 	// baseBytes is the resident size of the program itself.
 	baseBytes = 20 << 20
-	// plotBytes is what drawing the figures takes whatever their data
-	// (fonts, canvases, encoded images), per figure drawn at once.
-	plotBytes = 12 << 20
 	// plotRowBytes is what drawing takes per value plotted: the series'
 	// points, bands and paths.
 	plotRowBytes = 60
@@ -138,23 +137,34 @@ func estimateMemory(cfg *sim.Config, e sim.Engine, job memoryJob) memoryNeed {
 		sets, stats = 2, 3
 	}
 	perRun := values * 8 * sets
+	var diff uint64 // per replicate: compare's difference, made at once at the end
 	if job.compare {
-		perRun += values * 8 // the difference
+		diff = values * 8
 	}
 	keep := uint64(0) // per replicate, while runs.csv is written
 	if job.keepRuns && job.runs > 1 {
 		keep = values * rowBytes
 	}
+	// While a replicate's table is added: the keys of each ensemble,
+	// compare's scenario table kept while the baseline runs, and the
+	// table being built, which is briefly 1.8 times its size while
+	// append moves it to a larger array. The first replicate's table
+	// is cloned as the keys once it is built, which takes more.
+	building := table * 18 / 10
+	if job.runs == 1 {
+		building = table
+	}
 	phases := []phase{
-		{other: engine - agents + 2*sets*table, agents: agents, perRun: perRun}, // compare keeps the scenario's table while it runs the baseline
-		{other: sets*table + stats*stat, perRun: perRun, perRunOnce: keep},
+		{other: engine - agents + sets*table + (sets-1)*table + building, agents: agents, perRun: perRun},
+		{other: sets*table + stats*stat, perRun: perRun, perRunOnce: diff + keep},
 	}
 	if job.plots {
-		phases = append(phases, phase{other: sets*table + stats*stat + stats*plottedValues(cfg)*plotRowBytes, once: stats * stat, perRun: perRun})
+		phases = append(phases, phase{other: sets*table + stats*stat + stats*plottedValues(cfg)*plotRowBytes,
+			once: stats * stat, perRun: perRun, perRunOnce: diff})
 	}
 	fixed := uint64(baseBytes)
 	if job.plots {
-		fixed += plotBytes * uint64(min(runtime.GOMAXPROCS(0), figureCount))
+		fixed += gcFactor * canvasBytes(cfg) * uint64(min(runtime.GOMAXPROCS(0), figureCount))
 	}
 	return peakOf(phases, job.runs, fixed)
 }
@@ -230,6 +240,24 @@ func plottedValues(cfg *sim.Config) uint64 {
 	return uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * perRegion
 }
 
+// canvasBytes is the RGBA canvas of a figure at the default size and
+// resolution (16 cm wide at 300 dpi: 1890 pixels), 4 bytes a pixel,
+// each drawn on its own, one per worker. A figure is 1.25 times as tall
+// as wide, and taller by about an eighth of its width for every note
+// of an event marked on a date of its own (the history's five make the
+// adoption figure twice as tall as wide), up to twice as tall.
+func canvasBytes(cfg *sim.Config) uint64 {
+	const width = 1890
+	var dates []time.Time
+	for _, e := range cfg.Events {
+		if !e.Unmarked && !slices.ContainsFunc(dates, e.Date.Equal) {
+			dates = append(dates, e.Date)
+		}
+	}
+	height := min(2, 1.25+0.125*float64(len(dates))) * width
+	return uint64(4 * width * height)
+}
+
 // figureCount is the number of figures run draws; Render draws one per
 // worker at once.
 const figureCount = 6
@@ -255,7 +283,7 @@ func estimateCalibrate(cfg *sim.Config, job memoryJob) memoryNeed {
 	}
 	fixed := uint64(baseBytes)
 	if job.plots {
-		fixed += plotBytes
+		fixed += canvasBytes(cfg) // one figure, drawn at the end
 	}
 	return peakOf(phases, job.bandRuns, fixed)
 }
