@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestReadCgroupLimit reads the fake cgroup trees of testdata/cgroup:
@@ -102,4 +106,61 @@ func TestCgroupRefusal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRefusalUnderCgroupLimit runs the real binary under a real 1 GiB
+// cgroup memory limit with a job that needs more (testdata/long.yaml
+// needs about 1.4 GiB), and checks that it refuses at once, naming the
+// limit. It needs a limit it can set: the test's own cgroup's, if it
+// already runs under one of at most 2 GiB (as deploy/test-cgroup-memory.sh
+// runs it), or one systemd-run makes. Otherwise it skips, naming the
+// script that sets up the limit.
+func TestRefusalUnderCgroupLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the binary under a cgroup limit")
+	}
+	var prefix []string // what runs the binary under the limit
+	if cg, ok := readCgroupLimit(cgroupPath, cgroupRoot); !ok || cg.limit > 2<<30 {
+		if prefix = systemdScope(); prefix == nil {
+			t.Skip("cannot set a cgroup memory limit here (no limit of at most 2 GiB on this process, and systemd-run --scope -p MemoryMax=1G fails): " +
+				"deploy/test-cgroup-memory.sh runs this check under a 1 GiB limit (systemd-run, docker or a writable cgroup v2 tree)")
+		}
+	}
+	long, err := filepath.Abs(filepath.Join("testdata", "long.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	args := append(prefix, binaryPath(t), "run", long, "--out", out, "-q", "--no-plots")
+	cmd := exec.Command(args[0], args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitFailure {
+		t.Fatalf("got %v after %s, %q; want exit %d", err, wall.Round(time.Millisecond), stderr.String(), exitFailure)
+	}
+	if want := "under the container's memory limit of "; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q lacks %q", stderr.String(), want)
+	}
+	if wall > 5*time.Second {
+		t.Errorf("refused after %s, want at once", wall.Round(time.Millisecond))
+	}
+	checkNothingWritten(t, out)
+}
+
+// systemdScope returns the command line prefix that runs a command in a
+// systemd scope limited to 1 GiB, or nil if systemd-run cannot make one.
+func systemdScope() []string {
+	for _, prefix := range [][]string{
+		{"systemd-run", "--user", "--scope", "--quiet", "-p", "MemoryMax=1G"},
+		{"systemd-run", "--scope", "--quiet", "-p", "MemoryMax=1G"},
+	} {
+		if exec.Command(prefix[0], append(prefix[1:], "true")...).Run() == nil {
+			return prefix
+		}
+	}
+	return nil
 }
