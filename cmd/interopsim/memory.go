@@ -116,8 +116,10 @@ const (
 // replicate; a StatRow per value and statistics table; with --keep-runs,
 // one Row per value and replicate while runs.csv is written); and while
 // the figures are drawn (a rounded copy of every statistics table and
-// the figures' data). The resident size is gcFactor times the largest,
-// plus the program and the figures' canvases.
+// the figures' data). The phase that needs most sets the estimate: its
+// live data times gcFactor, the replicates' values times runFactor and,
+// as they are, what is allocated at once (see phase), plus the program
+// and the figures' canvases.
 func estimateMemory(cfg *sim.Config, e sim.Engine, job memoryJob) memoryNeed {
 	if job.calibrate {
 		return estimateCalibrate(cfg, job)
