@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // blockSize is the number of agents a worker takes at a time. Random
@@ -451,10 +452,45 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	}
 	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
 	b += entries * (8 + 2 + 2 + 8 + 8)                   // table entries and flows
-	nc := len(cfg.Channels)
-	perStep := uint64(len(cfg.Regions)) * uint64(3*sp.nm+1+4*sp.np*sp.nm+2*sp.np+2*nc*sp.nm+nc) * 8
-	b += uint64(cfg.Steps) * perStep
+	b += uint64(cfg.Steps) * tallyBytes(len(cfg.Regions), sp.nm, sp.np, len(cfg.Channels))
 	return b
+}
+
+// tallyBytes is the memory one step's Tally of regions regions takes,
+// as newRegionTally allocates it: the Tally in Result.Steps, its
+// RegionTally structs, and each
+// slice rounded up to the allocator's size class (with nm methods, np
+// platforms and nc channels, these are small: a slice of two float64
+// takes 16 bytes and its header 24 more).
+func tallyBytes(regions, nm, np, nc int) uint64 {
+	grid := func(n int) uint64 {
+		if n == 0 {
+			return 0
+		}
+		return allocBytes(n*int(unsafe.Sizeof([]float64{}))) + uint64(n)*allocBytes(nm*8)
+	}
+	region := uint64(unsafe.Sizeof(RegionTally{})) +
+		2*allocBytes(nm*8) + 3*grid(np) + 2*allocBytes(np*8) + 2*grid(nc) + allocBytes(nc*8)
+	return uint64(unsafe.Sizeof(Tally{})) + allocBytes(regions*int(unsafe.Sizeof(RegionTally{}))) -
+		uint64(regions)*uint64(unsafe.Sizeof(RegionTally{})) + uint64(regions)*region
+}
+
+// allocBytes is what an allocation of n bytes takes: n rounded up to
+// Go's size classes (16-byte steps to 256, then coarser, within 12.5%)
+// or, above 32 KiB, to 8 KiB pages.
+func allocBytes(n int) uint64 {
+	switch {
+	case n <= 0:
+		return 0
+	case n <= 8:
+		return 8
+	case n <= 256:
+		return uint64(n+15) / 16 * 16
+	case n <= 32<<10:
+		step := 1 << (bits.Len(uint(n-1)) - 3) // 8 classes per power of two
+		return uint64((n + step - 1) / step * step)
+	}
+	return uint64(n+8<<10-1) / (8 << 10) * (8 << 10)
 }
 
 func stateBytes(sp space) int {

@@ -257,6 +257,9 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	}
 	sc := in.sc
 	cfg := &sc.Config
+	if err := checkMemory(cfg, sim.MeanField, memoryJob{calibrate: true, workers: opts.Workers.n, bandRuns: opts.BandRuns, plots: true}); err != nil {
+		return err
+	}
 	// The job's identity: the scenario as resolved with the calibration
 	// as run, the data and every flag that changes the results.
 	spec := *sc

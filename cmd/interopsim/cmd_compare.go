@@ -152,7 +152,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	}
 	cfg := &sc.Config
 	engine, runs := opts.Engine.engine, opts.Runs
-	if err := checkMemory(cfg, engine, meminfoPath, runs, 3); err != nil {
+	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name

@@ -181,7 +181,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	cfg := &sc.Config
 	engine := opts.Engine.engine
 	runs := opts.Runs
-	if err := checkMemory(cfg, engine, meminfoPath, runs, 1); err != nil {
+	if err := checkMemory(cfg, engine, memoryJob{runs: runs, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
 		return err
 	}
 	resolved, jobID, err := jobOf(sc, engine, runs)

@@ -113,7 +113,7 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 		t.row("currency", sc.Currency)
 	}
 	t.rowf("memory\tabout %s with --engine agents, %s with --engine meanfield",
-		fmtBytes(sim.MemoryEstimate(cfg, sim.AgentBased)+ensembleBytes(cfg, 1)), fmtBytes(sim.MemoryEstimate(cfg, sim.MeanField)+ensembleBytes(cfg, 1)))
+		fmtBytes(estimateMemory(cfg, sim.AgentBased, memoryJob{runs: 1, plots: true}).total), fmtBytes(estimateMemory(cfg, sim.MeanField, memoryJob{runs: 1, plots: true}).total))
 	if err := t.flush(); err != nil {
 		return err
 	}

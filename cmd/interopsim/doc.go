@@ -173,9 +173,12 @@
 // (the built-in to copy) and --force (overwrite the file). Every command
 // takes -h or --help, which prints its flags and an example.
 //
-// A run refuses to start if it would need more than 90% of the memory
-// available (MemAvailable in /proc/meminfo), naming what takes most of it
-// (the replicates' tables, the agents or the steps) and what to lower. The first SIGINT or SIGTERM
+// A run, a comparison or a calibration refuses to start if its estimated
+// peak would need more than 90% of the memory available: the least of
+// MemAvailable in /proc/meminfo and what the tightest cgroup (v1 or v2)
+// memory limit leaves, such as a container's, which the message then
+// names. It names too what takes most of the memory (the replicates'
+// tables, the agents or the steps) and what to lower. The first SIGINT or SIGTERM
 // stops it between two steps, leaving nothing written and saying how many
 // replicates were done; a second one ends the process at once. A job that
 // takes more than a second shows its progress on standard error: a bar

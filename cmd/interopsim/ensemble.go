@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"unsafe"
 
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/scenarios"
@@ -62,15 +61,3 @@ func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
 	}
 	return &rs, nil
 }
-
-// ensembleBytes estimates the memory that the tables of runs replicates
-// of cfg take besides the engine's own: 8 bytes per value and replicate
-// kept, and one replicate's full table (a Row of about 100 bytes per
-// value) while it is added.
-func ensembleBytes(cfg *sim.Config, runs int) uint64 {
-	rows := uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * uint64(sim.MeasureCount(cfg))
-	return rows*8*uint64(runs) + rows*rowBytes
-}
-
-// rowBytes is the size of an output.Row (strings share their bytes).
-const rowBytes = uint64(unsafe.Sizeof(output.Row{}))

@@ -15,13 +15,7 @@ import (
 // Every job needs far more than the 1 GiB it is given, so none runs.
 func TestMemoryAdvice(t *testing.T) {
 	dir := t.TempDir()
-	meminfo := filepath.Join(dir, "meminfo")
-	if err := os.WriteFile(meminfo, []byte("MemAvailable: 1048576 kB\n"), 0o644); err != nil { // 1 GiB
-		t.Fatal(err)
-	}
-	old := meminfoPath
-	t.Cleanup(func() { meminfoPath = old })
-	meminfoPath = meminfo
+	fakeMemory(t, "MemAvailable: 1048576 kB\n", "") // 1 GiB, no cgroup limit
 
 	long := filepath.Join(dir, "long.yaml")
 	src := strings.Replace(string(readFile(t, tiny)), "end: 2024-03-01\nstep: week", "duration: 100000d\nstep: day", 1)
@@ -72,22 +66,30 @@ func TestMemoryAdvice(t *testing.T) {
 }
 
 // TestEstimateMemory checks that the parts of the estimate are parts of
-// it and follow what they count.
+// it and follow what they count: a replicate more adds perRun (from two
+// replicates on: a single run's table is not grown among others').
 func TestEstimateMemory(t *testing.T) {
 	sc, err := scenarios.Load(tiny)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := &sc.Config
-	for _, tc := range []struct {
-		runs, tables int
-	}{{1, 1}, {20, 1}, {20, 3}} {
-		m := estimateMemory(cfg, sim.AgentBased, tc.runs, tc.tables)
+	for _, job := range []memoryJob{
+		{runs: 2}, {runs: 20}, {runs: 20, compare: true}, {runs: 20, keepRuns: true},
+		{runs: 20, compare: true, keepRuns: true, plots: true}, {calibrate: true, workers: 2, bandRuns: 5},
+	} {
+		m := estimateMemory(cfg, sim.AgentBased, job)
 		if m.agents+m.steps+m.replicates > m.total {
-			t.Errorf("runs %d, tables %d: parts %d + %d + %d exceed the total %d", tc.runs, tc.tables, m.agents, m.steps, m.replicates, m.total)
+			t.Errorf("%+v: parts %d + %d + %d exceed the total %d", job, m.agents, m.steps, m.replicates, m.total)
 		}
-		if want := uint64(tc.tables) * (ensembleBytes(cfg, tc.runs+1) - ensembleBytes(cfg, tc.runs)); m.perRun != want {
-			t.Errorf("runs %d, tables %d: got %d bytes per replicate, want %d", tc.runs, tc.tables, m.perRun, want)
+		more := job
+		if job.calibrate {
+			more.bandRuns++
+		} else {
+			more.runs++
+		}
+		if got := estimateMemory(cfg, sim.AgentBased, more).total - m.total; got != m.perRun {
+			t.Errorf("%+v: a replicate more adds %d bytes, want perRun %d", job, got, m.perRun)
 		}
 	}
 }
