@@ -181,6 +181,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 
 	// Replicate i of the scenario, then of the baseline: with common
 	// random numbers both use the streams of (seed, i); independent
@@ -248,7 +249,10 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if ctx.Err() != nil {
 		return fail(errCanceled)
 	}
-	if err := out.WriteJob(files, summary); err != nil {
+	if err := out.WriteJob(ctx, files, summary); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New(interruptedMessage(j.done, 2*runs, nothingKept))
+		}
 		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {

@@ -196,6 +196,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Steps, time.Now)
 	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
@@ -240,7 +241,10 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		out.Abandon()
 		return errors.New(interruptedMessage(j.done, runs, nothingKept))
 	}
-	if err := out.WriteJob(files, summary); err != nil {
+	if err := out.WriteJob(ctx, files, summary); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New(interruptedMessage(j.done, runs, nothingKept))
+		}
 		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {
