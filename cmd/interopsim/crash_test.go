@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/interopsim/interopsim/output"
+)
+
+// resultSet returns the files of interopsim's results under dir by
+// relative name, each with its SHA-256, summary.json and the lock's
+// record aside, and the files of the user's (userFiles) aside.
+func resultSet(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	set := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if rel == output.SummaryFile || rel == output.LockFile || slices.Contains(userFiles, rel) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		sum := sha256.Sum256(b)
+		set[rel] = hex.EncodeToString(sum[:])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// userFiles are files of the user's in the directory of TestKillAnywhere,
+// one named like interopsim's temporaries.
+var userFiles = []string{"notes.txt", ".interopsim-mine.txt", "plots/mine.pdf"}
+
+// copyTree copies the directory from to to (which must not exist).
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKillAnywhere is the fault-injection test of the commit: it kills
+// (SIGKILL) a run over an earlier run's directory at 60 seeded random
+// moments, half of them spread over the whole run and half over its
+// commit (slowed by output.CommitDelayEnv), and checks each time that,
+// once the next job has taken the directory's lock (which rolls an
+// interrupted commit forward), the directory holds exactly the old run
+// (seed 1) or exactly the new one (seed 11): the files summary.json
+// records, all matching it and those of a clean run of that seed, nothing
+// else of interopsim's, no temporary file, and the user's files as they
+// were.
+func TestKillAnywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills the binary 60 times")
+	}
+	work := t.TempDir()
+	sc := tinyIn(t, work, "tiny.yaml")
+	args := func(seed, out string) []string {
+		return []string{"run", sc, "--seed", seed, "--out", out, "--format", "svg", "-q", "--force"}
+	}
+	binaryOK(t, work, args("1", "old")...)
+	binaryOK(t, work, args("11", "new")...)
+	want := map[uint64]map[string]string{1: resultSet(t, filepath.Join(work, "old")), 11: resultSet(t, filepath.Join(work, "new"))}
+	for _, u := range userFiles {
+		path := filepath.Join(work, "old", filepath.FromSlash(u))
+		if err := os.WriteFile(path, []byte("mine: "+u), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	template := filepath.Join(work, "template")
+	copyTree(t, filepath.Join(work, "old"), template)
+
+	const delay = 20 * time.Millisecond
+	run := func(dir string) *exec.Cmd {
+		cmd := exec.Command(binaryPath(t), args("11", dir)...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), output.CommitDelayEnv+"="+delay.String())
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	// A run that is not killed: how long it takes, and its commit.
+	copyTree(t, template, filepath.Join(work, "timed"))
+	start := time.Now()
+	if err := run("timed").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	total := time.Since(start)
+	steps := len(want[11]) + 1 + 1 + 2 // renames, summary.json, removals, the record's removal
+	window := time.Duration(steps) * delay
+
+	rng := rand.New(rand.NewPCG(12, 1))
+	const kills = 60
+	var old, new, inCommit int
+	for i := range kills {
+		dir := filepath.Join(work, "X")
+		os.RemoveAll(dir)
+		copyTree(t, template, dir)
+		at := time.Duration(rng.Int64N(int64(total)))
+		if i%2 == 1 {
+			at = total - time.Duration(rng.Int64N(int64(window)))
+		}
+		cmd := run("X")
+		time.Sleep(at)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if _, err := os.Lstat(filepath.Join(dir, output.JournalFile)); err == nil {
+			inCommit++
+		}
+
+		// The next job: taking the lock finishes what the killed one
+		// committed to and removes its temporary files.
+		lock, err := output.LockDir(dir)
+		if err != nil {
+			t.Fatalf("kill %d at %v: lock: %v", i, at, err)
+		}
+		lock.Release()
+		s := readSummary(t, dir)
+		got := resultSet(t, dir)
+		w, ok := want[s.Provenance.Seed]
+		if !ok {
+			t.Fatalf("kill %d at %v: summary.json of seed %d", i, at, s.Provenance.Seed)
+		}
+		var recorded []string
+		for _, r := range s.Files {
+			recorded = append(recorded, r.Name)
+			if got[r.Name] != r.SHA256 {
+				t.Errorf("kill %d at %v: %s does not match summary.json's record", i, at, r.Name)
+			}
+		}
+		names := slices.Sorted(maps.Keys(got))
+		slices.Sort(recorded)
+		if !slices.Equal(names, recorded) || !maps.Equal(got, w) {
+			t.Fatalf("kill %d at %v: the directory holds %q, summary.json (seed %d) records %q; want exactly the set of a run of seed %d",
+				i, at, names, s.Provenance.Seed, recorded, s.Provenance.Seed)
+		}
+		for _, u := range userFiles {
+			if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(u))); err != nil || string(b) != "mine: "+u {
+				t.Errorf("kill %d at %v: the user's %s is lost or changed", i, at, u)
+			}
+		}
+		if s.Provenance.Seed == 1 {
+			old++
+		} else {
+			new++
+		}
+	}
+	t.Logf("%d kills in a run of %v (commit about %v): %d left the old run, %d the new one, %d inside the commit", kills, total, window, old, new, inCommit)
+	if inCommit < 5 || old < 5 || new < 5 {
+		t.Errorf("got %d kills inside the commit, %d before it, %d after; want at least 5 of each", inCommit, old, new)
+	}
+}
