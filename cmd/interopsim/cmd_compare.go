@@ -58,7 +58,7 @@ summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
 figures: the scenario against the baseline (pale, in each line's own
 colour and pattern), and the effects with their 5th-95th percentile band
 (the spread of the paired replicates: sampling noise only, as a note
-under each figure says). All files are written together or not at all.
+under each figure says). All files are committed as one set, or none is (docs/reliability.md).
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
 noise of the simulation, not uncertainty about the model's parameters.

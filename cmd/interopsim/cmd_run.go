@@ -29,8 +29,11 @@ metrics.csv (every metric, every step, every region), summary.json
 (provenance and headline figures), scenario.yaml (the scenario as run,
 which reproduces the run) and the figures in plots/ (adoption,
 payment-shares, headline, platform-shares, lost-sales and multihoming, as
-PNG unless --format says otherwise). The files are written together: if
-the run fails or is interrupted, none is.
+PNG unless --format says otherwise). The files are committed as one set:
+whether the run fails, is interrupted (Ctrl-C) or is killed, the directory
+holds all of the earlier results or all of the new ones, never a mix. A
+second job into a directory in use fails at once, naming the first. See
+docs/reliability.md.
 
 The default output directory is out/<scenario name>, with the flags that
 change the results appended: out/taobao-wechat-pay-meanfield,
