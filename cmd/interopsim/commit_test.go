@@ -185,3 +185,45 @@ func TestForceNeverWritesThroughPlotsLink(t *testing.T) {
 		t.Errorf("the plots link is gone")
 	}
 }
+
+// TestSignalAfterCommitPoint: a SIGINT that arrives once the commit
+// record is durable lets the commit finish: the run exits 0 with the new
+// results whole and no commit record left.
+func TestSignalAfterCommitPoint(t *testing.T) {
+	work := t.TempDir()
+	sc := tinyIn(t, work, "tiny.yaml")
+	binaryOK(t, work, "run", sc, "--out", "X", "--no-plots", "-q")
+	cmd := exec.Command(binaryPath(t), "run", sc, "--out", "X", "--no-plots", "-q", "--seed", "2", "--force")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), output.CommitDelayEnv+"=100ms")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(work, "X", output.JournalFile)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if _, err := os.Stat(journal); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run never reached its commit point")
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("got %v, %s; want exit 0", err, stderr.String())
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Errorf("the commit record is left behind")
+	}
+	s := readSummary(t, filepath.Join(work, "X"))
+	if s.Provenance.Seed != 2 {
+		t.Errorf("summary.json holds seed %d, want 2", s.Provenance.Seed)
+	}
+	for _, r := range s.Files {
+		if got := resultSet(t, filepath.Join(work, "X"))[r.Name]; got != r.SHA256 {
+			t.Errorf("%s does not match summary.json", r.Name)
+		}
+	}
+}
