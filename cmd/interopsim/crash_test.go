@@ -184,3 +184,56 @@ func TestKillAnywhere(t *testing.T) {
 		t.Errorf("got %d kills inside the commit, %d before it, %d after; want at least 5 of each", inCommit, old, new)
 	}
 }
+
+// TestSignalAnywhere sends a SIGINT to a run over an earlier one at 8
+// seeded random moments: it either stops with status 1 and the directory
+// exactly as it was (no temporary file, no lock record), or, once past the
+// commit point, finishes with status 0 and the new results. A signal in
+// the first milliseconds, before the program handles signals, kills it:
+// the directory must then be as it was too.
+func TestSignalAnywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary 8 times")
+	}
+	work := t.TempDir()
+	sc := tinyIn(t, work, "tiny.yaml")
+	binaryOK(t, work, "run", sc, "--out", "template", "--format", "svg", "-q")
+	before := snapshot(t, filepath.Join(work, "template"))
+	rng := rand.New(rand.NewPCG(12, 2))
+	var stopped int
+	for range 8 {
+		dir := filepath.Join(work, "X")
+		os.RemoveAll(dir)
+		copyTree(t, filepath.Join(work, "template"), dir)
+		cmd := exec.Command(binaryPath(t), "run", sc, "--out", "X", "--format", "svg", "-q", "--seed", "11", "--force")
+		cmd.Dir = work
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Duration(rng.Int64N(int64(600 * time.Millisecond)))
+		time.Sleep(at)
+		cmd.Process.Signal(os.Interrupt)
+		err := cmd.Wait()
+		seed := readSummary(t, dir).Provenance.Seed
+		switch {
+		case err == nil && seed == 11:
+		case err != nil && seed != 11 && (cmd.ProcessState.ExitCode() == exitFailure ||
+			// a signal before the program installed its handler kills it
+			cmd.ProcessState.Sys().(syscall.WaitStatus).Signaled()):
+			stopped++
+			after := map[string]string{}
+			for path, content := range snapshot(t, dir) {
+				rel, _ := filepath.Rel(dir, path)
+				after[filepath.Join(work, "template", rel)] = content
+			}
+			if !maps.Equal(after, before) {
+				t.Errorf("signal at %v: exit 1 but the directory changed", at)
+			}
+		default:
+			t.Errorf("signal at %v: got %v with seed %d in summary.json, %s; want exit 1 and the old run or exit 0 and the new", at, err, seed, stderr.String())
+		}
+	}
+	t.Logf("%d of 8 runs stopped", stopped)
+}
