@@ -227,3 +227,36 @@ func TestSignalAfterCommitPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestForceKeepsUserFilesNamedLikeResults: files of the user's named like
+// results that the job does not write survive --force untouched, and one
+// the job would write stops it.
+func TestForceKeepsUserFilesNamedLikeResults(t *testing.T) {
+	dir := runTiny(t)
+	mine := []string{output.RunsFile, output.BaselineFile, output.EffectsFile, output.EffectsAtFile, output.BaselineScenarioFile, "plots/headline.png"}
+	for _, name := range mine {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := cli(t, "run", tiny, "--out", dir, "--no-plots", "--seed", "2", "--force"); code != exitOK {
+		t.Fatalf("got exit %d, %s", code, stderr)
+	}
+	for _, name := range mine {
+		if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil || string(b) != "mine" {
+			t.Errorf("the user's %s is lost or changed", name)
+		}
+	}
+	for _, name := range []string{output.ReportFile, "plots/headline.png"} {
+		os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte("mine"), 0o644)
+		code, _, stderr := cli(t, "run", tiny, "--out", dir, "--seed", "3", "--force")
+		if code != exitFailure || !strings.Contains(stderr, name) || !strings.Contains(stderr, "which interopsim did not write") {
+			t.Errorf("user's %s: got exit %d, %q; want a refusal naming it", name, code, stderr)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); string(b) != "mine" {
+			t.Errorf("the user's %s is replaced", name)
+		}
+	}
+}
