@@ -72,8 +72,9 @@ func copyTree(t *testing.T, from, to string) {
 
 // TestKillAnywhere is the fault-injection test of the commit: it kills
 // (SIGKILL) a run over an earlier run's directory at 60 seeded random
-// moments, half of them spread over the whole run and half over its
-// commit (slowed by output.CommitDelayEnv), and checks each time that,
+// moments, half of them spread over the run up to its commit and half
+// over its commit (slowed by output.CommitDelayEnv; counted from the
+// moment its record appears), and checks each time that,
 // once the next job has taken the directory's lock (which rolls an
 // interrupted commit forward), the directory holds exactly the old run
 // (seed 1) or exactly the new one (seed 11): the files summary.json
@@ -130,11 +131,18 @@ func TestKillAnywhere(t *testing.T) {
 		dir := filepath.Join(work, "X")
 		os.RemoveAll(dir)
 		copyTree(t, template, dir)
-		at := time.Duration(rng.Int64N(int64(total)))
-		if i%2 == 1 {
-			at = total - time.Duration(rng.Int64N(int64(window)))
-		}
+		at := time.Duration(rng.Int64N(int64(max(total-window, total/4)))) // before the commit, mostly
 		cmd := run("X")
+		if i%2 == 1 {
+			// inside the commit: from its record's appearance on
+			at = time.Duration(rng.Int64N(int64(window)))
+			journal := filepath.Join(dir, output.JournalFile)
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				if _, err := os.Lstat(journal); err == nil {
+					break
+				}
+			}
+		}
 		time.Sleep(at)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
