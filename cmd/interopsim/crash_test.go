@@ -197,8 +197,9 @@ func TestKillAnywhere(t *testing.T) {
 // seeded random moments: it either stops with status 1 and the directory
 // exactly as it was (no temporary file, no lock record), or, once past the
 // commit point, finishes with status 0 and the new results. A signal in
-// the first milliseconds, before the program handles signals, kills it:
-// the directory must then be as it was too.
+// the first milliseconds, before the program handles signals, or in the
+// last, after it stopped handling them, kills it: the directory must then
+// hold the old run as it was or the new one whole.
 func TestSignalAnywhere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary 8 times")
@@ -224,12 +225,20 @@ func TestSignalAnywhere(t *testing.T) {
 		time.Sleep(at)
 		cmd.Process.Signal(os.Interrupt)
 		err := cmd.Wait()
-		seed := readSummary(t, dir).Provenance.Seed
+		s := readSummary(t, dir)
+		seed := s.Provenance.Seed
+		// A signal before the program handles signals, or after it has
+		// stopped handling them on its way out, kills it.
+		signaled := err != nil && cmd.ProcessState.Sys().(syscall.WaitStatus).Signaled()
 		switch {
-		case err == nil && seed == 11:
-		case err != nil && seed != 11 && (cmd.ProcessState.ExitCode() == exitFailure ||
-			// a signal before the program installed its handler kills it
-			cmd.ProcessState.Sys().(syscall.WaitStatus).Signaled()):
+		case (err == nil || signaled) && seed == 11:
+			got := resultSet(t, dir)
+			for _, r := range s.Files {
+				if got[r.Name] != r.SHA256 {
+					t.Errorf("signal at %v: %s does not match summary.json", at, r.Name)
+				}
+			}
+		case err != nil && seed != 11 && (cmd.ProcessState.ExitCode() == exitFailure || signaled):
 			stopped++
 			after := map[string]string{}
 			for path, content := range snapshot(t, dir) {
@@ -237,7 +246,7 @@ func TestSignalAnywhere(t *testing.T) {
 				after[filepath.Join(work, "template", rel)] = content
 			}
 			if !maps.Equal(after, before) {
-				t.Errorf("signal at %v: exit 1 but the directory changed", at)
+				t.Errorf("signal at %v: stopped (%v) but the directory changed", at, err)
 			}
 		default:
 			t.Errorf("signal at %v: got %v with seed %d in summary.json, %s; want exit 1 and the old run or exit 0 and the new", at, err, seed, stderr.String())
