@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -120,6 +122,11 @@ type Dir struct {
 	Path string
 	// Created says whether PrepareDir created it.
 	Created bool
+	// created are the directories PrepareDir created, dir last: Abandon
+	// removes them again if empty.
+	created []string
+	// lock is held from PrepareDir to Close.
+	lock *Lock
 	// owned are the files of the earlier job, as recorded and still
 	// unchanged, by name.
 	owned map[string]FileRecord
@@ -151,23 +158,29 @@ func (d *Dir) Foreign() []string { return d.foreign }
 //
 // Results of the same job are replaced without asking. Files of the
 // user's that the job does not write are left alone.
+//
+// The directory is locked (see LockDir) until Close: a second job into it
+// fails at once with a *DirLockedError. Taking the lock finishes a commit
+// that a crash interrupted and removes the temporary files of killed
+// jobs.
 func PrepareDir(dir string, job Job, mayWrite []string, force bool) (*Dir, error) {
 	d, err := openDir(dir, SummaryFile)
 	if err != nil || d.Created {
 		return d, err
 	}
 	old, err := d.scan()
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = d.checkConflicts(mayWrite)
 	}
-	if err := d.checkConflicts(mayWrite); err != nil {
-		return nil, err
-	}
-	if old != nil && len(d.owned) > 0 && !force {
+	if err == nil && old != nil && len(d.owned) > 0 && !force {
 		if prev := old.Job(); !prev.Same(job) {
-			return nil, &DirInUseError{Dir: dir, Forceable: true, What: fmt.Sprintf(
+			err = &DirInUseError{Dir: dir, Forceable: true, What: fmt.Sprintf(
 				"the results of another %s, which this %s would replace", prev, job)}
 		}
+	}
+	if err != nil {
+		d.Close()
+		return nil, err
 	}
 	return d, nil
 }
@@ -182,31 +195,72 @@ func PrepareFigureDir(dir string, mayWrite []string) (*Dir, error) {
 	if err != nil || d.Created {
 		return d, err
 	}
-	if _, err := d.scan(); err != nil {
+	_, err = d.scan()
+	if err == nil {
+		err = d.checkConflicts(mayWrite)
+	}
+	if err != nil {
+		d.Close()
 		return nil, err
 	}
-	return d, d.checkConflicts(mayWrite)
+	return d, nil
 }
 
 // openDir returns the Dir of dir whose record of files is manifest,
-// creating dir and its parents when missing (Created is then set).
+// locked, creating dir and its parents when missing (Created is then
+// set, and created lists them).
 func openDir(dir, manifest string) (*Dir, error) {
 	d := &Dir{Path: dir, manifest: manifest}
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := d.makeDir(); err != nil {
 			return nil, fmt.Errorf("create output directory: %w", err)
 		}
 		d.Created = true
-		return d, nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
-	}
-	if !fi.IsDir() {
+	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
 	}
+	d.lock, err = LockDir(dir)
+	if err != nil {
+		d.Abandon()
+		return nil, err
+	}
 	return d, nil
+}
+
+// makeDir creates d.Path and its missing parents, recording in d.created
+// those it made.
+func (d *Dir) makeDir() error {
+	var missing []string
+	for p := filepath.Clean(d.Path); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		err := os.Mkdir(missing[i], 0o755)
+		if err == nil {
+			d.created = append(d.created, missing[i])
+			continue
+		}
+		if fi, serr := os.Stat(missing[i]); serr == nil && fi.IsDir() {
+			continue // made meanwhile by another process
+		}
+		d.Abandon()
+		return err
+	}
+	return nil
+}
+
+// Close releases the directory's lock. It may be called more than once.
+func (d *Dir) Close() {
+	d.lock.Release()
 }
 
 // scan reads the record of files in d and sorts the files on disk into
@@ -393,59 +447,64 @@ func listNames(names []string) string {
 	return list
 }
 
-// Abandon removes the directory if PrepareDir created it (and it is
-// still empty): a job that writes nothing leaves nothing behind.
+// Abandon releases the lock and removes the directory and the parents
+// that PrepareDir created, each only if it is empty: a job that writes
+// nothing leaves nothing behind.
 func (d *Dir) Abandon() {
-	if d.Created {
-		os.Remove(d.Path)
+	d.Close()
+	for i := len(d.created) - 1; i >= 0; i-- {
+		if os.Remove(d.created[i]) != nil {
+			return
+		}
 	}
 }
 
 // WriteJob writes a job's files and its summary s into the directory as
-// one set (see WriteFiles): s.Files is set to the record of the files as
-// written, and summary.json is written last. Then the files of the
-// earlier job that this one did not write are removed, if still
-// unchanged, and plots/ too if that leaves it empty. Files that are not
-// interopsim's are never touched: if one now stands where a file must be
-// written, nothing is written.
-func (d *Dir) WriteJob(files []File, s *Summary) error {
+// one set: s.Files is set to the record of the files as written, and
+// summary.json holds it. The files of the earlier job that this one does
+// not write are removed, if still unchanged, and plots/ too if that
+// leaves it empty. All of this is one commit: the new files are written
+// to temporary files, and once all are written and synced a commit
+// record (JournalFile) is made durable, after which the renames and
+// removals are carried out; a crash before that point leaves the
+// directory as it was, a crash after it is rolled forward by the next
+// job. When ctx ends before the commit point, WriteJob stops writing and
+// returns ErrCanceled, having changed nothing.
+//
+// Files that are not interopsim's are never touched: if one now stands
+// where a file must be written, nothing is written.
+func (d *Dir) WriteJob(ctx context.Context, files []File, s *Summary) error {
 	if err := d.recheck(append(names(files), SummaryFile)); err != nil {
 		return err
 	}
-	records, err := writeSet(d.Path, files, func(records []FileRecord) File {
+	writing := make(map[string]bool, len(files)+1)
+	for _, f := range files {
+		writing[f.Name] = true
+	}
+	writing[SummaryFile] = true
+	removes := []FileRecord{}
+	for _, name := range slices.Sorted(mapKeys(d.owned)) {
+		if !writing[name] {
+			removes = append(removes, d.owned[name])
+		}
+	}
+	_, err := writeSet(ctx, d.Path, files, func(records []FileRecord) File {
 		s.Files = records
 		return File{Name: SummaryFile, Write: func(w io.Writer) error { return WriteSummary(w, s) }}
-	})
+	}, removes)
 	if err != nil {
 		d.Abandon()
 		return err
 	}
-	written := make(map[string]bool, len(records)+1)
-	for _, r := range records {
-		written[r.Name] = true
-	}
-	written[SummaryFile] = true
-	for _, name := range slices.Sorted(mapKeys(d.owned)) {
-		if written[name] {
-			continue
-		}
-		if ok, err := matches(d.Path, d.owned[name]); err != nil || !ok {
-			continue // changed meanwhile: no longer ours to remove
-		}
-		if err := os.Remove(filepath.Join(d.Path, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove %s of the earlier job: %w", name, err)
-		}
-	}
-	os.Remove(filepath.Join(d.Path, PlotsDir)) // only if empty
 	return nil
 }
 
 // WriteFigures writes figure files into the directory as one set, each
-// named prefix + its name (prefix is "plots/" or empty), then adds them
-// to its record of files (summary.json's when it is a run's
-// directory, else ManifestFile). Files that are not interopsim's are
-// never replaced.
-func (d *Dir) WriteFigures(files []File, prefix string) error {
+// named prefix + its name (prefix is "plots/" or empty), together with
+// its record of files to which they are added (summary.json's when it is
+// a run's directory, else ManifestFile), in one commit as WriteJob does.
+// Files that are not interopsim's are never replaced.
+func (d *Dir) WriteFigures(ctx context.Context, files []File, prefix string) error {
 	full := make([]File, len(files))
 	for i, f := range files {
 		full[i] = File{Name: prefix + f.Name, Write: f.Write}
@@ -453,7 +512,40 @@ func (d *Dir) WriteFigures(files []File, prefix string) error {
 	if err := d.recheck(names(full)); err != nil {
 		return err
 	}
-	records, err := writeSet(d.Path, full, nil)
+	var s *Summary
+	if d.manifest == SummaryFile {
+		var err error
+		if _, s, err = d.readRecord(); err != nil || s == nil {
+			return fmt.Errorf("update %s: the run's summary changed while the figures were drawn", SummaryFile)
+		}
+	}
+	foreignRecord := d.manifest == ManifestFile && slices.Contains(d.foreign, ManifestFile)
+	var final func([]FileRecord) File
+	if !foreignRecord {
+		final = func(records []FileRecord) File {
+			all := maps.Clone(d.owned)
+			for _, r := range records {
+				all[r.Name] = r
+			}
+			list := make([]FileRecord, 0, len(all))
+			for _, name := range slices.Sorted(mapKeys(all)) {
+				list = append(list, all[name])
+			}
+			if s != nil {
+				s.Files = list
+				return File{Name: SummaryFile, Write: func(w io.Writer) error { return WriteSummary(w, s) }}
+			}
+			return File{Name: ManifestFile, Write: func(w io.Writer) error {
+				b, err := json.MarshalIndent(list, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = w.Write(append(b, '\n'))
+				return err
+			}}
+		}
+	}
+	records, err := writeSet(ctx, d.Path, full, final, []FileRecord{})
 	if err != nil {
 		d.Abandon()
 		return err
@@ -461,29 +553,10 @@ func (d *Dir) WriteFigures(files []File, prefix string) error {
 	for _, r := range records {
 		d.owned[r.Name] = r
 	}
-	all := make([]FileRecord, 0, len(d.owned))
-	for _, name := range slices.Sorted(mapKeys(d.owned)) {
-		all = append(all, d.owned[name])
+	if foreignRecord {
+		return fmt.Errorf("update %s: it is not interopsim's record of files; the figures are written, but remove it so that a later plot may replace them", filepath.Join(d.Path, ManifestFile))
 	}
-	if d.manifest == ManifestFile {
-		if slices.Contains(d.foreign, ManifestFile) {
-			return fmt.Errorf("update %s: it is not interopsim's record of files; the figures are written, but remove it so that a later plot may replace them", filepath.Join(d.Path, ManifestFile))
-		}
-		return WriteFile(filepath.Join(d.Path, ManifestFile), func(w io.Writer) error {
-			b, err := json.MarshalIndent(all, "", "  ")
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(append(b, '\n'))
-			return err
-		})
-	}
-	_, s, err := d.readRecord()
-	if err != nil || s == nil {
-		return fmt.Errorf("update %s: the run's summary changed while the figures were drawn", SummaryFile)
-	}
-	s.Files = all
-	return WriteFile(filepath.Join(d.Path, SummaryFile), func(w io.Writer) error { return WriteSummary(w, s) })
+	return nil
 }
 
 // recheck checks again, just before writing, that no file that is not

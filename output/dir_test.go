@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -25,13 +26,14 @@ func writeJob(t *testing.T, dir string, job Job, names ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer d.Close()
 	var files []File
 	for _, n := range names {
 		files = append(files, File{Name: n, Write: func(w io.Writer) error { _, err := io.WriteString(w, n); return err }})
 	}
 	s := &Summary{Provenance: Provenance{Scenario: job.Scenario, ScenarioFile: job.File, ResolvedSHA256: job.ResolvedSHA256,
 		Seed: job.Seed, Agents: job.Agents, Engine: job.Engine, Runs: job.Runs}}
-	if err := d.WriteJob(files, s); err != nil {
+	if err := d.WriteJob(context.Background(), files, s); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -215,10 +217,11 @@ func TestWriteJobRecheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	put(t, dir, MetricsFile, "mine")
-	err = d.WriteJob([]File{{Name: MetricsFile, Write: func(w io.Writer) error { return nil }}}, &Summary{})
+	err = d.WriteJob(context.Background(), []File{{Name: MetricsFile, Write: func(w io.Writer) error { return nil }}}, &Summary{})
 	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
 		t.Fatalf("got %v, want a refusal saying nothing was written", err)
 	}
+	d.Close()
 	if got := listTree(t, dir); !slices.Equal(got, []string{MetricsFile}) {
 		t.Errorf("directory holds %q, want only the user's metrics.csv", got)
 	}
@@ -241,7 +244,7 @@ func TestWriteFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.WriteFigures(fig("a.pdf"), "plots/"); err != nil {
+		if err := d.WriteFigures(context.Background(), fig("a.pdf"), "plots/"); err != nil {
 			t.Fatal(err)
 		}
 		d2, err := PrepareDir(dir, testJob, []string{MetricsFile, SummaryFile, "plots/a.png", "plots/a.pdf"}, false)
@@ -259,7 +262,7 @@ func TestWriteFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.WriteFigures(fig("a.png"), ""); err != nil {
+		if err := d.WriteFigures(context.Background(), fig("a.png"), ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := PrepareFigureDir(dir, []string{"a.png"}); err != nil {

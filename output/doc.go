@@ -26,7 +26,11 @@
 //     user's or, without force, another job's results, and returns a Dir
 //     whose WriteJob writes the new set and removes only the earlier
 //     job's own unchanged files. PrepareFigureDir and WriteFigures do the
-//     same for the figures of 'interopsim plot'.
+//     same for the figures of 'interopsim plot'. A Dir is locked (LockDir,
+//     flock) until Close, and its writes are one commit through a commit
+//     record (JournalFile) that the next LockDir rolls forward after a
+//     crash: the directory holds all of one set or all of the previous
+//     one (docs/reliability.md).
 //   - Runs collects the replicates of a run compactly (one or more); Stats
 //     gives their StatTable (number, mean, sd, 5th, 50th and 95th
 //     percentiles of every value), Difference the paired differences of

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -74,15 +75,21 @@ func WriteFile(path string, write func(io.Writer) error) error {
 // renames can still leave some files renamed and others not; an error
 // from a rename says which files were replaced.
 func WriteFiles(dir string, files []File) error {
-	_, err := writeSet(dir, files, nil)
+	_, err := writeSet(context.Background(), dir, files, nil, nil)
 	return err
 }
 
 // writeSet is WriteFiles that also returns the record of each file as
 // written, in order. When final is set, it is called with the records of
 // files once they are written and returns one more file, written and
-// renamed last, whose record is not returned.
-func writeSet(dir string, files []File, final func([]FileRecord) File) ([]FileRecord, error) {
+// renamed last, whose record is not returned. The writes stop with
+// ErrCanceled when ctx ends.
+//
+// With a commit record (removes non-nil, maybe empty), the files are put
+// in place by commit, which then removes the files of removes: all of the
+// set or none of it, even across a crash (see JournalFile). ctx is
+// checked up to the commit point.
+func writeSet(ctx context.Context, dir string, files []File, final func([]FileRecord) File, removes []FileRecord) ([]FileRecord, error) {
 	seen := make(map[string]bool, len(files))
 	check := func(f File) error {
 		if f.Name == "" || !filepath.IsLocal(filepath.FromSlash(f.Name)) || path.Clean(f.Name) != f.Name ||
@@ -121,7 +128,7 @@ func writeSet(dir string, files []File, final func([]FileRecord) File) ([]FileRe
 			removeCreated()
 			return nil, err
 		}
-		tmp, rec, err := writeTemp(dir, f)
+		tmp, rec, err := writeTemp(ctx, dir, f)
 		if tmp != "" {
 			temps = append(temps, tmp)
 		}
@@ -143,6 +150,22 @@ func writeSet(dir string, files []File, final func([]FileRecord) File) ([]FileRe
 			}
 			all = append(all, last)
 		}
+	}
+	if removes != nil {
+		committed, err := commit(ctx, dir, temps, names(all), removes)
+		if err != nil && !committed {
+			removeTemps()
+			removeCreated()
+		}
+		if err != nil {
+			return nil, err
+		}
+		return records, nil
+	}
+	if ctx.Err() != nil {
+		removeTemps()
+		removeCreated()
+		return nil, ErrCanceled
 	}
 	for i, f := range all {
 		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
@@ -193,7 +216,7 @@ func makeParents(dir, name string, created *[]string) error {
 // writeTemp writes f to a new temporary file beside its final path and
 // returns its path (empty if it could not be created) and the record of
 // what it wrote.
-func writeTemp(dir string, f File) (string, FileRecord, error) {
+func writeTemp(ctx context.Context, dir string, f File) (string, FileRecord, error) {
 	final := filepath.Join(dir, filepath.FromSlash(f.Name))
 	tmp, err := os.CreateTemp(filepath.Dir(final), tempPrefix+filepath.Base(final)+".*.tmp")
 	if err != nil {
@@ -207,7 +230,7 @@ func writeTemp(dir string, f File) (string, FileRecord, error) {
 		return fail("create", err)
 	}
 	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	cw := &countWriter{w: ctxWriter{ctx: ctx, w: io.MultiWriter(tmp, h)}}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	if err := f.Write(bw); err != nil {
 		return fail("write", err)

@@ -285,6 +285,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 
 	free := make([]calibrate.Free, len(in.free))
 	for i, f := range in.free {
@@ -366,7 +367,10 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		out.Abandon()
 		return errors.New("calibration interrupted; " + nothingKept)
 	}
-	if err := out.WriteJob(files, summary); err != nil {
+	if err := out.WriteJob(ctx, files, summary); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New("calibration interrupted; " + nothingKept)
+		}
 		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {

@@ -58,7 +58,7 @@ summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
 figures: the scenario against the baseline (pale, in each line's own
 colour and pattern), and the effects with their 5th-95th percentile band
 (the spread of the paired replicates: sampling noise only, as a note
-under each figure says). All files are written together or not at all.
+under each figure says). All files are committed as one set, or none is (docs/reliability.md).
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
 noise of the simulation, not uncertainty about the model's parameters.
@@ -181,6 +181,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 
 	// Replicate i of the scenario, then of the baseline: with common
 	// random numbers both use the streams of (seed, i); independent
@@ -248,7 +249,10 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if ctx.Err() != nil {
 		return fail(errCanceled)
 	}
-	if err := out.WriteJob(files, summary); err != nil {
+	if err := out.WriteJob(ctx, files, summary); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New(interruptedMessage(j.done, 2*runs, nothingKept))
+		}
 		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {

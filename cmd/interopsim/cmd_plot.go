@@ -159,6 +159,13 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	} else if !fi.IsDir() {
 		return fmt.Errorf("run directory %s is not a directory", runDir)
 	}
+	// Locked, the run's files are not replaced while they are read, and
+	// a commit that a crash interrupted is finished first.
+	lock, err := output.LockDir(runDir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 
 	scPath := filepath.Join(runDir, output.ScenarioFile)
 	data, err := os.ReadFile(scPath)
@@ -270,7 +277,11 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	if err != nil {
 		return fmt.Errorf("write figures: %w", err)
 	}
-	if err := d.WriteFigures(files, prefix); err != nil {
+	defer d.Close()
+	if err := d.WriteFigures(ctx, files, prefix); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New("interrupted: no figure written")
+		}
 		return fmt.Errorf("write figures: %w", err)
 	}
 	if opts.Quiet {

@@ -29,8 +29,11 @@ metrics.csv (every metric, every step, every region), summary.json
 (provenance and headline figures), scenario.yaml (the scenario as run,
 which reproduces the run) and the figures in plots/ (adoption,
 payment-shares, headline, platform-shares, lost-sales and multihoming, as
-PNG unless --format says otherwise). The files are written together: if
-the run fails or is interrupted, none is.
+PNG unless --format says otherwise). The files are committed as one set:
+whether the run fails, is interrupted (Ctrl-C) or is killed, the directory
+holds all of the earlier results or all of the new ones, never a mix. A
+second job into a directory in use fails at once, naming the first. See
+docs/reliability.md.
 
 The default output directory is out/<scenario name>, with the flags that
 change the results appended: out/taobao-wechat-pay-meanfield,
@@ -196,6 +199,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	defer out.Close()
 
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Steps, time.Now)
 	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
@@ -240,7 +244,10 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		out.Abandon()
 		return errors.New(interruptedMessage(j.done, runs, nothingKept))
 	}
-	if err := out.WriteJob(files, summary); err != nil {
+	if err := out.WriteJob(ctx, files, summary); err != nil {
+		if errors.Is(err, output.ErrCanceled) {
+			return errors.New(interruptedMessage(j.done, runs, nothingKept))
+		}
 		return fmt.Errorf("write results: %w", err)
 	}
 	if opts.Quiet {

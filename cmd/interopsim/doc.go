@@ -186,6 +186,19 @@
 // terminal, a plain line every few seconds otherwise, nothing with
 // --quiet.
 //
+// The output directory holds all of one job's results or all of the
+// previous job's, whatever happens (docs/reliability.md): a job writes
+// temporary files (.interopsim-NAME.DIGITS.tmp), makes a commit record
+// (.interopsim-commit.json) durable, then renames them into place; a
+// signal before that commit point stops the job with status 1 and the
+// directory as it was, one after it lets the commit finish, and a kill
+// inside it is rolled forward by the next job or 'interopsim plot' on the
+// directory, which also remove the temporaries of killed jobs. A job
+// locks its directory (flock) until it ends: a second job into it fails
+// at once, naming the first from .interopsim-lock.json. The environment
+// variable INTEROPSIM_TEST_COMMIT_DELAY is for tests only: it slows each
+// step of a commit so that a test can kill the program inside it.
+//
 // Exit status:
 //
 //	0  success
