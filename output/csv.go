@@ -16,6 +16,14 @@ import (
 // few enough to keep files compact and byte-stable.
 const ValueDigits = 10
 
+// MaxCSVBytes is the largest metrics.csv, baseline.csv or effects.csv
+// interopsim plot reads: 4 GiB. A row takes about 80 bytes, so this is
+// some 50 million rows, 400 times the flagship's metrics.csv (110,000
+// rows, 9 MB) and more than a run fits in the memory of a
+// workstation (a row in memory takes more than in the file); a larger
+// file is refused rather than read until memory runs out.
+const MaxCSVBytes = 4 << 30
+
 // DateLayout is the layout of dates in the CSV files and summary.json
 // (YYYY-MM-DD).
 const DateLayout = "2006-01-02"

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/interopsim/interopsim/calibrate"
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
@@ -216,7 +216,7 @@ func calibrateSetup(opts CalibrateOptions, args []string) (*calibrateInputs, err
 		return nil, usagef("calibrate", "no data: give --data FILE.csv, or a calibrate: data: file in the scenario")
 	}
 	if opts.Data != "" {
-		in.dataRaw, err = os.ReadFile(in.dataPath)
+		in.dataRaw, err = readfile.ReadFile(in.dataPath, "calibration data file", scenarios.MaxDataBytes)
 	} else {
 		in.dataRaw, err = sc.CalibrationData()
 	}

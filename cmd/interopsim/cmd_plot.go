@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
@@ -161,7 +162,7 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	}
 
 	scPath := filepath.Join(runDir, output.ScenarioFile)
-	data, err := os.ReadFile(scPath)
+	data, err := readfile.ReadFile(scPath, "scenario file", scenarios.MaxFileBytes)
 	if err != nil {
 		return fmt.Errorf("read scenario: %w", err)
 	}
@@ -337,7 +338,7 @@ func minHeightCM(l vg.Length) string {
 // (written by hand, or before schema version 1) the values of one or more
 // runs, summarised.
 func readTable(path string) (*output.StatTable, error) {
-	f, err := os.Open(path)
+	f, err := readfile.Open(path, "metrics file", output.MaxCSVBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
@@ -436,7 +437,7 @@ type comparison struct {
 // baseline.yaml).
 func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
 	bPath := filepath.Join(dir, output.BaselineScenarioFile)
-	data, err := os.ReadFile(bPath)
+	data, err := readfile.ReadFile(bPath, "scenario file", scenarios.MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
