@@ -212,6 +212,17 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	if cmp != nil {
 		popt.Baseline, popt.BaselineName = cmp.baseline, cmp.name
 	}
+	if !opts.Quiet {
+		tables := []*output.StatTable{table}
+		if cmp != nil {
+			tables = append(tables, cmp.baseline, cmp.effects)
+		}
+		for _, t := range tables {
+			for _, w := range t.Warnings {
+				fmt.Fprintf(stderr, "warning: %s\n", w)
+			}
+		}
+	}
 	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
 	if err != nil {
 		return plotError(err, opts)
@@ -402,7 +413,13 @@ func checkTable(t *output.StatTable, cfg *sim.Config, csvPath, scPath string) er
 			errs = append(errs, &output.ReadError{File: csvPath, Column: column, Msg: fmt.Sprintf("%s, first on data row %d", msg, i+1)})
 		}
 	}
+	last := cfg.Date(cfg.Steps - 1).Format(output.DateLayout)
 	for i, r := range t.Rows {
+		if r.Step >= cfg.Steps {
+			bad(i, "step", "past", fmt.Sprintf("step %d is past the horizon of %s (steps 0 to %d, the last starting on %s)", r.Step, scPath, cfg.Steps-1, last))
+		} else if want := cfg.Date(r.Step); !r.Date.Equal(want) {
+			bad(i, "date", "step", fmt.Sprintf("date %s is not the first day of step %d in %s (%s)", r.Date.Format(output.DateLayout), r.Step, scPath, want.Format(output.DateLayout)))
+		}
 		if !slices.Contains(regions, r.Region) {
 			bad(i, "region", r.Region, fmt.Sprintf("%q is not a region of %s (valid: %s)", r.Region, scPath, list(regions)))
 		}

@@ -86,6 +86,10 @@ func kind(m fs.FileMode) string {
 func Open(path, what string, limit int64) (io.ReadCloser, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as os.Open says: the file could not be opened
+		}
 		return nil, err
 	}
 	if err := check(path, what, fi, limit); err != nil {
