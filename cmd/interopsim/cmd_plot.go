@@ -219,7 +219,7 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		}
 		for _, t := range tables {
 			for _, w := range t.Warnings {
-				fmt.Fprintf(stderr, "warning: %s\n", w)
+				fmt.Fprintf(stderr, "warning: %s\n", escapeControl(w.Error()))
 			}
 		}
 	}
