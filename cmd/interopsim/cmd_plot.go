@@ -46,8 +46,10 @@ program, with these columns or those of runs.csv (run, step, date,
 region, metric, entity, value: every replicate, summarised; a single
 run's metrics.csv had them before schema version 1), in any order; other
 columns are ignored. Its regions, methods and platforms must be those of
-scenario.yaml; an empty value is a missing one. docs/metrics.md
-describes every file and column.
+scenario.yaml, its steps within the horizon, its values finite and at
+most 1e30 in magnitude; an empty value is a missing one. A regular file
+of at most 4 GiB is read. docs/metrics.md describes every file and
+column, and what plot accepts.
 
 In the directory of 'interopsim compare', the figures are drawn against
 the baseline (baseline.csv, baseline.yaml), and the effect figures
