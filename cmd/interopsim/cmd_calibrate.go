@@ -366,8 +366,9 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		return nil
 	}
 	fmt.Fprintf(stdout, "calibrated %s: %d evaluations in %s (fit and intervals), %s in all; output %s\n\n",
-		cfg.Name, res.Evals, fmtDuration(fitWall), fmtDuration(wall), out.Path)
-	_, err = io.WriteString(stdout, textTables(res))
+		cfg.Name, res.Evals, fmtDuration(fitWall), fmtDuration(wall), escapeControl(out.Path))
+	// The tables name the data file's series.
+	_, err = io.WriteString(stdout, escapeControl(textTables(res)))
 	return err
 }
 
