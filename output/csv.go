@@ -16,6 +16,14 @@ import (
 // few enough to keep files compact and byte-stable.
 const ValueDigits = 10
 
+// MaxCSVBytes is the largest metrics.csv, baseline.csv or effects.csv
+// interopsim plot reads: 4 GiB. A row takes about 80 bytes, so this is
+// some 50 million rows, 400 times the flagship's metrics.csv (110,000
+// rows, 9 MB) and more than a run fits in the memory of a
+// workstation (a row in memory takes more than in the file); a larger
+// file is refused rather than read until memory runs out.
+const MaxCSVBytes = 4 << 30
+
 // DateLayout is the layout of dates in the CSV files and summary.json
 // (YYYY-MM-DD).
 const DateLayout = "2006-01-02"
@@ -267,8 +275,18 @@ func parseIndex(s string) (int, error) {
 	return n, nil
 }
 
+// MaxValue bounds the magnitude of the values read from a CSV file:
+// 1e30. No run writes more: a region's GMV in a month is at most 1e10
+// people × 1e6 purchases a year / 12 × a basket of 1e6 (the ranges of
+// docs/scenarios.md), about 8e19, and a scenario has fewer than 2^31
+// regions (every segment has an agent), so the whole country's is below
+// 2e29. The figures lay out axes labelled up to it; beyond, their labels
+// would not fit.
+const MaxValue = 1e30
+
 // parseValue parses a value field; the empty string and the usual
-// spellings of missing values read as NaN.
+// spellings of missing values read as NaN. Infinities and values beyond
+// MaxValue in magnitude are errors.
 func parseValue(s string) (float64, error) {
 	switch s {
 	case "", "NA", "NaN", "nan":
@@ -278,8 +296,8 @@ func parseValue(s string) (float64, error) {
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("bad number %q, want a decimal number, or empty for a missing value", s)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("%q is out of range", s)
+	if err != nil || math.IsInf(v, 0) || math.Abs(v) > MaxValue {
+		return 0, fmt.Errorf("%q is out of range: values are finite, at most 1e30 in magnitude, or empty for a missing value", s)
 	}
 	return v, nil
 }

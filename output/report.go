@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/interopsim/interopsim/internal/termtext"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -134,7 +136,10 @@ func WriteText(w io.Writer, in ReportInput) error {
 	if regional {
 		rep.howToRead = "Figures by region are in " + ReportFile + ". " + rep.howToRead
 	}
-	bw := bufio.NewWriter(w)
+	// Labels come from the scenario: escape what could drive the
+	// terminal.
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
 	fmt.Fprintf(bw, "%s\n\n", rep.title)
 	for _, s := range []string{rep.provenance, rep.moments} {
 		for _, line := range wrap(s, TextWidth) {
@@ -166,7 +171,8 @@ func WriteText(w io.Writer, in ReportInput) error {
 	for _, line := range wrap(rep.howToRead, TextWidth) {
 		fmt.Fprintf(bw, "%s\n", line)
 	}
-	if err := bw.Flush(); err != nil {
+	bw.Flush() // into memory: cannot fail
+	if _, err := io.WriteString(w, termtext.Escape(buf.String())); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil

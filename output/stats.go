@@ -47,6 +47,11 @@ type StatTable struct {
 	Runs int
 	// Rows holds one row per step, region, metric and entity.
 	Rows []StatRow
+	// Warnings, set by ReadStats, locate values that are drawn but look
+	// wrong: a missing mean in a row whose runs say it has one, a mean in
+	// a row of no run. Each kind is located at its first row and counts
+	// the others.
+	Warnings []*ReadError
 }
 
 // Runs holds the values of several runs of one scenario compactly: the
@@ -182,10 +187,33 @@ func statRow(r Row, vals []float64) StatRow {
 	}
 	s.Mean, s.SD = stat.MeanStdDev(vals, nil)
 	slices.Sort(vals)
-	s.P05 = stat.Quantile(0.05, stat.LinInterp, vals, nil)
-	s.P50 = stat.Quantile(0.50, stat.LinInterp, vals, nil)
-	s.P95 = stat.Quantile(0.95, stat.LinInterp, vals, nil)
+	// Interpolating between equal order statistics can miss them by a
+	// unit in the last place (0.1x + 0.9x is not always x): clamp each
+	// percentile between its neighbours, so that p05 <= p50 <= p95 and
+	// identical replicates give their value exactly.
+	lo, hi := vals[0], vals[len(vals)-1]
+	s.P05 = clamp(stat.Quantile(0.05, stat.LinInterp, vals, nil), lo, hi)
+	s.P50 = clamp(stat.Quantile(0.50, stat.LinInterp, vals, nil), s.P05, hi)
+	s.P95 = clamp(stat.Quantile(0.95, stat.LinInterp, vals, nil), s.P50, hi)
+	if lo == hi {
+		s.Mean = lo
+	}
 	return s
+}
+
+func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(x, hi)) }
+
+// OrderTolerance is the relative amount by which a percentile read from a
+// file may pass the next one (p05 above p50, p50 above p95) and still be
+// taken as equal to it: rounding two equal values to ValueDigits digits
+// from either side of a rounding boundary differs by up to 1e-9 of them.
+const OrderTolerance = 1e-9
+
+// Disordered reports whether a is above b by more than OrderTolerance
+// relative to the larger magnitude: percentiles out of order, beyond
+// rounding.
+func Disordered(a, b float64) bool {
+	return a-b > OrderTolerance*math.Max(math.Abs(a), math.Abs(b))
 }
 
 // WriteStatCSV writes st to w as CSV with the StatColumns header, values
@@ -249,16 +277,51 @@ func ReadStats(r io.Reader, name string) (*StatTable, error) {
 		return nil, err
 	}
 	st := &StatTable{}
+	var missing, stray remarks
 	err = eachRecord(cr, name, func(rd record) error {
 		row, err := parseStatRow(rd)
 		st.Runs = max(st.Runs, row.Runs)
 		st.Rows = append(st.Rows, row)
+		switch {
+		case err != nil:
+		case row.Runs > 0 && math.IsNaN(row.Mean):
+			missing.add(rd, 6, fmt.Sprintf("missing though runs is %d: drawn as a gap", row.Runs))
+		case row.Runs == 0 && !math.IsNaN(row.Mean):
+			stray.add(rd, 5, "is 0 (no replicate has a value) but mean is given: the mean is drawn")
+		}
 		return err
 	}, col, StatColumns)
 	if err != nil {
 		return nil, err
 	}
+	st.Warnings = append(missing.list(), stray.list()...)
 	return st, nil
+}
+
+// remarks gathers the rows of one kind of warning: the first is located,
+// the others counted.
+type remarks struct {
+	first *ReadError
+	more  int
+}
+
+func (w *remarks) add(rd record, i int, msg string) {
+	if w.first != nil {
+		w.more++
+		return
+	}
+	w.first = &ReadError{File: rd.file, Line: rd.line, Column: rd.names[i], Msg: msg}
+}
+
+func (w *remarks) list() []*ReadError {
+	if w.first == nil {
+		return nil
+	}
+	e := *w.first
+	if w.more > 0 {
+		e.Msg += fmt.Sprintf(" (and %d more such rows)", w.more)
+	}
+	return []*ReadError{&e}
 }
 
 // findColumns returns the index in header of each of want.
@@ -302,6 +365,19 @@ func parseStatRow(rd record) (StatRow, error) {
 	for k, p := range []*float64{&r.Mean, &r.SD, &r.P05, &r.P50, &r.P95} {
 		if *p, err = rd.value(6 + k); err != nil {
 			return r, err
+		}
+	}
+	if r.SD < 0 {
+		return r, rd.bad(7, "must not be negative, got %s", rd.field(7))
+	}
+	// Percentiles in order, up to rounding (see OrderTolerance); a
+	// missing one is not compared.
+	p := []float64{r.P05, r.P50, r.P95}
+	for a := 0; a < 3; a++ {
+		for b := a + 1; b < 3; b++ {
+			if Disordered(p[a], p[b]) {
+				return r, rd.bad(8+a, "%s is above %s (%s): percentiles must not decrease", rd.field(8+a), StatColumns[8+b], rd.field(8+b))
+			}
 		}
 	}
 	return r, nil

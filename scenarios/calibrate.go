@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"math"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -262,5 +262,5 @@ func (s *Scenario) CalibrationData() ([]byte, error) {
 		}
 		return b, nil
 	}
-	return os.ReadFile(p)
+	return readfile.ReadFile(p, "calibration data file", MaxDataBytes)
 }

@@ -83,7 +83,7 @@ func TestParseFree(t *testing.T) {
 		{"behaviour.gamma=a:1", "bounds must be numbers"},
 		{"behaviour.gamma=1:1", "lower bound 1 must be below upper bound 1"},
 		{"behaviour.psi=0:2", "must lie within its valid range (in [0,1])"},
-		{"methods.alipay.churn=-1:2", "must lie within its valid range (non-negative)"},
+		{"methods.alipay.churn=-1:2", "must lie within its valid range (in [0,1e6])"},
 		{"behaviour.gamma=0:inf", "bounds must be finite"},
 	} {
 		_, err := ParseFree(c, tc.in)

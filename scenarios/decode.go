@@ -322,12 +322,38 @@ type bounds struct {
 	loOpen, hiOpen bool
 }
 
+// The ranges of a scenario's numbers. Each is what the engine and the
+// figures handle with room to spare (docs/scenarios.md says why):
+//
+//   - people: a region stands for at least one person and at most 1e10
+//     (more than the world); smaller populations underflow the weight of
+//     an agent to zero, larger ones give counts the figures cannot label.
+//   - rates (per person and year: purchases, payments, Bass p and q,
+//     churn) up to 1e6 and values (baskets, payments) up to 1e6 in the
+//     currency, so that GMV stays far inside float64 and counts inside
+//     what an axis can label.
+//   - utilities (appeals, loyalty, gamma, delta, kappa, shifts) within
+//     ±maxUtility: the engine sums a handful of them in exp, which
+//     overflows past 709.
+//   - a segment's share at least minShare, so that a segment of a region
+//     of one person still stands for a positive number of people.
+const (
+	minPeople  = 1
+	maxPeople  = 1e10
+	maxRate    = 1e6
+	maxValue   = 1e6
+	maxUtility = 50
+	minShare   = 1e-9
+)
+
 var (
-	anyFinite   = bounds{lo: math.NaN(), hi: math.NaN()}
-	nonNegative = bounds{lo: 0, hi: math.NaN()}
-	positive    = bounds{lo: 0, hi: math.NaN(), loOpen: true}
-	unitRange   = bounds{lo: 0, hi: 1}
-	shareRange  = bounds{lo: 0, hi: 1, loOpen: true}
+	utilityRange = bounds{lo: -maxUtility, hi: maxUtility}
+	kappaRange   = bounds{lo: 0, hi: maxUtility}
+	peopleRange  = bounds{lo: minPeople, hi: maxPeople}
+	rateRange    = bounds{lo: 0, hi: maxRate}
+	valueRange   = bounds{lo: 0, hi: maxValue, loOpen: true}
+	unitRange    = bounds{lo: 0, hi: 1}
+	shareRange   = bounds{lo: minShare, hi: 1}
 )
 
 // String describes the range for messages.
@@ -342,7 +368,7 @@ func (b bounds) String() string {
 		if b.hiOpen {
 			r = ")"
 		}
-		return fmt.Sprintf("in %s%s,%s%s", l, fmtNum(b.lo), fmtNum(b.hi), r)
+		return fmt.Sprintf("in %s%s,%s%s", l, rangeNum(b.lo), rangeNum(b.hi), r)
 	case hasLo && b.loOpen && b.lo == 0:
 		return "positive"
 	case hasLo && b.lo == 0:
@@ -495,6 +521,20 @@ func (d *decoder) duration(n *yaml.Node, path string, allowZero bool) (calendar.
 		return bad()
 	}
 	return u, true
+}
+
+// rangeNum formats a bound of a range, in the shortest form, with
+// powers of ten as 1e10 and 1e-9.
+func rangeNum(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if i := strings.IndexByte(s, 'e'); i >= 0 {
+		exp := strings.TrimLeft(strings.TrimPrefix(s[i+1:], "+"), "-0")
+		if strings.HasPrefix(s[i+1:], "-") {
+			exp = "-" + exp
+		}
+		s = s[:i+1] + exp
+	}
+	return s
 }
 
 // fmtNum formats a number in its shortest exact form.

@@ -45,7 +45,12 @@
 // ending on the month's last day when the day does not exist there (1m
 // from 2024-01-31 ends on 2024-02-29), a year twelve months. Rates are per
 // year. Numbers must be finite (.nan and .inf are mistakes); an integer
-// may be written as 4e5.
+// may be written as 4e5. Every number has a range, fixed by what the
+// engine and the figures handle: populations 1 to 1e10 people, shares
+// from 1e-9, rates (per year) 0 to 1e6, values (baskets, payments) up to
+// 1e6, utilities (appeals, loyalty, gamma, delta, kappa, shifts) within
+// ±50 (docs/scenarios.md says why). A file is read only if it is a
+// regular file of at most MaxFileBytes (10 MiB).
 //
 //	name         required identifier
 //	description  text, default ""
@@ -90,10 +95,11 @@
 //	  peer          true for person to person: accepted when the payee holds it
 //	  method_appeal {method: offset}, default 0
 //	regions      at least one region:
-//	  name, label   as for methods
-//	  population    required, > 0 people
-//	  shopping_rate required, >= 0 purchases per person per year
-//	  basket        required, > 0 mean order value in the currency
+//	  name, label   as for methods; the name is not all (the whole country
+//	                in output files)
+//	  population    required, 1 to 1e10 people
+//	  shopping_rate required, 0 to 1e6 purchases per person per year
+//	  basket        required, mean order value in the currency, in (0,1e6]
 //	  holdings      {method: share of people holding it at start, in [0,1]},
 //	                unlisted methods 0
 //	  growth        optional list of {date, population}: later populations
@@ -101,11 +107,11 @@
 //	                in between; newcomers hold nothing
 //	  segments      optional list; without it the region is one segment "all":
 //	    name          required identifier, unique in the region
-//	    share         required, in (0,1]; a region's shares sum to 1 (within 1e-9)
+//	    share         required, in [1e-9,1]; a region's shares sum to 1 (within 1e-9)
 //	    shopping_rate, basket   default the region's
 //	    holdings      per-method overrides of the region's holdings
-//	behaviour    beta in [0,1] (0.5), kappa >= 0 (3), psi in [0,1] (0.2),
-//	             gamma (1), delta (0.5), loyalty (0.5)
+//	behaviour    beta in [0,1] (0.5), kappa in [0,50] (3), psi in [0,1] (0.2),
+//	             gamma (1), delta (0.5), loyalty (0.5), each in [-50,50]
 //	events       list, kept sorted by date (file order on the same date):
 //	  date       required, on or after start and before end
 //	  type       accept | stop_accepting | promotion | set | campaign |

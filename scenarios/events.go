@@ -127,7 +127,7 @@ func (b *builder) event(m *mapping, path string) pending {
 		ok = b.eventMethod(m, path, e) && ok
 		if v := m.get("shift"); v != nil {
 			var sok bool
-			e.Shift, sok = b.number(v, field(path, "shift"))
+			e.Shift, sok = b.bounded(v, field(path, "shift"), utilityRange)
 			ok = ok && sok
 		}
 		ok = b.promotionEnd(m, path, e) && ok
@@ -232,12 +232,12 @@ func (b *builder) campaignRates(m *mapping, path string, e *sim.Event) bool {
 	ok := true
 	if v := m.get("p"); v != nil {
 		var pok bool
-		e.P, pok = b.bounded(v, field(path, "p"), nonNegative)
+		e.P, pok = b.bounded(v, field(path, "p"), rateRange)
 		ok = ok && pok
 	}
 	if v := m.get("q"); v != nil {
 		var qok bool
-		e.Q, qok = b.bounded(v, field(path, "q"), nonNegative)
+		e.Q, qok = b.bounded(v, field(path, "q"), rateRange)
 		ok = ok && qok
 	}
 	if ok && e.P == 0 && e.Q == 0 {
@@ -346,20 +346,20 @@ type paramSpec struct {
 
 var paramSpecs = []paramSpec{
 	{"behaviour", "beta", sim.BehaviourBeta, unitRange, "beta"},
-	{"behaviour", "kappa", sim.BehaviourKappa, nonNegative, "kappa"},
+	{"behaviour", "kappa", sim.BehaviourKappa, kappaRange, "kappa"},
 	{"behaviour", "psi", sim.BehaviourPsi, unitRange, "psi"},
-	{"behaviour", "gamma", sim.BehaviourGamma, anyFinite, "gamma"},
-	{"behaviour", "delta", sim.BehaviourDelta, anyFinite, "delta"},
-	{"methods", "appeal", sim.MethodAppeal, anyFinite, "appeal"},
-	{"methods", "p", sim.MethodP, nonNegative, "p"},
-	{"methods", "q", sim.MethodQ, nonNegative, "q"},
-	{"methods", "churn", sim.MethodChurn, nonNegative, "churn"},
-	{"platforms", "appeal", sim.PlatformAppeal, anyFinite, "appeal"},
-	{"platforms", "loyalty", sim.PlatformLoyalty, anyFinite, "loyalty"},
-	{"regions", "shopping_rate", sim.RegionShoppingRate, nonNegative, "shopping rate"},
-	{"regions", "basket", sim.RegionBasket, positive, "basket"},
-	{"channels", "rate", sim.ChannelRate, nonNegative, "rate"},
-	{"channels", "value", sim.ChannelValue, positive, "value"},
+	{"behaviour", "gamma", sim.BehaviourGamma, utilityRange, "gamma"},
+	{"behaviour", "delta", sim.BehaviourDelta, utilityRange, "delta"},
+	{"methods", "appeal", sim.MethodAppeal, utilityRange, "appeal"},
+	{"methods", "p", sim.MethodP, rateRange, "p"},
+	{"methods", "q", sim.MethodQ, rateRange, "q"},
+	{"methods", "churn", sim.MethodChurn, rateRange, "churn"},
+	{"platforms", "appeal", sim.PlatformAppeal, utilityRange, "appeal"},
+	{"platforms", "loyalty", sim.PlatformLoyalty, utilityRange, "loyalty"},
+	{"regions", "shopping_rate", sim.RegionShoppingRate, rateRange, "shopping rate"},
+	{"regions", "basket", sim.RegionBasket, valueRange, "basket"},
+	{"channels", "rate", sim.ChannelRate, rateRange, "rate"},
+	{"channels", "value", sim.ChannelValue, valueRange, "value"},
 }
 
 const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, " +

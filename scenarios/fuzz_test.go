@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/interopsim/interopsim/sim"
 )
 
 // FuzzParse checks that no input makes Parse panic, that every mistake is a
@@ -37,6 +39,24 @@ func FuzzParse(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(data)
+	}
+	// The ends of every number's range (issue 12): the fuzzer mutates
+	// them into values just inside and just outside.
+	for _, edge := range []string{
+		"population: 1\n    shopping_rate: 1e6\n    basket: 1e6",
+		"population: 1e10\n    shopping_rate: 0\n    basket: 1e-300",
+		"population: 0.999999\n    shopping_rate: 1e6\n    basket: 1000001",
+		"population: 5e-324\n    shopping_rate: 50\n    basket: 100",
+		"population: 1e60\n    shopping_rate: 1e60\n    basket: 100",
+		"population: 1e6\n    shopping_rate: 50\n    basket: 100\n    segments:\n      - {name: few, share: 1e-9}\n      - {name: rest, share: 0.999999999}",
+		"population: 1e6\n    shopping_rate: 50\n    basket: 100\n    segments:\n      - {name: few, share: 5e-324}\n      - {name: rest, share: 1}",
+	} {
+		f.Add([]byte("name: edge\nstart: 2024-01-01\nend: 2024-03-01\nagents: 50\n" +
+			"methods:\n  - {name: alipay, appeal: 50, adoption: {p: 1e6, q: 1e6}, churn: 1e6}\n  - {name: card, appeal: -50}\n" +
+			"platforms:\n  - {name: taobao, appeal: -50, loyalty: 50, accepts: [alipay], method_appeal: {card: 50}}\n" +
+			"regions:\n  - name: north\n    " + edge + "\n" +
+			"  - name: south\n    population: 1e6\n    shopping_rate: 50\n    basket: 100\n" +
+			"behaviour: {kappa: 50, gamma: -50, delta: 50, loyalty: -50}\n"))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse(data, "fuzz.yaml")
@@ -77,6 +97,13 @@ func FuzzParse(f *testing.F) {
 		if s.Config.Steps*(len(s.Config.Events)+1) <= 20000 {
 			if err := s.Config.Validate(); err != nil {
 				t.Fatalf("sim rejects a parsed Config: %v", err)
+			}
+		}
+		// Whatever the numbers within their ranges, the engine runs
+		// (small worlds only, to keep the fuzzer fast).
+		if s.Config.Steps <= 60 && s.Agents <= 2000 {
+			if _, err := sim.Run(&s.Config, s.Seed, &sim.Settings{Workers: 1}); err != nil {
+				t.Fatalf("sim.Run of a parsed scenario: %v", err)
 			}
 		}
 	})

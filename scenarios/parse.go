@@ -31,6 +31,11 @@ var (
 	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "delta", "loyalty"}
 )
 
+// WholeCountry is the name output files and figures give the whole
+// country, the sum of every region (output.AllRegions); no region may
+// take it.
+const WholeCountry = "all"
+
 // Default values of optional keys.
 const (
 	defaultSeed     = 1
@@ -423,21 +428,21 @@ func (b *builder) methods(n *yaml.Node) {
 			meth.Name = b.entityName(m, path, "method", b.methodIdx, i, lines)
 			meth.Label, meth.Color = b.labelColor(m, path, meth.Name, meth.Color)
 			if v := m.get("appeal"); v != nil {
-				meth.Appeal, _ = b.number(v, field(path, "appeal"))
+				meth.Appeal, _ = b.bounded(v, field(path, "appeal"), utilityRange)
 			}
 			if v := m.get("adoption"); v != nil {
 				ap := field(path, "adoption")
 				if am := b.mapping(v, ap, adoptionKeys); am != nil {
 					if x := am.get("p"); x != nil {
-						meth.P, _ = b.bounded(x, field(ap, "p"), nonNegative)
+						meth.P, _ = b.bounded(x, field(ap, "p"), rateRange)
 					}
 					if x := am.get("q"); x != nil {
-						meth.Q, _ = b.bounded(x, field(ap, "q"), nonNegative)
+						meth.Q, _ = b.bounded(x, field(ap, "q"), rateRange)
 					}
 				}
 			}
 			if v := m.get("churn"); v != nil {
-				meth.Churn, _ = b.bounded(v, field(path, "churn"), nonNegative)
+				meth.Churn, _ = b.bounded(v, field(path, "churn"), rateRange)
 			}
 			if v := m.get("launch"); v != nil {
 				meth.Launch = b.launch(v, field(path, "launch"))
@@ -563,6 +568,9 @@ func (b *builder) regions(n *yaml.Node) {
 		}
 		b.require(m, "name", "population", "shopping_rate", "basket")
 		reg.Name = b.entityName(m, path, "region", b.regionIdx, i, lines)
+		if reg.Name == WholeCountry {
+			b.fail(m.get("name"), field(path, "name"), "%q is reserved: output files and figures name the whole country %s; call the region something else", WholeCountry, WholeCountry)
+		}
 		reg.Label = reg.Name
 		if v := m.get("label"); v != nil {
 			if s, ok := b.label(v, field(path, "label")); ok {
@@ -570,17 +578,17 @@ func (b *builder) regions(n *yaml.Node) {
 			}
 		}
 		if v := m.get("population"); v != nil {
-			reg.Population, _ = b.bounded(v, field(path, "population"), positive)
+			reg.Population, _ = b.bounded(v, field(path, "population"), peopleRange)
 		}
 		if v := m.get("growth"); v != nil {
 			reg.Growth = b.growth(v, field(path, "growth"), reg.Population)
 		}
 		base := sim.Segment{Name: defaultSegment, Share: 1, Holdings: make([]float64, nm)}
 		if v := m.get("shopping_rate"); v != nil {
-			base.ShoppingRate, _ = b.bounded(v, field(path, "shopping_rate"), nonNegative)
+			base.ShoppingRate, _ = b.bounded(v, field(path, "shopping_rate"), rateRange)
 		}
 		if v := m.get("basket"); v != nil {
-			base.Basket, _ = b.bounded(v, field(path, "basket"), positive)
+			base.Basket, _ = b.bounded(v, field(path, "basket"), valueRange)
 		}
 		if v := m.get("holdings"); v != nil {
 			b.holdings(v, field(path, "holdings"), base.Holdings)
@@ -625,7 +633,7 @@ func (b *builder) growth(n *yaml.Node, path string, pop float64) []sim.Census {
 			b.fail(m.get("date"), field(ip, "date"), "must be after %s (%s), got %s", fromWhat, from.Format(dateLayout), m.get("date").Value)
 			dok = false
 		}
-		if c.Population, pok = b.bounded(m.get("population"), field(ip, "population"), positive); pok && c.Population < pop {
+		if c.Population, pok = b.bounded(m.get("population"), field(ip, "population"), peopleRange); pok && c.Population < pop {
 			b.fail(m.get("population"), field(ip, "population"), "must be at least %s (%s): people come online but do not leave, got %s", prevWhat, fmtNum(pop), m.get("population").Value)
 			pok = false
 		}
@@ -681,10 +689,10 @@ func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Se
 				sumOK = false
 			}
 			if v := m.get("shopping_rate"); v != nil {
-				sg.ShoppingRate, _ = b.bounded(v, field(sp, "shopping_rate"), nonNegative)
+				sg.ShoppingRate, _ = b.bounded(v, field(sp, "shopping_rate"), rateRange)
 			}
 			if v := m.get("basket"); v != nil {
-				sg.Basket, _ = b.bounded(v, field(sp, "basket"), positive)
+				sg.Basket, _ = b.bounded(v, field(sp, "basket"), valueRange)
 			}
 			if v := m.get("holdings"); v != nil {
 				b.holdings(v, field(sp, "holdings"), sg.Holdings)
@@ -715,11 +723,11 @@ func (b *builder) behaviour(n *yaml.Node) {
 		}
 	}
 	read("beta", &bh.Beta, unitRange)
-	read("kappa", &bh.Kappa, nonNegative)
+	read("kappa", &bh.Kappa, kappaRange)
 	read("psi", &bh.Psi, unitRange)
-	read("gamma", &bh.Gamma, anyFinite)
-	read("delta", &bh.Delta, anyFinite)
-	read("loyalty", &b.sc.loyalty, anyFinite)
+	read("gamma", &bh.Gamma, utilityRange)
+	read("delta", &bh.Delta, utilityRange)
+	read("loyalty", &b.sc.loyalty, utilityRange)
 }
 
 func (b *builder) platforms(n *yaml.Node) {
@@ -746,10 +754,10 @@ func (b *builder) platforms(n *yaml.Node) {
 			pl.Name = b.entityName(m, path, "platform", b.platformIdx, i, lines)
 			pl.Label, pl.Color = b.labelColor(m, path, pl.Name, pl.Color)
 			if v := m.get("appeal"); v != nil {
-				pl.Appeal, _ = b.number(v, field(path, "appeal"))
+				pl.Appeal, _ = b.bounded(v, field(path, "appeal"), utilityRange)
 			}
 			if v := m.get("loyalty"); v != nil {
-				pl.Loyalty, _ = b.number(v, field(path, "loyalty"))
+				pl.Loyalty, _ = b.bounded(v, field(path, "loyalty"), utilityRange)
 			}
 			if v := m.get("accepts"); v != nil {
 				b.acceptsOK[i] = b.accepts(v, field(path, "accepts"), pl.Accepts)
@@ -758,7 +766,7 @@ func (b *builder) platforms(n *yaml.Node) {
 				b.regionAppeal(v, field(path, "region_appeal"), pl.RegionAppeal)
 			}
 			if v := m.get("method_appeal"); v != nil {
-				b.perMethod(v, field(path, "method_appeal"), anyFinite, pl.MethodAppeal)
+				b.perMethod(v, field(path, "method_appeal"), utilityRange, pl.MethodAppeal)
 			}
 		}
 		b.cfg.Platforms = append(b.cfg.Platforms, pl)
@@ -812,7 +820,7 @@ func (b *builder) regionAppeal(n *yaml.Node, path string, dst []float64) {
 			b.fail(e.val, kp, "missing value")
 			continue
 		}
-		x, xok := b.number(e.val, kp)
+		x, xok := b.bounded(e.val, kp, utilityRange)
 		if ok && xok && i < len(dst) {
 			dst[i] = x
 		}
@@ -900,10 +908,10 @@ func (b *builder) channels(n *yaml.Node) {
 			}
 			ch.Label, ch.Color = b.labelColor(m, path, ch.Name, ch.Color)
 			if v := m.get("rate"); v != nil {
-				ch.Rate, _ = b.bounded(v, field(path, "rate"), nonNegative)
+				ch.Rate, _ = b.bounded(v, field(path, "rate"), rateRange)
 			}
 			if v := m.get("value"); v != nil {
-				ch.Value, _ = b.bounded(v, field(path, "value"), positive)
+				ch.Value, _ = b.bounded(v, field(path, "value"), valueRange)
 			}
 			if v := m.get("peer"); v != nil {
 				ch.Peer, _ = b.boolean(v, field(path, "peer"))
@@ -920,7 +928,7 @@ func (b *builder) channels(n *yaml.Node) {
 				}
 			}
 			if v := m.get("method_appeal"); v != nil {
-				b.perMethod(v, field(path, "method_appeal"), anyFinite, ch.MethodAppeal)
+				b.perMethod(v, field(path, "method_appeal"), utilityRange, ch.MethodAppeal)
 			}
 		}
 		b.cfg.Channels = append(b.cfg.Channels, ch)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/internal/suggest"
 	"github.com/interopsim/interopsim/sim"
 )
@@ -26,6 +27,16 @@ const MaxSteps = 100000
 // MaxAgents is the largest number of simulated agents a scenario may ask
 // for (the engine indexes agents with 32-bit integers).
 const MaxAgents = math.MaxInt32
+
+// MaxFileBytes is the largest scenario file Load reads: 10 MiB, a
+// thousand times the largest built-in scenario, and little enough memory
+// for the YAML tree of its nodes. Load refuses larger files, and files
+// that are not regular files (a named pipe, a device such as /dev/zero).
+const MaxFileBytes = 10 << 20
+
+// MaxDataBytes is the largest calibration data file CalibrationData
+// reads: 64 MiB, a million observations.
+const MaxDataBytes = 64 << 20
 
 // DefaultAgents is the number of agents of a scenario without an agents
 // key.
@@ -363,7 +374,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 		}
 		return Parse(data, "builtin:"+nameOrPath)
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := readfile.ReadFile(nameOrPath, "scenario file", MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("scenario %q is neither a built-in (%s) nor a readable file: %w%s", nameOrPath, builtinNames(), err, nearestScenario(nameOrPath))
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/interopsim/interopsim/calibrate"
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
@@ -220,7 +220,7 @@ func calibrateSetup(opts CalibrateOptions, args []string) (*calibrateInputs, err
 		return nil, usagef("calibrate", "no data: give --data FILE.csv, or a calibrate: data: file in the scenario")
 	}
 	if opts.Data != "" {
-		in.dataRaw, err = os.ReadFile(in.dataPath)
+		in.dataRaw, err = readfile.ReadFile(in.dataPath, "calibration data file", scenarios.MaxDataBytes)
 	} else {
 		in.dataRaw, err = sc.CalibrationData()
 	}
@@ -377,8 +377,9 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		return nil
 	}
 	fmt.Fprintf(stdout, "calibrated %s: %d evaluations in %s (fit and intervals), %s in all; output %s\n\n",
-		cfg.Name, res.Evals, fmtDuration(fitWall), fmtDuration(wall), out.Path)
-	_, err = io.WriteString(stdout, textTables(res))
+		cfg.Name, res.Evals, fmtDuration(fitWall), fmtDuration(wall), escapeControl(out.Path))
+	// The tables name the data file's series.
+	_, err = io.WriteString(stdout, escapeControl(textTables(res)))
 	return err
 }
 

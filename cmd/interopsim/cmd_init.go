@@ -87,6 +87,7 @@ func runInit(_ context.Context, opts InitOptions, args []string, stdout, _ io.Wr
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
+	path = escapeControl(path)
 	fmt.Fprintf(stdout, "wrote %s: scenario %s, a copy of the built-in %s\n\nNext:\n", path, name, opts.From.name)
 	fmt.Fprintf(stdout, "  edit %s\n  interopsim validate %s\n  interopsim run %s\n", path, path, path)
 	return nil

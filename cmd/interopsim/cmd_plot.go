@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
@@ -45,8 +46,10 @@ program, with these columns or those of runs.csv (run, step, date,
 region, metric, entity, value: every replicate, summarised; a single
 run's metrics.csv had them before schema version 1), in any order; other
 columns are ignored. Its regions, methods and platforms must be those of
-scenario.yaml; an empty value is a missing one. docs/metrics.md
-describes every file and column.
+scenario.yaml, its steps within the horizon, its values finite and at
+most 1e30 in magnitude; an empty value is a missing one. A regular file
+of at most 4 GiB is read. docs/metrics.md describes every file and
+column, and what plot accepts.
 
 In the directory of 'interopsim compare', the figures are drawn against
 the baseline (baseline.csv, baseline.yaml), and the effect figures
@@ -168,7 +171,7 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	defer lock.Release()
 
 	scPath := filepath.Join(runDir, output.ScenarioFile)
-	data, err := os.ReadFile(scPath)
+	data, err := readfile.ReadFile(scPath, "scenario file", scenarios.MaxFileBytes)
 	if err != nil {
 		return fmt.Errorf("read scenario: %w", err)
 	}
@@ -217,6 +220,17 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	}
 	if cmp != nil {
 		popt.Baseline, popt.BaselineName = cmp.baseline, cmp.name
+	}
+	if !opts.Quiet {
+		tables := []*output.StatTable{table}
+		if cmp != nil {
+			tables = append(tables, cmp.baseline, cmp.effects)
+		}
+		for _, t := range tables {
+			for _, w := range t.Warnings {
+				fmt.Fprintf(stderr, "warning: %s\n", escapeControl(w.Error()))
+			}
+		}
 	}
 	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
 	if err != nil {
@@ -348,7 +362,7 @@ func minHeightCM(l vg.Length) string {
 // (written by hand, or before schema version 1) the values of one or more
 // runs, summarised.
 func readTable(path string) (*output.StatTable, error) {
-	f, err := os.Open(path)
+	f, err := readfile.Open(path, "metrics file", output.MaxCSVBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
@@ -412,7 +426,13 @@ func checkTable(t *output.StatTable, cfg *sim.Config, csvPath, scPath string) er
 			errs = append(errs, &output.ReadError{File: csvPath, Column: column, Msg: fmt.Sprintf("%s, first on data row %d", msg, i+1)})
 		}
 	}
+	last := cfg.Date(cfg.Steps - 1).Format(output.DateLayout)
 	for i, r := range t.Rows {
+		if r.Step >= cfg.Steps {
+			bad(i, "step", "past", fmt.Sprintf("step %d is past the horizon of %s (steps 0 to %d, the last starting on %s)", r.Step, scPath, cfg.Steps-1, last))
+		} else if want := cfg.Date(r.Step); !r.Date.Equal(want) {
+			bad(i, "date", "step", fmt.Sprintf("date %s is not the first day of step %d in %s (%s)", r.Date.Format(output.DateLayout), r.Step, scPath, want.Format(output.DateLayout)))
+		}
 		if !slices.Contains(regions, r.Region) {
 			bad(i, "region", r.Region, fmt.Sprintf("%q is not a region of %s (valid: %s)", r.Region, scPath, list(regions)))
 		}
@@ -447,7 +467,7 @@ type comparison struct {
 // baseline.yaml).
 func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
 	bPath := filepath.Join(dir, output.BaselineScenarioFile)
-	data, err := os.ReadFile(bPath)
+	data, err := readfile.ReadFile(bPath, "scenario file", scenarios.MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -45,7 +45,7 @@ func runScenarios(_ context.Context, _ ScenariosOptions, args []string, stdout, 
 		if b.Name == scenarios.Default {
 			desc += " (default)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", b.Name, desc)
+		fmt.Fprintf(tw, "%s\t%s\n", b.Name, escapeControl(desc))
 	}
 	return tw.Flush()
 }

@@ -59,7 +59,7 @@ func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout,
 			if errors.As(err, &se) {
 				printScenarioError(stderr, se)
 			} else {
-				fmt.Fprintf(stderr, "interopsim: %v\n", err)
+				fmt.Fprintf(stderr, "interopsim: %s\n", escapeControl(err.Error()))
 			}
 			continue
 		}

@@ -166,7 +166,12 @@
 // metrics.csv before schema version 1), in any order, and ignores others.
 // docs/metrics.md describes every file and column. Mistakes are reported with the
 // file, line and column; regions, methods and platforms that are not
-// those of scenario.yaml are reported with the valid names. Drawn with
+// those of scenario.yaml are reported with the valid names, and so are
+// infinite values, values beyond 1e30, percentiles out of order by more
+// than rounding and steps past the horizon; a missing mean in a row that
+// has runs is drawn as a gap with a warning. Files that are not regular
+// files, and a metrics.csv over 4 GiB, are refused before they are read.
+// Everything printed has its control characters escaped. Drawn with
 // the defaults, plot's figures are those of run, byte for byte.
 //
 // validate takes --quiet (print only mistakes); init takes --from NAME

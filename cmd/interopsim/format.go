@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/interopsim/interopsim/internal/termtext"
 )
 
 // fmtCount formats a number of people or agents: whole numbers with
@@ -65,7 +67,8 @@ func fmtBytes(n uint64) string {
 }
 
 // table writes aligned columns: cells are separated by at least two
-// spaces and lines carry no trailing spaces.
+// spaces, lines carry no trailing spaces and control characters are
+// escaped (escapeControl) before the columns are aligned.
 type table struct {
 	w   io.Writer
 	buf bytes.Buffer
@@ -80,12 +83,12 @@ func newTable(w io.Writer) *table {
 
 // row adds a line of cells.
 func (t *table) row(cells ...string) {
-	t.tw.Write([]byte(strings.Join(cells, "\t") + "\n"))
+	io.WriteString(t.tw, escapeControl(strings.Join(cells, "\t"))+"\n")
 }
 
 // rowf adds a line whose cells are separated by tabs in format.
 func (t *table) rowf(format string, a ...any) {
-	fmt.Fprintf(t.tw, format+"\n", a...)
+	io.WriteString(t.tw, escapeControl(fmt.Sprintf(format, a...))+"\n")
 }
 
 // flush writes the aligned lines.
@@ -105,3 +108,8 @@ func (t *table) flush() error {
 	_, err := t.w.Write(out.Bytes())
 	return err
 }
+
+// escapeControl is termtext.Escape: everything interopsim prints that may
+// hold text from a scenario, a CSV file or a file name goes through it
+// (tables and messages), so that it cannot drive the terminal.
+func escapeControl(s string) string { return termtext.Escape(s) }

@@ -118,9 +118,9 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ue *usageError
 	if errors.As(err, &ue) {
 		if ue.cmd == "" {
-			fmt.Fprintf(stderr, "interopsim: %v\nRun 'interopsim --help' for usage.\n", ue.err)
+			fmt.Fprintf(stderr, "interopsim: %s\nRun 'interopsim --help' for usage.\n", escapeControl(ue.err.Error()))
 		} else {
-			fmt.Fprintf(stderr, "interopsim %s: %v\nRun 'interopsim %s --help' for usage.\n", ue.cmd, ue.err, ue.cmd)
+			fmt.Fprintf(stderr, "interopsim %s: %s\nRun 'interopsim %s --help' for usage.\n", ue.cmd, escapeControl(ue.err.Error()), ue.cmd)
 		}
 		return exitUsage
 	}
@@ -129,7 +129,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printScenarioError(stderr, se)
 		return exitFailure
 	}
-	fmt.Fprintf(stderr, "interopsim: %v\n", err)
+	fmt.Fprintf(stderr, "interopsim: %s\n", escapeControl(err.Error()))
 	return exitFailure
 }
 
@@ -141,20 +141,20 @@ func printScenarioError(w io.Writer, se *scenarioError) {
 		for _, e := range joined.Unwrap() {
 			var fe *scenarios.FieldError
 			if errors.As(e, &fe) {
-				fmt.Fprintln(w, fe)
+				fmt.Fprintln(w, escapeControl(fe.Error()))
 			} else {
-				fmt.Fprintf(w, "%s: %v\n", se.name, e)
+				fmt.Fprintf(w, "%s: %s\n", escapeControl(se.name), escapeControl(e.Error()))
 			}
 		}
 		return
 	}
 	var fe *scenarios.FieldError
 	if errors.As(se.err, &fe) {
-		fmt.Fprintln(w, fe)
+		fmt.Fprintln(w, escapeControl(fe.Error()))
 		return
 	}
 	// The scenarios package's other errors name the scenario.
-	fmt.Fprintf(w, "interopsim: %v\n", se.err)
+	fmt.Fprintf(w, "interopsim: %s\n", escapeControl(se.err.Error()))
 }
 
 // scenarioSource says where sc was read from: its file, or "built-in".

@@ -534,6 +534,11 @@ func (b *builder) figure(name string, l *layout) (Figure, error) {
 	if err != nil {
 		return Figure{}, err
 	}
+	if !(h > 0) || math.IsInf(float64(h), 0) {
+		// Never for data within output.MaxValue; a guard against
+		// drawing a figure of no size.
+		return Figure{}, fmt.Errorf("plots: %s cannot be laid out (its height would be %v): values too large for its axes", name, h)
+	}
 	return Figure{Name: name, Title: title, Width: b.opt.Width, Height: h, Draw: l.Draw, Text: b.pngText(title)}, nil
 }
 

@@ -49,7 +49,8 @@ type frame struct {
 // newFrame indexes the rows of st whose metric is in metrics. Steps are
 // numbered by their sorted values; a step missing for a series leaves
 // NaN. A band point needs a row of two or more runs with finite P05 <=
-// P95; a row with P05 above P95 is an error.
+// P95; a row with P05 above P95 by more than rounding
+// (output.OrderTolerance) is an error.
 func newFrame(st *output.StatTable, metrics []string) (*frame, error) {
 	want := make(map[string]bool, len(metrics))
 	for _, m := range metrics {
@@ -83,10 +84,11 @@ func newFrame(st *output.StatTable, metrics []string) (*frame, error) {
 		s := stepIdx[r.Step]
 		d.mean[s] = r.Mean
 		if r.Runs >= 2 && finite(r.P05) && finite(r.P95) {
-			if r.P05 > r.P95 {
+			if output.Disordered(r.P05, r.P95) {
 				return nil, fmt.Errorf("step %d %s %s %s: p05 %g above p95 %g", r.Step, r.Region, r.Metric, r.Entity, r.P05, r.P95)
 			}
-			d.lo[s], d.hi[s] = r.P05, r.P95
+			// Within rounding of each other: a band of no width.
+			d.lo[s], d.hi[s] = math.Min(r.P05, r.P95), math.Max(r.P05, r.P95)
 		}
 	}
 	return f, nil
