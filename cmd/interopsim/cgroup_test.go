@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +124,10 @@ func TestRefusalUnderCgroupLimit(t *testing.T) {
 	var prefix []string // what runs the binary under the limit
 	if cg, ok := readCgroupLimit(cgroupPath, cgroupRoot); !ok || cg.limit > 2<<30 {
 		if prefix = systemdScope(); prefix == nil {
-			t.Skip("cannot set a cgroup memory limit here (no limit of at most 2 GiB on this process, and systemd-run --scope -p MemoryMax=1G fails): " +
+			prefix = childCgroup(t)
+		}
+		if prefix == nil {
+			t.Skip("cannot set a cgroup memory limit here (no limit of at most 2 GiB on this process, systemd-run --scope -p MemoryMax=1G fails, and this process's memory cgroup takes no child): " +
 				"deploy/test-cgroup-memory.sh runs this check under a 1 GiB limit (systemd-run, docker or a writable cgroup v2 tree)")
 		}
 	}
@@ -163,4 +168,49 @@ func systemdScope() []string {
 		}
 	}
 	return nil
+}
+
+// childCgroup makes a child of this process's own memory cgroup (v1 or
+// v2) limited to 1 GiB, removed when the test ends, and returns the
+// command line prefix that runs a command in it; nil if the cgroup file
+// system does not allow it (not root, read-only, no memory controller).
+func childCgroup(t *testing.T) []string {
+	t.Helper()
+	self, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return nil
+	}
+	var dir, limitFile string
+	for _, line := range strings.Split(strings.TrimSpace(string(self)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		switch {
+		case slices.Contains(strings.Split(parts[1], ","), "memory"):
+			dir, limitFile = filepath.Join("/sys/fs/cgroup/memory", parts[2]), "memory.limit_in_bytes"
+		case parts[0] == "0" && parts[1] == "" && dir == "":
+			if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
+				dir, limitFile = filepath.Join("/sys/fs/cgroup", parts[2]), "memory.max"
+			}
+		}
+	}
+	if dir == "" {
+		return nil
+	}
+	child := filepath.Join(dir, fmt.Sprintf("interopsim-test-%d", os.Getpid()))
+	if os.Mkdir(child, 0o755) != nil {
+		return nil
+	}
+	t.Cleanup(func() {
+		// The refused run has exited: its cgroup is empty and can go.
+		for i := 0; i < 50 && os.Remove(child) != nil; i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	if os.WriteFile(filepath.Join(child, limitFile), []byte("1073741824"), 0o644) != nil {
+		return nil
+	}
+	procs := filepath.Join(child, "cgroup.procs")
+	return []string{"sh", "-c", `echo $$ > "$0" && exec "$@"`, procs}
 }
