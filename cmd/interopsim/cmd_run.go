@@ -477,7 +477,7 @@ func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wa
 	t := newTable(w)
 	t.rowf("scenario\t%s (%s)", cfg.Name, scenarioSource(sc))
 	t.row("agents", fmtCount(float64(cfg.Agents())))
-	t.rowf("steps\t%d %ss, %s to %s", cfg.Steps, cfg.Step, cfg.Start.Format(output.DateLayout), cfg.End().Format(output.DateLayout))
+	t.rowf("steps\t%d %ss, %s to %s", cfg.Steps, cfg.Step, cfg.Start.Format(output.DateLayout), cfg.End().AddDate(0, 0, -1).Format(output.DateLayout)) // the last day, as the report says
 	t.row("seed", fmt.Sprint(sc.Seed))
 	t.row("engine", engine.String())
 	if runs > 1 {

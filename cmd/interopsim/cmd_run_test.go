@@ -65,7 +65,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, want := range []string{
 		"scenario tiny (testdata/tiny.yaml)\n", "agents 300\n",
-		"steps 9 weeks, 2024-01-01 to 2024-03-04\n", "seed 7\n",
+		"steps 9 weeks, 2024-01-01 to 2024-03-03\n", "seed 7\n",
 		"engine agents\n", "wall time ", "output " + dir + "\n",
 		"\n metrics.csv ", " KiB\n summary.json ", " KiB\n scenario.yaml ",
 	} {
