@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/interopsim/interopsim/internal/termtext"
 	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
@@ -261,7 +262,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "baseline          %s (%s)\n", base.Config.Name, scenarioSource(base))
+	fmt.Fprintf(stdout, "baseline          %s (%s)\n", termtext.Escape(base.Config.Name), termtext.Escape(scenarioSource(base)))
 	fmt.Fprintln(stdout)
 	// Every horizon of every event, as in summary.md (which adds the
 	// regions).

@@ -346,3 +346,23 @@ func TestCompareHorizonsUpFront(t *testing.T) {
 		t.Error("summary.md does not note the skipped horizon")
 	}
 }
+
+// compare prints the baseline's file name with its control characters
+// escaped, like every other text it prints.
+func TestCompareEscapesBaselineFile(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base\x1b]0;title\a.yaml")
+	if err := os.WriteFile(base, readFile(t, tiny), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "compare", tiny, "--baseline", base, "--engine", "meanfield", "--at", "1m", "--no-plots", "--out", filepath.Join(dir, "out"))
+	if code != exitOK {
+		t.Fatalf("got exit %d: %s", code, stderr)
+	}
+	if strings.ContainsAny(stdout, "\x1b\a") {
+		t.Errorf("stdout holds raw control characters:\n%q", stdout)
+	}
+	if !strings.Contains(stdout, `base\x1b]0;title\a.yaml`) {
+		t.Errorf("stdout does not name the baseline file escaped:\n%s", stdout)
+	}
+}
