@@ -1,4 +1,3 @@
-// Package termtext makes text safe to print on a terminal.
 package termtext
 
 import (

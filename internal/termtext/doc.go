@@ -1,0 +1,2 @@
+// Package termtext makes text safe to print on a terminal.
+package termtext
