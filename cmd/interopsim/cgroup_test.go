@@ -212,5 +212,11 @@ func childCgroup(t *testing.T) []string {
 		return nil
 	}
 	procs := filepath.Join(child, "cgroup.procs")
-	return []string{"sh", "-c", `echo $$ > "$0" && exec "$@"`, procs}
+	prefix := []string{"sh", "-c", `echo $$ > "$0" && exec "$@"`, procs}
+	// A process must be able to join it (cgroup v2 refuses, for one, a
+	// child of a cgroup that holds processes and delegates memory).
+	if exec.Command(prefix[0], append(prefix[1:], "true")...).Run() != nil {
+		return nil
+	}
+	return prefix
 }
