@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
 	"path"
 	"path/filepath"
@@ -159,7 +160,13 @@ func (b *builder) calibrate(n *yaml.Node) {
 				b.fail(v, "calibrate.data", "must name a data file (CSV), got an empty string")
 			} else {
 				cal.Data, cal.DataPath = s, s
-				if !filepath.IsAbs(s) && !strings.HasPrefix(b.file, "builtin:") {
+				if rest, ok := strings.CutPrefix(s, shippedData); ok {
+					if !fs.ValidPath(rest) {
+						b.fail(v, "calibrate.data", "%q names no file shipped with interopsim: want %sdata/<path> such as %sdata/history/value_shares.csv", s, shippedData, shippedData)
+					} else if _, err := fs.Stat(builtinFS, rest); err != nil {
+						b.fail(v, "calibrate.data", "%q names no file shipped with interopsim (the files are those of scenarios/data in the repository, such as %sdata/history/value_shares.csv)", s, shippedData)
+					}
+				} else if !filepath.IsAbs(s) && !strings.HasPrefix(b.file, "builtin:") {
 					cal.DataPath = filepath.Join(filepath.Dir(b.file), s)
 				}
 			}
@@ -246,15 +253,29 @@ func calibrationNode(cal *Calibration) *yaml.Node {
 	return m.Node
 }
 
+// shippedData starts a calibrate data: path that names a file shipped
+// with interopsim (scenarios/data in the repository, embedded in the
+// program), such as "builtin:data/history/value_shares.csv": a copy of a
+// built-in made with 'interopsim init' finds it from any directory.
+const shippedData = "builtin:"
+
 // CalibrationData returns the content of the data file of the scenario's
-// calibrate section: for a built-in, the file shipped with interopsim
-// (scenarios/data/...); else the file at Calibration.DataPath. It is an
+// calibrate section: for a path starting "builtin:", or a relative path
+// in a built-in, the file shipped with interopsim (scenarios/data/...);
+// else the file at Calibration.DataPath. It is an
 // error if the scenario has no calibrate data.
 func (s *Scenario) CalibrationData() ([]byte, error) {
 	if s.Calibration == nil || s.Calibration.DataPath == "" {
 		return nil, fmt.Errorf("scenario %s has no calibrate: data: file", s.Config.Name)
 	}
 	p := s.Calibration.DataPath
+	if rest, ok := strings.CutPrefix(p, shippedData); ok {
+		b, err := builtinFS.ReadFile(rest)
+		if err != nil {
+			return nil, fmt.Errorf("data shipped with interopsim: %w", err)
+		}
+		return b, nil
+	}
 	if strings.HasPrefix(s.File, "builtin:") && !filepath.IsAbs(p) {
 		b, err := builtinFS.ReadFile(path.Clean(filepath.ToSlash(p)))
 		if err != nil {

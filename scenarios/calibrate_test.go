@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -89,6 +90,47 @@ func TestParseFree(t *testing.T) {
 		_, err := ParseFree(c, tc.in)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseFree(%q) = %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// A calibrate data: path starting builtin: names a file shipped with
+// interopsim, read from the program whatever the scenario's directory; a
+// name of no shipped file is a located error.
+func TestCalibrateShippedData(t *testing.T) {
+	src, err := os.ReadFile("testdata/valid/calibrate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = "  data: obs/data.csv\n"
+	if !strings.Contains(string(src), line) {
+		t.Fatal("calibrate.yaml lacks its data line")
+	}
+	for _, tc := range []struct{ data, err string }{
+		{"builtin:data/history/value_shares.csv", ""},
+		{"builtin:data/nope.csv", `calibrate.yaml:18:9: calibrate.data: "builtin:data/nope.csv" names no file shipped with interopsim`},
+		{"builtin:../x.csv", `calibrate.yaml:18:9: calibrate.data: "builtin:../x.csv" names no file shipped with interopsim`},
+	} {
+		s, err := Parse([]byte(strings.Replace(string(src), line, "  data: "+tc.data+"\n", 1)), "dir/calibrate.yaml")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: got %v, want %q", tc.data, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.data, err)
+		}
+		got, err := s.CalibrationData()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile("data/history/value_shares.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s: read %d bytes, not the shipped file's %d", tc.data, len(got), len(want))
 		}
 	}
 }

@@ -176,10 +176,17 @@ func TestShellWords(t *testing.T) {
 // nothing written), without running the fit.
 func TestCalibrateBuiltinData(t *testing.T) {
 	work := t.TempDir()
-	code, stdout, stderr := runBinary(t, work, "calibrate", "alipay-vs-wechat-2013", "--holdout", "2019-01-01")
-	want := "--holdout 2019-01-01: 16 data points end by it and 0 start after it"
-	if code != exitUsage || !strings.Contains(stderr, want) {
-		t.Errorf("got exit %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, exitUsage, want)
+	// The built-in, and a copy of it made by init, which names the data
+	// as builtin:data/...
+	if code, _, stderr := runBinary(t, work, "init", "my-history", "--from", "alipay-vs-wechat-2013"); code != exitOK {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	for _, sc := range []string{"alipay-vs-wechat-2013", "my-history.yaml"} {
+		code, stdout, stderr := runBinary(t, work, "calibrate", sc, "--holdout", "2019-01-01")
+		want := "--holdout 2019-01-01: 16 data points end by it and 0 start after it"
+		if code != exitUsage || !strings.Contains(stderr, want) {
+			t.Errorf("%s: got exit %d, stdout %q, stderr %q; want %d and %q", sc, code, stdout, stderr, exitUsage, want)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(work, "out")); err == nil {
 		t.Error("the refused calibration wrote out/")
