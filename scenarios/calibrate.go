@@ -88,6 +88,10 @@ func ParseParam(c *sim.Config, s string) (sim.Param, error) {
 		for _, r := range c.Regions {
 			list = append(list, r.Name)
 		}
+	case "channels":
+		for _, ch := range c.Channels {
+			list = append(list, ch.Name)
+		}
 	}
 	for i, n := range list {
 		if n == parts[1] {
@@ -201,26 +205,11 @@ func (b *builder) calibrate(n *yaml.Node) {
 
 // free reads one free parameter of the calibrate section.
 func (b *builder) free(fm *mapping, path string) (Free, bool) {
-	pn := fm.get("param")
-	name, ok := b.str(pn, field(path, "param"))
-	if !ok {
+	name, _, param, ok := b.param(fm.get("param"), field(path, "param"))
+	if name == "" {
 		return Free{}, false
 	}
-	spec, parts, found := lookupParam(name)
-	if !found {
-		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s", name, paramForms)
-		return Free{}, false
-	}
-	f := Free{Name: name, Param: sim.Param{Kind: spec.kind}}
-	pp := field(path, "param")
-	switch spec.section {
-	case "methods":
-		f.Param.Index, ok = b.methodRef(pn, pp, parts[1])
-	case "platforms":
-		f.Param.Index, ok = b.platformRef(pn, pp, parts[1])
-	case "regions":
-		f.Param.Index, ok = b.regionRef(pn, pp, parts[1])
-	}
+	f := Free{Name: name, Param: param}
 	lo, lok := b.number(fm.get("lo"), field(path, "lo"))
 	hi, hok := b.number(fm.get("hi"), field(path, "hi"))
 	if !ok || !lok || !hok {

@@ -134,3 +134,38 @@ func TestCalibrateShippedData(t *testing.T) {
 		}
 	}
 }
+
+// A channel's parameters are free parameters like any other, in a
+// calibrate section and on the command line, and name their own channel
+// (not the first one).
+func TestCalibrateChannelParams(t *testing.T) {
+	src, err := Template("alipay-vs-wechat-2013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const first = "    - {param: methods.wechat_pay.q, lo: 0, hi: 3}\n"
+	if !strings.Contains(string(src), first) {
+		t.Fatal("the history's calibrate section lacks its first free parameter")
+	}
+	s, err := Parse([]byte(strings.Replace(string(src), first, first+"    - {param: channels.funds.value, lo: 100, hi: 5000}\n", 1)), "history.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	funds := -1
+	for i, ch := range s.Config.Channels {
+		if ch.Name == "funds" {
+			funds = i
+		}
+	}
+	want := sim.Param{Kind: sim.ChannelValue, Index: funds}
+	if funds < 1 || s.Calibration.Free[1].Param != want {
+		t.Errorf("calibrate section: got %+v, want %+v (funds is channel %d)", s.Calibration.Free[1].Param, want, funds)
+	}
+	f, err := ParseFree(&s.Config, "channels.funds.value=100:5000")
+	if err != nil || f.Param != want {
+		t.Errorf("--free: got %+v, %v; want %+v", f.Param, err, want)
+	}
+	if _, err := ParseParam(&s.Config, "channels.fund.rate"); err == nil || !strings.Contains(err.Error(), "unknown channel") {
+		t.Errorf("unknown channel: got %v", err)
+	}
+}

@@ -383,38 +383,11 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 	if pn == nil {
 		return false
 	}
-	s, ok := b.str(pn, field(path, "param"))
-	if !ok {
-		return false
+	s, spec, param, ok := b.param(pn, field(path, "param"))
+	if s == "" {
+		return false // no parameter of that name: its value means nothing
 	}
-	parts := strings.Split(s, ".")
-	var spec paramSpec
-	found := false
-	for _, ps := range paramSpecs {
-		want := 3
-		if ps.section == "behaviour" {
-			want = 2
-		}
-		if len(parts) == want && parts[0] == ps.section && parts[want-1] == ps.key {
-			spec, found = ps, true
-		}
-	}
-	if !found {
-		b.fail(pn, field(path, "param"), "unknown parameter %q; valid forms: %s%s", s, paramForms, b.paramHint(parts))
-		return false
-	}
-	e.Param.Kind = spec.kind
-	pp := field(path, "param")
-	switch spec.section {
-	case "methods":
-		e.Param.Index, ok = b.methodRef(pn, pp, parts[1])
-	case "platforms":
-		e.Param.Index, ok = b.platformRef(pn, pp, parts[1])
-	case "regions":
-		e.Param.Index, ok = b.regionRef(pn, pp, parts[1])
-	case "channels":
-		e.Param.Index, ok = b.channelRef(pn, pp, parts[1])
-	}
+	e.Param = param
 	vn := m.get("value")
 	if vn == nil {
 		return false
@@ -428,12 +401,42 @@ func (b *builder) setParam(m *mapping, path string, e *sim.Event) bool {
 	return ok && xok
 }
 
+// param reads the parameter named at pn, written as in a set event
+// (behaviour.gamma, methods.wechat_pay.appeal, channels.p2p.rate, ...):
+// its name, spec and sim.Param with the entity's index. A mistake is
+// reported at pn, with the valid forms or names and the nearest one; the
+// name is empty when it is no parameter's form, and ok false also when
+// it names no method, platform, region or channel of the scenario.
+func (b *builder) param(pn *yaml.Node, path string) (string, paramSpec, sim.Param, bool) {
+	s, ok := b.str(pn, path)
+	if !ok {
+		return "", paramSpec{}, sim.Param{}, false
+	}
+	spec, parts, found := lookupParam(s)
+	if !found {
+		b.fail(pn, path, "unknown parameter %q; valid forms: %s%s", s, paramForms, b.paramHint(parts))
+		return "", paramSpec{}, sim.Param{}, false
+	}
+	p := sim.Param{Kind: spec.kind}
+	switch spec.section {
+	case "methods":
+		p.Index, ok = b.methodRef(pn, path, parts[1])
+	case "platforms":
+		p.Index, ok = b.platformRef(pn, path, parts[1])
+	case "regions":
+		p.Index, ok = b.regionRef(pn, path, parts[1])
+	case "channels":
+		p.Index, ok = b.channelRef(pn, path, parts[1])
+	}
+	return s, spec, p, ok
+}
+
 // paramHint returns "; did you mean X?" for the unknown parameter whose
 // dotted parts are parts, X correcting each part to the nearest section,
 // method, platform or region name and key; or "" when some part is near
 // nothing.
 func (b *builder) paramHint(parts []string) string {
-	sections := []string{"behaviour", "methods", "platforms", "regions"}
+	sections := []string{"behaviour", "methods", "platforms", "regions", "channels"}
 	nearest := func(s string, valid []string) string {
 		if contains(valid, s) {
 			return s
@@ -462,6 +465,8 @@ func (b *builder) paramHint(parts []string) string {
 		fixed = append(fixed, nearest(parts[1], nameList(b.platformIdx)))
 	case "regions":
 		fixed = append(fixed, nearest(parts[1], nameList(b.regionIdx)))
+	case "channels":
+		fixed = append(fixed, nearest(parts[1], nameList(b.channelIdx)))
 	}
 	fixed = append(fixed, nearest(parts[want-1], keys))
 	if contains(fixed, "") {
