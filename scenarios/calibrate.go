@@ -6,6 +6,7 @@ import (
 	"math"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,15 +52,29 @@ const ParamForms = paramForms
 func lookupParam(s string) (paramSpec, []string, bool) {
 	parts := strings.Split(s, ".")
 	for _, ps := range paramSpecs {
-		want := 3
-		if ps.section == "behaviour" {
-			want = 2
+		want := paramParts(ps.section)
+		key := want - 1
+		if ps.section == "classes" {
+			key = 2 // classes.<class>.appeal.<method>
 		}
-		if len(parts) == want && parts[0] == ps.section && parts[want-1] == ps.key {
+		if len(parts) == want && parts[0] == ps.section && parts[key] == ps.key {
 			return ps, parts, true
 		}
 	}
 	return paramSpec{}, parts, false
+}
+
+// paramParts is the number of dotted parts of a parameter name of
+// section sec: behaviour.gamma, methods.alipay.q,
+// classes.alipay_first.appeal.alipay.
+func paramParts(sec string) int {
+	switch sec {
+	case "behaviour":
+		return 2
+	case "classes":
+		return 4
+	}
+	return 3
 }
 
 // ParseParam returns the parameter of c named s as in a set event, such
@@ -91,6 +106,23 @@ func ParseParam(c *sim.Config, s string) (sim.Param, error) {
 	case "channels":
 		for _, ch := range c.Channels {
 			list = append(list, ch.Name)
+		}
+	case "classes":
+		for _, k := range c.Classes {
+			list = append(list, k.Name)
+		}
+		k := slices.IndexFunc(c.Classes, func(k sim.Class) bool { return k.Name == parts[1] })
+		m := slices.IndexFunc(c.Methods, func(m sim.Method) bool { return m.Name == parts[3] })
+		if k >= 0 && m >= 0 {
+			p.Index = k*len(c.Methods) + m
+			return p, nil
+		}
+		if k >= 0 {
+			var ms []string
+			for _, mt := range c.Methods {
+				ms = append(ms, mt.Name)
+			}
+			return sim.Param{}, fmt.Errorf("parameter %q: unknown method %q (valid: %s)", s, parts[3], strings.Join(ms, ", "))
 		}
 	}
 	for i, n := range list {

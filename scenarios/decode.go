@@ -29,6 +29,7 @@ const (
 const (
 	maxMethods     = 8  // wallets are a bitmask in one byte of agent state
 	maxPlatforms   = 15 // the last platform and "none" share four bits
+	maxClasses     = 16 // each class is a group of agents with its own tables
 	maxPartial     = 10 // the engine enumerates 2^k acceptance combinations
 	maxNameLen     = 64
 	dateLayout     = "2006-01-02"

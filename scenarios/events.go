@@ -350,6 +350,8 @@ var paramSpecs = []paramSpec{
 	{"behaviour", "psi", sim.BehaviourPsi, unitRange, "psi"},
 	{"behaviour", "gamma", sim.BehaviourGamma, utilityRange, "gamma"},
 	{"behaviour", "delta", sim.BehaviourDelta, utilityRange, "delta"},
+	{"behaviour", "switch_cost", sim.BehaviourSwitchCost, utilityRange, "switch cost"},
+	{"classes", "appeal", sim.ClassAppeal, utilityRange, "appeal"},
 	{"methods", "appeal", sim.MethodAppeal, utilityRange, "appeal"},
 	{"methods", "p", sim.MethodP, rateRange, "p"},
 	{"methods", "q", sim.MethodQ, rateRange, "q"},
@@ -362,7 +364,8 @@ var paramSpecs = []paramSpec{
 	{"channels", "value", sim.ChannelValue, valueRange, "value"},
 }
 
-const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, " +
+const paramForms = "behaviour.beta, behaviour.kappa, behaviour.psi, behaviour.gamma, behaviour.delta, behaviour.switch_cost, " +
+	"classes.<class>.appeal.<method>, " +
 	"methods.<method>.appeal, methods.<method>.p, methods.<method>.q, methods.<method>.churn, " +
 	"platforms.<platform>.appeal, platforms.<platform>.loyalty, " +
 	"regions.<region>.shopping_rate, regions.<region>.basket, " +
@@ -427,6 +430,10 @@ func (b *builder) param(pn *yaml.Node, path string) (string, paramSpec, sim.Para
 		p.Index, ok = b.regionRef(pn, path, parts[1])
 	case "channels":
 		p.Index, ok = b.channelRef(pn, path, parts[1])
+	case "classes":
+		k, kok := b.classRef(pn, path, parts[1])
+		m, mok := b.methodRef(pn, path, parts[3])
+		p.Index, ok = k*len(b.cfg.Methods)+m, kok && mok
 	}
 	return s, spec, p, ok
 }
@@ -436,7 +443,7 @@ func (b *builder) param(pn *yaml.Node, path string) (string, paramSpec, sim.Para
 // method, platform or region name and key; or "" when some part is near
 // nothing.
 func (b *builder) paramHint(parts []string) string {
-	sections := []string{"behaviour", "methods", "platforms", "regions", "channels"}
+	sections := []string{"behaviour", "classes", "methods", "platforms", "regions", "channels"}
 	nearest := func(s string, valid []string) string {
 		if contains(valid, s) {
 			return s
@@ -444,12 +451,16 @@ func (b *builder) paramHint(parts []string) string {
 		return suggest.Nearest(s, valid)
 	}
 	sec := nearest(parts[0], sections)
-	want := 3
-	if sec == "behaviour" {
-		want = 2
-	}
+	want := paramParts(sec)
 	if sec == "" || len(parts) != want {
 		return ""
+	}
+	if sec == "classes" {
+		fixed := []string{sec, nearest(parts[1], nameList(b.classIdx)), nearest(parts[2], []string{"appeal"}), nearest(parts[3], nameList(b.methodIdx))}
+		if contains(fixed, "") {
+			return ""
+		}
+		return "; did you mean " + strings.Join(fixed, ".") + "?"
 	}
 	var keys []string
 	for _, ps := range paramSpecs {
@@ -506,6 +517,12 @@ func ParamName(c *sim.Config, p sim.Param) (string, error) {
 			return "", fmt.Errorf("parameter %s: channel %d out of range", spec.key, p.Index)
 		}
 		name = c.Channels[p.Index].Name
+	case "classes":
+		nm := len(c.Methods)
+		if p.Index < 0 || p.Index >= len(c.Classes)*nm {
+			return "", fmt.Errorf("parameter %s: class appeal %d out of range", spec.key, p.Index)
+		}
+		return "classes." + c.Classes[p.Index/nm].Name + ".appeal." + c.Methods[p.Index%nm].Name, nil
 	}
 	return spec.section + "." + name + "." + spec.key, nil
 }
@@ -554,6 +571,9 @@ func (b *builder) eventWords(e *sim.Event) string {
 		return c.Regions[e.Param.Index].Label + " " + spec.words + v
 	case "channels":
 		return c.Channels[e.Param.Index].Label + " " + spec.words + v
+	case "classes":
+		nm := len(c.Methods)
+		return c.Classes[e.Param.Index/nm].Label + " " + c.Methods[e.Param.Index%nm].Label + " " + spec.words + v
 	}
 	return spec.words + v
 }

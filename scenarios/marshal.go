@@ -12,6 +12,33 @@ import (
 	"github.com/interopsim/interopsim/sim"
 )
 
+// addHoldings adds a segment's holdings to m: its wallet-set
+// distribution when it has one (the holdings are its marginals), else
+// the holdings of each method; and its class shares, with classes.
+func addHoldings(m mapNode, c *sim.Config, sg *sim.Segment) {
+	if sg.Wallets == nil {
+		m.add("holdings", perMethodNode(c, sg.Holdings))
+	} else {
+		wm := newMap()
+		for _, set := range walletOrder(sg.Wallets) {
+			wm.add(walletName(c, set), num(sg.Wallets[set]))
+		}
+		m.add("wallets", wm.Node)
+	}
+	if c.Classes != nil {
+		m.add("class_shares", classSharesNode(c, sg.ClassShares))
+	}
+}
+
+func classSharesNode(c *sim.Config, shares []float64) *yaml.Node {
+	cm := newMap()
+	cm.Style = yaml.FlowStyle
+	for k, x := range shares {
+		cm.add(c.Classes[k].Name, num(x))
+	}
+	return cm.Node
+}
+
 // Marshal returns the resolved scenario s as YAML: every default written
 // out (labels, colours, appeals, loyalty, the segments of every region,
 // the holdings of every method, event labels), the horizon as its end
@@ -66,6 +93,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 		pm.add("color", str(p.Color))
 		pm.add("appeal", num(p.Appeal))
 		pm.add("loyalty", num(p.Loyalty))
+		if p.OwnMemory {
+			pm.add("memory", plain(memoryOwn))
+		}
 		acc := seq()
 		acc.Style = yaml.FlowStyle
 		for i, ok := range p.Accepts {
@@ -105,6 +135,18 @@ func Marshal(s *Scenario) ([]byte, error) {
 		top.add("channels", channels)
 	}
 
+	if c.Classes != nil {
+		classes := seq()
+		for _, k := range c.Classes {
+			km := newMap()
+			km.add("name", str(k.Name))
+			km.add("label", str(k.Label))
+			km.add("appeal", perMethodNode(c, k.Appeal))
+			classes.Content = append(classes.Content, km.Node)
+		}
+		top.add("classes", classes)
+	}
+
 	regions := seq()
 	for _, r := range c.Regions {
 		rm := newMap()
@@ -127,7 +169,14 @@ func Marshal(s *Scenario) ([]byte, error) {
 		first := r.Segments[0]
 		rm.add("shopping_rate", num(first.ShoppingRate))
 		rm.add("basket", num(first.Basket))
-		rm.add("holdings", perMethodNode(c, first.Holdings))
+		// A region's wallet sets would be raked to the holdings of
+		// segments that give their own: write them per segment only.
+		if first.Wallets == nil {
+			rm.add("holdings", perMethodNode(c, first.Holdings))
+		}
+		if c.Classes != nil {
+			rm.add("class_shares", classSharesNode(c, first.ClassShares))
+		}
 		segs := seq()
 		for _, sg := range r.Segments {
 			sm := newMap()
@@ -135,7 +184,7 @@ func Marshal(s *Scenario) ([]byte, error) {
 			sm.add("share", num(sg.Share))
 			sm.add("shopping_rate", num(sg.ShoppingRate))
 			sm.add("basket", num(sg.Basket))
-			sm.add("holdings", perMethodNode(c, sg.Holdings))
+			addHoldings(sm, c, &sg)
 			segs.Content = append(segs.Content, sm.Node)
 		}
 		rm.add("segments", segs)
@@ -148,6 +197,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 	bh.add("kappa", num(c.Behaviour.Kappa))
 	bh.add("psi", num(c.Behaviour.Psi))
 	bh.add("gamma", num(c.Behaviour.Gamma))
+	if c.Behaviour.SwitchCost != c.Behaviour.Gamma {
+		bh.add("switch_cost", num(c.Behaviour.SwitchCost))
+	}
 	bh.add("delta", num(c.Behaviour.Delta))
 	bh.add("loyalty", num(s.loyalty))
 	top.add("behaviour", bh.Node)
@@ -252,6 +304,12 @@ func checkShape(c *sim.Config) error {
 		for _, sg := range r.Segments {
 			if len(sg.Holdings) != nm {
 				return fmt.Errorf("region %s segment %s: holdings need one entry per method", r.Name, sg.Name)
+			}
+			if sg.Wallets != nil && len(sg.Wallets) != 1<<nm {
+				return fmt.Errorf("region %s segment %s: wallets need one entry per wallet set", r.Name, sg.Name)
+			}
+			if (c.Classes == nil) != (sg.ClassShares == nil) || len(sg.ClassShares) != len(c.Classes) {
+				return fmt.Errorf("region %s segment %s: class shares need one entry per class", r.Name, sg.Name)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,15 +21,15 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events", "calibrate"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "classes", "regions", "behaviour", "events", "calibrate"}
 	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
-	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "accepts", "region_appeal", "method_appeal"}
-	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "segments", "growth"}
+	platformKeys  = []string{"name", "label", "color", "appeal", "loyalty", "memory", "accepts", "region_appeal", "method_appeal"}
+	regionKeys    = []string{"name", "label", "population", "shopping_rate", "basket", "holdings", "wallets", "class_shares", "segments", "growth"}
 	censusKeys    = []string{"date", "population"}
-	segmentKeys   = []string{"name", "share", "shopping_rate", "basket", "holdings"}
-	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "delta", "loyalty"}
+	segmentKeys   = []string{"name", "share", "shopping_rate", "basket", "holdings", "wallets", "class_shares"}
+	behaviourKeys = []string{"beta", "kappa", "psi", "gamma", "switch_cost", "delta", "loyalty"}
 )
 
 // WholeCountry is the name output files and figures give the whole
@@ -45,7 +46,7 @@ const (
 )
 
 // defaultBehaviour holds the defaults of the behaviour block.
-var defaultBehaviour = sim.Behaviour{Beta: 0.5, Kappa: 3.0, Psi: 0.2, Gamma: 1.0, Delta: 0.5}
+var defaultBehaviour = sim.Behaviour{Beta: 0.5, Kappa: 3.0, Psi: 0.2, Gamma: 1.0, SwitchCost: 1.0, Delta: 0.5}
 
 // defaultLoyalty is the default of behaviour.loyalty.
 const defaultLoyalty = 0.5
@@ -168,6 +169,12 @@ type builder struct {
 	// acceptsOK says, per platform, that its accepts list was read.
 	acceptsOK []bool
 	nSegments int // total segments
+	// classIdx, classesOK, classShare and classShareNode are the classes
+	// section's names, readability and default shares (NaN: none given).
+	classIdx       map[string]int
+	classesOK      bool
+	classShare     []float64
+	classShareNode []*yaml.Node
 }
 
 func (b *builder) scenario(root *yaml.Node) {
@@ -199,6 +206,9 @@ func (b *builder) scenario(root *yaml.Node) {
 	}
 	if n := m.get("methods"); n != nil {
 		b.methods(n)
+	}
+	if n := m.get("classes"); n != nil {
+		b.classes(n)
 	}
 	if n := m.get("regions"); n != nil {
 		b.regions(n)
@@ -476,7 +486,11 @@ func (b *builder) ref(n *yaml.Node, path, name, kind string, idx map[string]int,
 		return i, true
 	}
 	if sectionOK {
-		b.fail(n, path, "unknown %s %q; valid %ss: %s%s", kind, name, kind, names(idx), suggest.Hint(name, nameList(idx)))
+		plural := kind + "s"
+		if strings.HasSuffix(kind, "s") {
+			plural = kind + "es"
+		}
+		b.fail(n, path, "unknown %s %q; valid %s: %s%s", kind, name, plural, names(idx), suggest.Hint(name, nameList(idx)))
 	}
 	return -1, false
 }
@@ -590,13 +604,32 @@ func (b *builder) regions(n *yaml.Node) {
 		if v := m.get("basket"); v != nil {
 			base.Basket, _ = b.bounded(v, field(path, "basket"), valueRange)
 		}
+		given := false
 		if v := m.get("holdings"); v != nil {
 			b.holdings(v, field(path, "holdings"), base.Holdings)
+			given = true
+		}
+		var ref []float64
+		if v := m.get("wallets"); v != nil {
+			ref = b.wallets(v, field(path, "wallets"))
+		}
+		base.ClassShares = b.defaultClassShares()
+		if v := m.get("class_shares"); v != nil {
+			base.ClassShares = b.classShares(v, field(path, "class_shares"))
 		}
 		if v := m.get("segments"); v != nil {
-			reg.Segments = b.segments(v, field(path, "segments"), base)
+			reg.Segments = b.segments(v, field(path, "segments"), base, ref, given)
 		} else {
+			b.finishWallets(walletsNode(m), path, &base, ref, given)
 			reg.Segments = []sim.Segment{base}
+		}
+		if b.cfg.Classes != nil {
+			for _, sg := range reg.Segments {
+				if sg.ClassShares == nil && m.get("class_shares") == nil {
+					b.fail(m.node, path, "needs class_shares (or a share for every class in the classes section): how the region's people divide among %s", strings.Join(nameList(b.classIdx), ", "))
+					break
+				}
+			}
 		}
 		b.nSegments += len(reg.Segments)
 		b.cfg.Regions = append(b.cfg.Regions, reg)
@@ -650,8 +683,10 @@ func (b *builder) growth(n *yaml.Node, path string, pop float64) []sim.Census {
 	return out
 }
 
-// segments reads a region's segments; each inherits base's values.
-func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Segment {
+// segments reads a region's segments; each inherits base's values, and
+// the region's wallet-set distribution ref (holdings given says the
+// region gave holdings too).
+func (b *builder) segments(n *yaml.Node, path string, base sim.Segment, ref []float64, given bool) []sim.Segment {
 	items, ok := b.sequence(n, path)
 	if !ok {
 		return []sim.Segment{base}
@@ -667,7 +702,9 @@ func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Se
 		sp := index(path, i)
 		sg := base
 		sg.Holdings = append([]float64(nil), base.Holdings...)
+		sg.ClassShares = slices.Clone(base.ClassShares)
 		sg.Name, sg.Share = "", 0
+		sref, sgiven := ref, given
 		if m := b.mapping(it, sp, segmentKeys); m != nil {
 			b.require(m, "name", "share")
 			if v := m.get("name"); v != nil {
@@ -696,7 +733,16 @@ func (b *builder) segments(n *yaml.Node, path string, base sim.Segment) []sim.Se
 			}
 			if v := m.get("holdings"); v != nil {
 				b.holdings(v, field(sp, "holdings"), sg.Holdings)
+				sgiven = true
 			}
+			if v := m.get("wallets"); v != nil {
+				sref = b.wallets(v, field(sp, "wallets"))
+				sgiven = m.get("holdings") != nil
+			}
+			if v := m.get("class_shares"); v != nil {
+				sg.ClassShares = b.classShares(v, field(sp, "class_shares"))
+			}
+			b.finishWallets(walletsNode(m), sp, &sg, sref, sgiven)
 		} else {
 			sumOK = false
 		}
@@ -726,6 +772,8 @@ func (b *builder) behaviour(n *yaml.Node) {
 	read("kappa", &bh.Kappa, kappaRange)
 	read("psi", &bh.Psi, unitRange)
 	read("gamma", &bh.Gamma, utilityRange)
+	bh.SwitchCost = bh.Gamma // unless given: the habit's utility
+	read("switch_cost", &bh.SwitchCost, utilityRange)
 	read("delta", &bh.Delta, utilityRange)
 	read("loyalty", &b.sc.loyalty, utilityRange)
 }
@@ -758,6 +806,9 @@ func (b *builder) platforms(n *yaml.Node) {
 			}
 			if v := m.get("loyalty"); v != nil {
 				pl.Loyalty, _ = b.bounded(v, field(path, "loyalty"), utilityRange)
+			}
+			if v := m.get("memory"); v != nil {
+				pl.OwnMemory = b.memory(v, field(path, "memory"))
 			}
 			if v := m.get("accepts"); v != nil {
 				b.acceptsOK[i] = b.accepts(v, field(path, "accepts"), pl.Accepts)

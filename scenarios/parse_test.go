@@ -193,7 +193,7 @@ func TestDefaults(t *testing.T) {
 			Name: "taobao", Label: "taobao", Color: "#009E73", Loyalty: 0.5,
 			RegionAppeal: []float64{0}, MethodAppeal: []float64{0, 0}, Accepts: []bool{true, false},
 		}},
-		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 3, Psi: 0.2, Gamma: 1, Delta: 0.5},
+		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 3, Psi: 0.2, Gamma: 1, SwitchCost: 1, Delta: 0.5},
 	}
 	if !reflect.DeepEqual(s.Config, want) {
 		t.Errorf("Config:\ngot  %+v\nwant %+v", s.Config, want)
@@ -242,7 +242,7 @@ func TestSegmentsScenario(t *testing.T) {
 			{Name: "market", Label: "The Market", Color: "#E69F00", Appeal: -0.5, Loyalty: 1.25, RegionAppeal: []float64{0, 0},
 				MethodAppeal: []float64{0, 0, 0}, Accepts: []bool{false, false, false}},
 		},
-		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 2, Psi: 0.2, Gamma: 1, Delta: 0.5},
+		Behaviour: sim.Behaviour{Beta: 0.5, Kappa: 2, Psi: 0.2, Gamma: 1, SwitchCost: 1, Delta: 0.5},
 		Events: []sim.Event{
 			{Kind: sim.Accept, Date: day("2024-03-01"), Label: "The Market accepts Cash on delivery", Platform: 1, Method: 2, RolloutDays: 14},
 			{Kind: sim.Promotion, Date: day("2024-05-01"), Label: "Wallet promotion", Platform: -1, Method: 0, Until: day("2024-06-01"), Shift: 0.8},

@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // Random numbers are counter-based: the number an agent draws in a step
 // is a hash of (seed, run, step, agent index), so it does not depend on
 // which worker handles the agent or in which order, and every agent draws
@@ -61,30 +63,46 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 	n := cfg.Agents()
 	a.state = make([]T, n)
 	for g, gr := range groups {
-		hi := gr.first + gr.seg.Agents
+		hi := gr.first + gr.agents
 		for lo := gr.first; lo < hi; lo += blockSize {
 			a.blocks = append(a.blocks, block{g, lo, min(lo+blockSize, hi)})
 		}
 		a.counts[g] = make([]int64, sp.ns)
 		a.masses[g] = make([]float64, sp.ns)
-		a.online[g] = gr.online(cfg.Regions[gr.region].Population * gr.seg.Share)
+		a.online[g] = gr.online(cfg.Regions[gr.region].Population * gr.share)
 	}
 	// Initial wallets: method m is held with the segment's holding share,
-	// independently across methods, from streams tagged -1-m.
+	// independently across methods, from streams tagged -1-m; or, with
+	// joint holdings, one draw from the stream tagged walletsTag picks the
+	// wallet set by its cumulative distribution.
 	keys := make([]uint64, sp.nm)
 	for m := range keys {
 		keys[m] = streamKey(seed, run, -1-m)
 	}
+	jointKey := streamKey(seed, run, walletsTag)
 	parallel(len(a.blocks), workers, func(_, bi int) {
 		b := a.blocks[bi]
+		seg := groups[b.g].seg
+		hi := min(b.hi, a.end(b.g)) // agents online at the start
+		if seg.Wallets != nil {
+			cum := walletThresholds(seg.Wallets)
+			for i := b.lo; i < hi; i++ {
+				u := draw(jointKey, i)
+				w := 0
+				for w < len(cum)-1 && u >= cum[w] {
+					w++
+				}
+				a.state[i] = T(sp.state(w, 0, 0))
+			}
+			return
+		}
 		thr := make([]uint64, sp.nm)
-		for m, h := range groups[b.g].seg.Holdings {
+		for m, h := range seg.Holdings {
 			thr[m] = uint64(h * (1 << 63))
 			if h >= 1 {
 				thr[m] = 1 << 63
 			}
 		}
-		hi := min(b.hi, a.end(b.g)) // agents online at the start
 		for i := b.lo; i < hi; i++ {
 			w := 0
 			for m, k := range keys {
@@ -102,6 +120,19 @@ func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed ui
 		a.setMass(g)
 	}
 	return a
+}
+
+// walletThresholds returns the upper thresholds in [0, 2^63] of the
+// wallet sets of the joint distribution p, in index order.
+func walletThresholds(p []float64) []uint64 {
+	cum := make([]uint64, len(p))
+	var c float64
+	for w, x := range p {
+		c += x
+		cum[w] = uint64(math.Min(c, 1) * (1 << 63))
+	}
+	cum[len(cum)-1] = 1 << 63
+	return cum
 }
 
 // end returns the index after group g's last online agent.

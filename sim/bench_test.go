@@ -13,7 +13,7 @@ func BenchmarkRun(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			c := testConfig(1_000_000)
-			sp := newSpace(len(c.Methods), len(c.Platforms))
+			sp := spaceOf(c)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := Run(c, 1, &Settings{Workers: workers}); err != nil {

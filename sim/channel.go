@@ -6,6 +6,7 @@ package sim
 type channelChoice struct {
 	sp     space
 	w      *world // the region's world
+	class  int    // the preference class, -1 without classes
 	shares []float64
 	dt     float64
 	// pay[c][wl*nm+m] is the expected number of channel c's payments per
@@ -18,9 +19,9 @@ type channelChoice struct {
 	acc  []float64
 }
 
-func newChannelChoice(sp space, w *world, shares []float64, dt float64) *channelChoice {
+func newChannelChoice(sp space, w *world, class int, shares []float64, dt float64) *channelChoice {
 	nc := len(w.channels)
-	ch := &channelChoice{sp: sp, w: w, shares: shares, dt: dt,
+	ch := &channelChoice{sp: sp, w: w, class: class, shares: shares, dt: dt,
 		pay: make([][]float64, nc), none: make([][]float64, nc), done: make([][]bool, nc), acc: make([]float64, sp.nm)}
 	for c := range nc {
 		ch.pay[c] = make([]float64, sp.nw*sp.nm)
@@ -47,7 +48,7 @@ func (ch *channelChoice) of(c, wl int) (byMethod []float64, none float64) {
 			}
 		}
 		W := func(m int) float64 {
-			return ch.w.methods[m].Appeal + chn.MethodAppeal[m] + ch.w.beh.Delta*ch.shares[m]
+			return ch.w.methods[m].Appeal + ch.w.classShift(ch.class, m) + chn.MethodAppeal[m] + ch.w.beh.Delta*ch.shares[m]
 		}
 		ch.none[c][wl] = n * usableSets(uint32(wl), ch.acc, func(u uint32, pr float64) {
 			spread(u, n*pr, W, func(m int, x float64) { row[m] += x })

@@ -90,6 +90,21 @@ type Config struct {
 	Behaviour Behaviour
 	// Events change acceptance, appeal or parameters on dates.
 	Events []Event
+	// Classes are lasting preference classes (an Alipay-first, a
+	// WeChat-first shopper): each shifts the appeal of the methods for
+	// the people in it, wherever they pay. Every segment gives its own
+	// share of each class (Segment.ClassShares). Nil means one class
+	// with no shifts, everyone alike.
+	Classes []Class
+}
+
+// Class is a preference class: a lasting taste for some methods over
+// others that its members carry to every checkout and channel.
+type Class struct {
+	// Name identifies the class; Label is for people.
+	Name, Label string
+	// Appeal is, per method, the class's shift of the method's utility.
+	Appeal []float64
 }
 
 // Region is a geographic part of the population, made of one or more
@@ -133,8 +148,16 @@ type Segment struct {
 	// Basket is the mean order value, in the scenario's currency unit.
 	Basket float64
 	// Holdings is, per method, the share of people holding it at Start.
-	// Holdings of different methods are independent.
+	// Without Wallets, holdings of different methods are independent.
 	Holdings []float64
+	// Wallets, if not nil, is the joint distribution of the wallet sets
+	// people hold at Start, indexed by the bit set of methods (bit m for
+	// method m; 1<<len(Methods) entries summing to 1). Its marginals must
+	// equal Holdings. Nil means independent holdings.
+	Wallets []float64
+	// ClassShares is, per class of Config.Classes, the share of the
+	// segment's people in it (summing to 1); nil without classes.
+	ClassShares []float64
 }
 
 // Method is a payment method.
@@ -175,6 +198,12 @@ type Platform struct {
 	// Loyalty is g_p, the utility of returning to the platform last
 	// bought from.
 	Loyalty float64
+	// OwnMemory gives the platform's checkout its own memory of the
+	// method a shopper last paid with there (its stored default), read
+	// only there and set only by purchases there; its utility is
+	// Behaviour.SwitchCost. Platforms without it share one memory, the
+	// method last used on any of them (the habit, Behaviour.Gamma).
+	OwnMemory bool
 	// Accepts says, per method, whether the platform accepts it at Start.
 	Accepts []bool
 }
@@ -216,8 +245,13 @@ type Behaviour struct {
 	// Psi is the probability that a shopper whose methods are all refused
 	// signs up for an accepted method at checkout rather than walk away.
 	Psi float64
-	// Gamma is the utility of paying with the habitual method.
+	// Gamma is the utility of paying with the habitual method: the one
+	// last used on a platform that shares its memory with others.
 	Gamma float64
+	// SwitchCost is the utility, at a checkout with its own memory, of
+	// paying with the method stored there: the cost of switching to, or
+	// linking, another method at that checkout.
+	SwitchCost float64
 	// Delta weighs the regional share holding a method in its utility.
 	Delta float64
 }
@@ -339,6 +373,10 @@ const (
 	RegionBasket
 	ChannelRate
 	ChannelValue
+	BehaviourSwitchCost
+	// ClassAppeal is a class's shift of a method's appeal; its Index is
+	// class*len(Methods)+method.
+	ClassAppeal
 )
 
 // Param is a settable parameter: a kind and, for per-method, per-platform

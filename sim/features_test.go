@@ -240,13 +240,13 @@ func channelConfig(agents int) *Config {
 // regional holding share.
 func TestChannelChoice(t *testing.T) {
 	c := channelConfig(1000)
-	sp := newSpace(len(c.Methods), len(c.Platforms))
+	sp := spaceOf(c)
 	w := worldAt(c, date("2024-06-03")) // 91 of the rollout's 182 days
 	if got, want := w.chAcc[0][1], 0.2+(0.9-0.2)*91.0/182; math.Abs(got-want) > 1e-12 {
 		t.Fatalf("offline acceptance of WeChat Pay half-way through its rollout: %v, want %v", got, want)
 	}
 	shares := []float64{0.8, 0.7, 0.3}
-	ch := newChannelChoice(sp, w, shares, c.Step.Years())
+	ch := newChannelChoice(sp, w, -1, shares, c.Step.Years())
 	for _, tc := range []struct {
 		name   string
 		c      int

@@ -16,9 +16,13 @@ func newMeanField(cfg *Config, sp space, groups []group) engine {
 	f := &meanField{sp: sp, masses: make([][]float64, len(groups)), pop: make([]float64, len(groups))}
 	for g, gr := range groups {
 		m := make([]float64, sp.ns)
-		pop := cfg.Regions[gr.region].Population * gr.seg.Share
+		pop := cfg.Regions[gr.region].Population * gr.share
 		f.pop[g] = pop
 		for w := 0; w < sp.nw; w++ {
+			if gr.seg.Wallets != nil {
+				m[sp.state(w, 0, 0)] = pop * gr.seg.Wallets[w]
+				continue
+			}
 			pr := pop
 			for k, h := range gr.seg.Holdings {
 				if w&(1<<k) != 0 {

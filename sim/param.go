@@ -24,6 +24,11 @@ func (c *Config) Set(p Param, v float64) error {
 		c.Behaviour.Gamma = v
 	case BehaviourDelta:
 		c.Behaviour.Delta = v
+	case BehaviourSwitchCost:
+		c.Behaviour.SwitchCost = v
+	case ClassAppeal:
+		nm := len(c.Methods)
+		c.Classes[p.Index/nm].Appeal[p.Index%nm] = v
 	case MethodAppeal:
 		c.Methods[p.Index].Appeal = v
 	case MethodP:
@@ -70,6 +75,11 @@ func (c *Config) Get(p Param) (float64, error) {
 		return c.Behaviour.Gamma, nil
 	case BehaviourDelta:
 		return c.Behaviour.Delta, nil
+	case BehaviourSwitchCost:
+		return c.Behaviour.SwitchCost, nil
+	case ClassAppeal:
+		nm := len(c.Methods)
+		return c.Classes[p.Index/nm].Appeal[p.Index%nm], nil
 	case MethodAppeal:
 		return c.Methods[p.Index].Appeal, nil
 	case MethodP:
@@ -102,8 +112,10 @@ func (c *Config) Get(p Param) (float64, error) {
 func (c *Config) checkParam(p Param) error {
 	n := 0
 	switch p.Kind {
-	case BehaviourBeta, BehaviourKappa, BehaviourPsi, BehaviourGamma, BehaviourDelta:
+	case BehaviourBeta, BehaviourKappa, BehaviourPsi, BehaviourGamma, BehaviourDelta, BehaviourSwitchCost:
 		return nil
+	case ClassAppeal:
+		n = len(c.Classes) * len(c.Methods)
 	case MethodAppeal, MethodP, MethodQ, MethodChurn:
 		n = len(c.Methods)
 	case PlatformAppeal, PlatformLoyalty:

@@ -16,11 +16,15 @@ import (
 // do not depend on them.
 const blockSize = 1 << 14
 
-// group is one segment's place in the simulation.
+// group is the place in the simulation of one preference class of one
+// segment (of the whole segment, without classes).
 type group struct {
 	region int
 	seg    *Segment
-	first  int     // index of the segment's first agent
+	class  int     // index in Config.Classes, -1 without classes
+	share  float64 // the group's share of the region's people
+	agents int     // the group's agents
+	first  int     // index of the group's first agent
 	weight float64 // people per agent
 	grows  bool    // the region's population grows
 }
@@ -29,9 +33,83 @@ type group struct {
 // the first of its agents: all of them without growth.
 func (gr *group) online(people float64) int {
 	if !gr.grows {
-		return gr.seg.Agents
+		return gr.agents
 	}
-	return min(gr.seg.Agents, int(math.Round(people/gr.weight)))
+	return min(gr.agents, int(math.Round(people/gr.weight)))
+}
+
+// groupsOf returns the groups of cfg in order: regions, their segments,
+// and the segments' classes; the agents of a segment are shared out
+// among its classes by classAgents, in class order. Classes with no
+// share of a segment have no group.
+func groupsOf(cfg *Config) []group {
+	var groups []group
+	first := 0
+	for r := range cfg.Regions {
+		reg := &cfg.Regions[r]
+		for i := range reg.Segments {
+			seg := &reg.Segments[i]
+			add := func(class int, share float64, n int) {
+				groups = append(groups, group{region: r, seg: seg, class: class, share: share, agents: n, first: first,
+					weight: cfg.PeakPopulation(r) * share / float64(n), grows: reg.Growth != nil})
+				first += n
+			}
+			if cfg.Classes == nil {
+				add(-1, seg.Share, seg.Agents)
+				continue
+			}
+			for k, n := range classAgents(seg.Agents, seg.ClassShares) {
+				if n > 0 {
+					add(k, seg.Share*seg.ClassShares[k], n)
+				}
+			}
+		}
+	}
+	return groups
+}
+
+// classAgents shares n agents out among classes in proportion to
+// shares (largest remainders, ties to the earlier class), giving every
+// class with a positive share at least one agent when n allows: it
+// takes them from the class with the most.
+func classAgents(n int, shares []float64) []int {
+	out := make([]int, len(shares))
+	rem := make([]float64, len(shares))
+	left := n
+	for k, x := range shares {
+		f := float64(n) * x
+		out[k] = int(math.Floor(f))
+		rem[k] = f - float64(out[k])
+		left -= out[k]
+	}
+	for ; left > 0; left-- {
+		best := -1
+		for k := range rem {
+			if shares[k] > 0 && (best < 0 || rem[k] > rem[best]) {
+				best = k
+			}
+		}
+		if best < 0 {
+			break
+		}
+		out[best]++
+		rem[best] = -1
+	}
+	for k, x := range shares {
+		if x > 0 && out[k] == 0 {
+			most := 0
+			for j := range out {
+				if out[j] > out[most] {
+					most = j
+				}
+			}
+			if out[most] > 1 {
+				out[most]--
+				out[k]++
+			}
+		}
+	}
+	return out
 }
 
 // engine advances the population by one step given the tables; the two
@@ -57,18 +135,8 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sp := newSpace(len(cfg.Methods), len(cfg.Platforms))
-	var groups []group
-	first := 0
-	for r := range cfg.Regions {
-		reg := &cfg.Regions[r]
-		for i := range reg.Segments {
-			seg := &reg.Segments[i]
-			groups = append(groups, group{region: r, seg: seg, first: first,
-				weight: cfg.PeakPopulation(r) * seg.Share / float64(seg.Agents), grows: reg.Growth != nil})
-			first += seg.Agents
-		}
-	}
+	sp := spaceOf(cfg)
+	groups := groupsOf(cfg)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -95,7 +163,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		b := newBuilder(sp, cfg, w, cs, dt)
 		for g := range groups {
 			gr := &groups[g]
-			b.reset(gr.region, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
+			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			mass := eng.mass(g)
 			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
 		}
@@ -117,7 +185,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		}
 		for g := range groups {
 			if gr := &groups[g]; gr.grows {
-				eng.grow(g, cfg.PopulationAt(gr.region, cfg.Date(n))*gr.seg.Share)
+				eng.grow(g, cfg.PopulationAt(gr.region, cfg.Date(n))*gr.share)
 			}
 		}
 		w := worldAt(cfg, cfg.Date(n))
@@ -132,8 +200,13 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 
 // warmupTag is the stream tag of the first warm-up step; the following
 // ones count down from it, clear of the tags of initial holdings (-1 to
-// -8) and of the recorded steps (0 up).
+// -8 by method, walletsTag for joint holdings) and of the recorded steps
+// (0 up).
 const warmupTag = -16
+
+// walletsTag is the stream tag of the initial wallet draw of segments
+// whose holdings are given jointly (Segment.Wallets).
+const walletsTag = -9
 
 // warmupWorld is the world of the warm-up: as on Start, with adoption,
 // churn and sign-ups at checkout switched off so that holdings stay as
@@ -191,17 +264,25 @@ func regionShares(cfg *Config, sp space, groups []group, eng engine) [][]float64
 // shares.
 func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, tabs []table, flows [][]float64, eng engine) Tally {
 	t := Tally{Regions: make([]RegionTally, len(cfg.Regions))}
-	var chs []*channelChoice
 	for r := range t.Regions {
 		t.Regions[r] = newRegionTally(sp.nm, sp.np, len(cfg.Channels))
-		if cfg.Channels != nil {
-			chs = append(chs, newChannelChoice(sp, w.in(r), shares[r], cfg.Step.Years()))
-		}
+	}
+	// Channel choices, one per region and class: the groups of a
+	// segment's class in one region choose alike.
+	var chs map[[2]int]*channelChoice
+	if cfg.Channels != nil {
+		chs = make(map[[2]int]*channelChoice)
 	}
 	for g, gr := range groups {
 		rt := &t.Regions[gr.region]
 		if chs != nil {
-			tallyChannels(sp, chs[gr.region], eng.mass(g), rt)
+			key := [2]int{gr.region, gr.class}
+			ch := chs[key]
+			if ch == nil {
+				ch = newChannelChoice(sp, w.in(gr.region), gr.class, shares[gr.region], cfg.Step.Years())
+				chs[key] = ch
+			}
+			tallyChannels(sp, ch, eng.mass(g), rt)
 		}
 		rw := w.in(gr.region)
 		basket := rw.basketOf(gr.region, gr.seg)
@@ -322,6 +403,80 @@ func (c *Config) Validate() error {
 			from, x = g.Date, g.Population
 		}
 	}
+	if sp := spaceOf(c); sp.ns > 1<<16 {
+		bad("config: %d states (%d wallet sets x %d memory codes x %d last platforms), at most 65536: give fewer platforms their own memory", sp.ns, sp.nw, sp.nc, sp.nl)
+	}
+	if !finite(c.Behaviour.SwitchCost) {
+		bad("config: switch cost %v, want finite", c.Behaviour.SwitchCost)
+	}
+	for _, k := range c.Classes {
+		if len(k.Appeal) != nm {
+			bad("config: class %s: %d appeal shifts for %d methods", k.Name, len(k.Appeal), nm)
+			continue
+		}
+		for _, x := range k.Appeal {
+			if !finite(x) {
+				bad("config: class %s: appeal shift %v, want finite", k.Name, x)
+			}
+		}
+	}
+	for _, r := range c.Regions {
+		for _, s := range r.Segments {
+			if c.Classes == nil {
+				if s.ClassShares != nil {
+					bad("config: region %s segment %s: class shares without classes", r.Name, s.Name)
+				}
+			} else if len(s.ClassShares) != len(c.Classes) {
+				bad("config: region %s segment %s: %d class shares for %d classes", r.Name, s.Name, len(s.ClassShares), len(c.Classes))
+			} else {
+				var sum float64
+				n := 0
+				for _, x := range s.ClassShares {
+					if !(x >= 0 && x <= 1) {
+						bad("config: region %s segment %s: class share %v outside [0,1]", r.Name, s.Name, x)
+					}
+					if x > 0 {
+						n++
+					}
+					sum += x
+				}
+				if math.Abs(sum-1) > 1e-9 {
+					bad("config: region %s segment %s: class shares sum to %v, want 1", r.Name, s.Name, sum)
+				}
+				if s.Agents < n {
+					bad("config: region %s segment %s: %d agents for %d classes, want at least one agent a class", r.Name, s.Name, s.Agents, n)
+				}
+			}
+			if s.Wallets == nil {
+				continue
+			}
+			if len(s.Wallets) != 1<<nm {
+				bad("config: region %s segment %s: %d wallet-set shares, want %d", r.Name, s.Name, len(s.Wallets), 1<<nm)
+				continue
+			}
+			var sum float64
+			marg := make([]float64, nm)
+			for w, x := range s.Wallets {
+				if !(x >= 0 && x <= 1) {
+					bad("config: region %s segment %s: wallet-set share %v outside [0,1]", r.Name, s.Name, x)
+				}
+				sum += x
+				for m := range marg {
+					if w&(1<<m) != 0 {
+						marg[m] += x
+					}
+				}
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				bad("config: region %s segment %s: wallet-set shares sum to %v, want 1", r.Name, s.Name, sum)
+			}
+			for m := range marg {
+				if m < len(s.Holdings) && math.Abs(marg[m]-s.Holdings[m]) > 1e-9 {
+					bad("config: region %s segment %s: wallet sets hold %s at %v, holdings say %v", r.Name, s.Name, c.Methods[m].Name, marg[m], s.Holdings[m])
+				}
+			}
+		}
+	}
 	for _, p := range c.Platforms {
 		if len(p.Accepts) != nm || len(p.MethodAppeal) != nm || len(p.RegionAppeal) != len(c.Regions) {
 			bad("config: platform %s: accepts, method appeal and region appeal must have one entry per method, method and region", p.Name)
@@ -431,19 +586,17 @@ func (c *Config) Validate() error {
 // worker per core) and the result.
 func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	workers := runtime.GOMAXPROCS(0)
-	sp := newSpace(len(cfg.Methods), len(cfg.Platforms))
+	sp := spaceOf(cfg)
 	var groups, agents uint64
 	var entries uint64
-	for _, r := range cfg.Regions {
-		for _, s := range r.Segments {
-			groups++
-			agents += uint64(s.Agents)
-			states := uint64(sp.ns)
-			if e == AgentBased && uint64(s.Agents) < states {
-				states = uint64(s.Agents)
-			}
-			entries += states * uint64(sp.nw) * uint64(sp.ne)
+	for _, gr := range groupsOf(cfg) {
+		groups++
+		agents += uint64(gr.agents)
+		states := uint64(sp.ns)
+		if e == AgentBased && uint64(gr.agents) < states {
+			states = uint64(gr.agents)
 		}
+		entries += states * uint64(sp.nw) * uint64(sp.ne)
 	}
 	var b uint64
 	if e == AgentBased {

@@ -212,7 +212,7 @@ func TestFullInteropLosesNoSale(t *testing.T) {
 // expectation under the table.
 func TestTableMatchesModel(t *testing.T) {
 	c := testConfig(1000)
-	sp := newSpace(len(c.Methods), len(c.Platforms))
+	sp := spaceOf(c)
 	w := worldAt(c, date("2024-09-19")) // half-way through the rollout
 	if a := w.acc[0][1]; a <= 0 || a >= 1 {
 		t.Fatalf("acceptance %v, want partial", a)
@@ -220,7 +220,7 @@ func TestTableMatchesModel(t *testing.T) {
 	shares := []float64{0.8, 0.85, 0.35}
 	b := newBuilder(sp, c, w, combos(w), c.Step.Years())
 	seg := &c.Regions[1].Segments[0]
-	b.reset(1, seg.ShoppingRate, shares)
+	b.reset(1, -1, seg.ShoppingRate, shares)
 	var tb table
 	b.build(&tb, func(int) bool { return true })
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -375,10 +375,10 @@ func pick(v []float64, rng *rand.Rand) int {
 // linear search over the thresholds.
 func TestGuidedSearch(t *testing.T) {
 	c := testConfig(1000)
-	sp := newSpace(len(c.Methods), len(c.Platforms))
+	sp := spaceOf(c)
 	w := worldAt(c, date("2024-09-19"))
 	b := newBuilder(sp, c, w, combos(w), c.Step.Years())
-	b.reset(0, 100, []float64{0.9, 0.8, 0.4})
+	b.reset(0, -1, 100, []float64{0.9, 0.8, 0.4})
 	var tb table
 	b.build(&tb, func(int) bool { return true })
 	rng := rand.New(rand.NewPCG(3, 4))

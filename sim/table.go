@@ -6,27 +6,84 @@ import (
 )
 
 // space is the discrete state of an agent: the wallets it holds (a bit
-// set over methods), its habit (0 for none, else method+1) and the
-// platform it last bought from (0 for none, else platform+1), packed into
-// one index.
+// set over methods), what each checkout memory remembers (0 for
+// nothing, else method+1) and the platform it last bought from (0 for
+// none, else platform+1), packed into one index.
+//
+// Platforms without their own memory share memory slot 0, the habit: the
+// method last used on any of them. Each platform with its own memory has
+// a slot of its own. Without such platforms there is one slot and the
+// index is today's wallets x habit x last platform.
 type space struct {
 	nm, np     int
 	nw, nh, nl int // 1<<nm, nm+1, np+1
-	ns         int // nw*nh*nl
-	ne         int // purchase outcomes
+	// slots is the number of memory slots; slot[p] is platform p's;
+	// pow[k] is nh^k, the stride of slot k within the memory code.
+	slots int
+	slot  []int
+	pow   []int
+	nc    int // memory codes: nh^slots
+	ns    int // nw*nc*nl
+	ne    int // purchase outcomes
 }
 
-func newSpace(nm, np int) space {
-	sp := space{nm: nm, np: np, nw: 1 << nm, nh: nm + 1, nl: np + 1}
-	sp.ns = sp.nw * sp.nh * sp.nl
+// newSpace returns the state space of nm methods and np platforms, of
+// which those with own[p] remember the method last used there on their
+// own (own may be nil: none do).
+func newSpace(nm, np int, own []bool) space {
+	sp := space{nm: nm, np: np, nw: 1 << nm, nh: nm + 1, nl: np + 1, slot: make([]int, np)}
+	shared := false
+	for p := 0; p < np; p++ {
+		if p >= len(own) || !own[p] {
+			shared = true
+		}
+	}
+	if shared {
+		sp.slots = 1 // slot 0: the shared habit
+	}
+	for p := 0; p < np; p++ {
+		if p < len(own) && own[p] {
+			sp.slot[p] = sp.slots
+			sp.slots++
+		}
+	}
+	sp.nc = 1
+	for k := 0; k < sp.slots; k++ {
+		sp.pow = append(sp.pow, sp.nc)
+		sp.nc *= sp.nh
+	}
+	sp.ns = sp.nw * sp.nc * sp.nl
 	sp.ne = 1 + 2*np*nm + 2*np
 	return sp
 }
 
-func (sp space) state(w, h, l int) int { return w + sp.nw*(h+sp.nh*l) }
+// spaceOf returns the state space of c.
+func spaceOf(c *Config) space {
+	own := make([]bool, len(c.Platforms))
+	for p := range c.Platforms {
+		own[p] = c.Platforms[p].OwnMemory
+	}
+	return newSpace(len(c.Methods), len(c.Platforms), own)
+}
 
-func (sp space) split(s int) (w, h, l int) {
-	return s % sp.nw, (s / sp.nw) % sp.nh, s / (sp.nw * sp.nh)
+func (sp space) state(w, mc, l int) int { return w + sp.nw*(mc+sp.nc*l) }
+
+func (sp space) split(s int) (w, mc, l int) {
+	return s % sp.nw, (s / sp.nw) % sp.nc, s / (sp.nw * sp.nc)
+}
+
+// remembered returns the method platform p's checkout remembers in
+// memory code mc, or -1 for none.
+func (sp space) remembered(mc, p int) int {
+	k := sp.slot[p]
+	return (mc/sp.pow[k])%sp.nh - 1
+}
+
+// paidWith returns memory code mc after paying with method m on p.
+func (sp space) paidWith(mc, p, m int) int {
+	k := sp.slot[p]
+	old := (mc / sp.pow[k]) % sp.nh
+	return mc + (m+1-old)*sp.pow[k]
 }
 
 // Purchase outcomes of one shopping step: nothing, a purchase paid with a
@@ -66,16 +123,16 @@ func (sp space) outcome(e int) (kind, p, m int) {
 }
 
 // after returns the state after adopting to wallets w2 then outcome e,
-// from habit h and last platform l.
-func (sp space) after(w2, h, l, e int) int {
+// from memory code mc and last platform l.
+func (sp space) after(w2, mc, l, e int) int {
 	kind, p, m := sp.outcome(e)
 	switch kind {
 	case paidKind:
-		return sp.state(w2, m+1, p+1)
+		return sp.state(w2, sp.paidWith(mc, p, m), p+1)
 	case signupKind:
-		return sp.state(w2|1<<m, m+1, p+1)
+		return sp.state(w2|1<<m, sp.paidWith(mc, p, m), p+1)
 	}
-	return sp.state(w2, h, l)
+	return sp.state(w2, mc, l)
 }
 
 // combo is one joint draw of acceptance at checkout: mask[p] holds the
@@ -168,6 +225,10 @@ type builder struct {
 	pShop float64
 	// util[p][m] is a method's utility on platform p before habit.
 	util [][]float64
+	// bonus[p] is the utility of the method platform p's checkout
+	// remembers: Gamma for the shared habit, SwitchCost for an own memory.
+	bonus []float64
+	rem   []int // per platform, the remembered method of the state built
 	// base[p] is a platform's utility before loyalty and inclusive value.
 	base []float64
 	// pur caches purchase distributions by state index.
@@ -177,7 +238,7 @@ type builder struct {
 
 func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builder {
 	b := &builder{sp: sp, root: w, w: w, cfg: cfg, combos: cs, dt: dt,
-		util: make([][]float64, sp.np), base: make([]float64, sp.np),
+		util: make([][]float64, sp.np), base: make([]float64, sp.np), bonus: make([]float64, sp.np), rem: make([]int, sp.np),
 		pur: make([][]float64, sp.ns), vbuf: make([]float64, sp.np)}
 	for p := range b.util {
 		b.util[p] = make([]float64, sp.nm)
@@ -185,17 +246,22 @@ func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builde
 	return b
 }
 
-// reset prepares the builder for a segment of region r with shopping rate
-// rate and regional holding shares.
-func (b *builder) reset(r int, rate float64, shares []float64) {
+// reset prepares the builder for the people of preference class k (-1
+// without classes) in a segment of region r, with shopping rate rate and
+// regional holding shares.
+func (b *builder) reset(r, k int, rate float64, shares []float64) {
 	b.region, b.shares = r, shares
 	b.w = b.root.in(r)
 	b.pShop = -math.Expm1(-rate * b.dt)
 	for p := range b.util {
 		pl := &b.w.platforms[p]
 		b.base[p] = pl.Appeal + pl.RegionAppeal[r]
+		b.bonus[p] = b.w.beh.Gamma
+		if pl.OwnMemory {
+			b.bonus[p] = b.w.beh.SwitchCost
+		}
 		for m := range b.util[p] {
-			b.util[p][m] = b.w.methods[m].Appeal + pl.MethodAppeal[m] + b.w.shift[p][m] + b.w.beh.Delta*shares[m]
+			b.util[p][m] = b.w.methods[m].Appeal + b.w.classShift(k, m) + pl.MethodAppeal[m] + b.w.shift[p][m] + b.w.beh.Delta*shares[m]
 		}
 	}
 	for i := range b.pur {
@@ -204,19 +270,22 @@ func (b *builder) reset(r int, rate float64, shares []float64) {
 }
 
 // purchase returns the distribution of purchase outcomes of an agent with
-// wallets w, habit h and last platform l.
-func (b *builder) purchase(w, h, l int) []float64 {
-	idx := b.sp.state(w, h, l)
+// wallets w, memory code mc and last platform l.
+func (b *builder) purchase(w, mc, l int) []float64 {
+	idx := b.sp.state(w, mc, l)
 	if b.pur[idx] != nil {
 		return b.pur[idx]
 	}
 	sp, beh := b.sp, &b.w.beh
 	out := make([]float64, sp.ne)
 	out[0] = 1 - b.pShop
-	hm := h - 1 // habitual method, -1 for none
+	rem := b.rem
+	for p := range rem {
+		rem[p] = sp.remembered(mc, p)
+	}
 	W := func(p, m int) float64 {
-		if m == hm {
-			return b.util[p][m] + beh.Gamma
+		if m == rem[p] {
+			return b.util[p][m] + b.bonus[p]
 		}
 		return b.util[p][m]
 	}
@@ -332,14 +401,14 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 		}
 		start := len(t.thr)
 		t.off[s] = int32(start)
-		w, h, l := sp.split(s)
+		w, mc, l := sp.split(s)
 		b.adoption(w, adopt)
 		var cum float64
 		for w2, pa := range adopt {
 			if pa == 0 {
 				continue
 			}
-			pur := b.purchase(w2, h, l)
+			pur := b.purchase(w2, mc, l)
 			for e, pe := range pur {
 				pr := pa * pe
 				if pr == 0 {
@@ -351,7 +420,7 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 					th = uint64(cum * one)
 				}
 				t.thr = append(t.thr, th)
-				t.next = append(t.next, uint16(sp.after(w2, h, l, e)))
+				t.next = append(t.next, uint16(sp.after(w2, mc, l, e)))
 				t.rec = append(t.rec, uint16(e))
 				t.prob = append(t.prob, pr)
 			}

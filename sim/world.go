@@ -8,9 +8,11 @@ import (
 // world is the scenario as it stands on one day: parameters after every
 // SetParam event so far, acceptance shares and promotion shifts.
 type world struct {
-	beh       Behaviour
-	methods   []Method
-	platforms []Platform
+	beh     Behaviour
+	methods []Method
+	// classAppeal[k][m] is class k's shift of method m's appeal.
+	classAppeal [][]float64
+	platforms   []Platform
 	// rate and basket are per region (SetParam on a region replaces the
 	// value of each of its segments); nil entries mean "as configured".
 	rate, basket []float64
@@ -80,6 +82,9 @@ func replay(c *Config, t time.Time, r int) *world {
 	}
 	for i := range w.rate {
 		w.rate[i], w.basket[i] = math.NaN(), math.NaN()
+	}
+	for k := range c.Classes {
+		w.classAppeal = append(w.classAppeal, append([]float64(nil), c.Classes[k].Appeal...))
 	}
 	for p := range c.Platforms {
 		w.acc[p] = make([]float64, nm)
@@ -161,6 +166,11 @@ func (w *world) set(p Param, v float64) {
 		w.beh.Gamma = v
 	case BehaviourDelta:
 		w.beh.Delta = v
+	case BehaviourSwitchCost:
+		w.beh.SwitchCost = v
+	case ClassAppeal:
+		nm := len(w.methods)
+		w.classAppeal[p.Index/nm][p.Index%nm] = v
 	case MethodAppeal:
 		w.methods[p.Index].Appeal = v
 	case MethodP:
@@ -182,6 +192,15 @@ func (w *world) set(p Param, v float64) {
 	case ChannelValue:
 		w.channels[p.Index].Value = v
 	}
+}
+
+// classShift returns class k's shift of method m's appeal; k < 0 is the
+// single class of a world without classes.
+func (w *world) classShift(k, m int) float64 {
+	if k < 0 {
+		return 0
+	}
+	return w.classAppeal[k][m]
 }
 
 // shoppingRate returns the shopping rate of a segment of region r.
