@@ -68,3 +68,31 @@ func BenchmarkRunHistoryFeatures(b *testing.B) {
 	}
 	b.ReportMetric(online*float64(b.N)/b.Elapsed().Seconds(), "agent-steps/s")
 }
+
+// BenchmarkRunIncumbency runs the world of BenchmarkRun with every
+// incumbency mechanism on (incumbencyConfig: Taobao's own checkout
+// memory, three preference classes, joint wallets) on two workers: the
+// cost of the mechanisms is its ratio to BenchmarkRun/workers=2.
+func BenchmarkRunIncumbency(b *testing.B) {
+	c := incumbencyConfig(1_000_000)
+	sp := spaceOf(c)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(c, 1, &Settings{Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(c.Agents())*float64(c.Steps)*float64(b.N)/b.Elapsed().Seconds(), "agent-steps/s")
+	b.ReportMetric(float64(stateBytes(sp)), "state-bytes/agent")
+}
+
+// BenchmarkMeanFieldIncumbency runs the mean-field engine on the world of
+// BenchmarkRunIncumbency.
+func BenchmarkMeanFieldIncumbency(b *testing.B) {
+	c := incumbencyConfig(1_000_000)
+	for b.Loop() {
+		if _, err := Run(c, 1, &Settings{Engine: MeanField}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

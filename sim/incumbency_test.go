@@ -195,7 +195,11 @@ func TestOwnMemory(t *testing.T) {
 	b := newBuilder(sp, c, w, cs, c.Step.Years())
 	const class = 1 // WeChat-first
 	b.reset(0, class, 100, shares)
-	pur := b.purchase(7, mc, 0)
+	es, ps, _ := b.purchase(7, mc, 0)
+	pur := make([]float64, sp.ne)
+	for i, e := range es {
+		pur[e] = ps[i]
+	}
 	beh := c.Behaviour
 	util := func(p, m int) float64 {
 		return c.Methods[m].Appeal + c.Classes[class].Appeal[m] + c.Platforms[p].MethodAppeal[m] + beh.Delta*shares[m]

@@ -305,11 +305,16 @@ func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, 
 				rt.LostNoMethod[p] += f * orders
 			}
 		}
+		byWallet := make([]float64, sp.nw)
 		for s, x := range eng.mass(g) {
+			if x != 0 {
+				byWallet[s%sp.nw] += x
+			}
+		}
+		for wl, x := range byWallet {
 			if x == 0 {
 				continue
 			}
-			wl := s % sp.nw
 			rt.Population += x
 			switch n := popcount(wl); n {
 			case 0:

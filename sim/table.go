@@ -25,6 +25,10 @@ type space struct {
 	nc    int // memory codes: nh^slots
 	ns    int // nw*nc*nl
 	ne    int // purchase outcomes
+	// kinds, plats and meths decode purchase outcomes (see outcome);
+	// paidMc[(mc*np+p)*nm+m] is paidWith(mc, p, m).
+	kinds, plats, meths []int8
+	paidMc              []int32
 }
 
 // newSpace returns the state space of nm methods and np platforms, of
@@ -54,6 +58,23 @@ func newSpace(nm, np int, own []bool) space {
 	}
 	sp.ns = sp.nw * sp.nc * sp.nl
 	sp.ne = 1 + 2*np*nm + 2*np
+	sp.kinds, sp.plats, sp.meths = make([]int8, sp.ne), make([]int8, sp.ne), make([]int8, sp.ne)
+	for e := range sp.ne {
+		k, p, m := sp.decode(e)
+		sp.kinds[e], sp.plats[e], sp.meths[e] = int8(k), int8(p), int8(m)
+	}
+	if sp.ns <= 1<<16 {
+		sp.paidMc = make([]int32, sp.nc*np*nm)
+		for mc := range sp.nc {
+			for p := range np {
+				for m := range nm {
+					k := sp.slot[p]
+					old := (mc / sp.pow[k]) % sp.nh
+					sp.paidMc[(mc*np+p)*nm+m] = int32(mc + (m+1-old)*sp.pow[k])
+				}
+			}
+		}
+	}
 	return sp
 }
 
@@ -81,9 +102,7 @@ func (sp space) remembered(mc, p int) int {
 
 // paidWith returns memory code mc after paying with method m on p.
 func (sp space) paidWith(mc, p, m int) int {
-	k := sp.slot[p]
-	old := (mc / sp.pow[k]) % sp.nh
-	return mc + (m+1-old)*sp.pow[k]
+	return int(sp.paidMc[(mc*sp.np+p)*sp.nm+m])
 }
 
 // Purchase outcomes of one shopping step: nothing, a purchase paid with a
@@ -104,8 +123,14 @@ const (
 	lostNoneKind
 )
 
-// outcome decodes a purchase outcome: its kind, platform and method.
+// outcome decodes a purchase outcome: its kind, platform and method
+// (-1 for none).
 func (sp space) outcome(e int) (kind, p, m int) {
+	return int(sp.kinds[e]), int(sp.plats[e]), int(sp.meths[e])
+}
+
+// decode computes outcome's answer for e.
+func (sp space) decode(e int) (kind, p, m int) {
 	switch {
 	case e == 0:
 		return noPurchase, -1, -1
@@ -231,15 +256,29 @@ type builder struct {
 	rem   []int // per platform, the remembered method of the state built
 	// base[p] is a platform's utility before loyalty and inclusive value.
 	base []float64
-	// pur caches purchase distributions by state index.
-	pur  [][]float64
-	vbuf []float64
+	// pur caches, by state index, the purchase outcomes of positive
+	// probability (purE) with their probabilities (purP), in outcome
+	// order, for the states whose purGen is gen; gen counts resets.
+	purE   [][]uint16
+	purP   [][]float64
+	purN   [][]uint16 // the state after each outcome of purE
+	purGen []uint32
+	gen    uint32
+	dense  []float64 // one state's purchase distribution, by outcome
+	vbuf   []float64
+	// choices caches the method choice at a checkout by (platform,
+	// usable set, remembered method+1), for the entries whose
+	// choiceGen is gen.
+	choices   []choice
+	choiceGen []uint32
 }
 
 func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builder {
 	b := &builder{sp: sp, root: w, w: w, cfg: cfg, combos: cs, dt: dt,
 		util: make([][]float64, sp.np), base: make([]float64, sp.np), bonus: make([]float64, sp.np), rem: make([]int, sp.np),
-		pur: make([][]float64, sp.ns), vbuf: make([]float64, sp.np)}
+		purE: make([][]uint16, sp.ns), purP: make([][]float64, sp.ns), purN: make([][]uint16, sp.ns), purGen: make([]uint32, sp.ns),
+		dense: make([]float64, sp.ne), vbuf: make([]float64, sp.np),
+		choices: make([]choice, sp.np*sp.nw*sp.nh), choiceGen: make([]uint32, sp.np*sp.nw*sp.nh)}
 	for p := range b.util {
 		b.util[p] = make([]float64, sp.nm)
 	}
@@ -264,30 +303,61 @@ func (b *builder) reset(r, k int, rate float64, shares []float64) {
 			b.util[p][m] = b.w.methods[m].Appeal + b.w.classShift(k, m) + pl.MethodAppeal[m] + b.w.shift[p][m] + b.w.beh.Delta*shares[m]
 		}
 	}
-	for i := range b.pur {
-		b.pur[i] = nil
+	b.gen++
+	if b.gen == 0 { // wrapped: forget every cached entry
+		clear(b.purGen)
+		clear(b.choiceGen)
+		b.gen = 1
 	}
 }
 
-// purchase returns the distribution of purchase outcomes of an agent with
-// wallets w, memory code mc and last platform l.
-func (b *builder) purchase(w, mc, l int) []float64 {
+// choice is the logit choice among a usable set of methods at one
+// checkout: the log-sum of exp(W) over the set and each method's
+// probability.
+type choice struct {
+	lse   float64
+	probs [8]float64
+}
+
+// choose returns the choice among the methods in set at platform p's
+// checkout, whose memory holds method rem (-1 for none).
+func (b *builder) choose(p int, set uint32, rem int) *choice {
+	k := (p*b.sp.nw+int(set))*b.sp.nh + rem + 1
+	c := &b.choices[k]
+	if b.choiceGen[k] == b.gen {
+		return c
+	}
+	b.choiceGen[k] = b.gen
+	util, bonus := b.util[p], b.bonus[p]
+	f := func(m int) float64 {
+		if m == rem {
+			return util[m] + bonus
+		}
+		return util[m]
+	}
+	c.lse = logSumExp(set, f)
+	for s := set; s != 0; s &= s - 1 {
+		m := bits.TrailingZeros32(s)
+		c.probs[m] = math.Exp(f(m) - c.lse)
+	}
+	return c
+}
+
+// purchase returns the purchase outcomes of positive probability of an
+// agent with wallets w, memory code mc and last platform l, in outcome
+// order, with their probabilities and the states they lead to.
+func (b *builder) purchase(w, mc, l int) (outcomes []uint16, probs []float64, next []uint16) {
 	idx := b.sp.state(w, mc, l)
-	if b.pur[idx] != nil {
-		return b.pur[idx]
+	if b.purGen[idx] == b.gen {
+		return b.purE[idx], b.purP[idx], b.purN[idx]
 	}
 	sp, beh := b.sp, &b.w.beh
-	out := make([]float64, sp.ne)
+	out := b.dense
+	clear(out)
 	out[0] = 1 - b.pShop
 	rem := b.rem
 	for p := range rem {
 		rem[p] = sp.remembered(mc, p)
-	}
-	W := func(p, m int) float64 {
-		if m == rem[p] {
-			return b.util[p][m] + b.bonus[p]
-		}
-		return b.util[p][m]
 	}
 	V := b.vbuf
 	for _, c := range b.combos {
@@ -299,7 +369,7 @@ func (b *builder) purchase(w, mc, l int) []float64 {
 				v += b.w.platforms[p].Loyalty
 			}
 			if u := uint32(w) & c.mask[p]; u != 0 {
-				v += beh.Beta * logSumExp(u, func(m int) float64 { return W(p, m) })
+				v += beh.Beta * b.choose(p, u, rem[p]).lse
 			} else {
 				v -= beh.Kappa
 			}
@@ -318,7 +388,11 @@ func (b *builder) purchase(w, mc, l int) []float64 {
 				continue
 			}
 			if u := uint32(w) & c.mask[p]; u != 0 {
-				spread(u, mass, func(m int) float64 { return W(p, m) }, func(m int, x float64) { out[sp.paid(p, m)] += x })
+				ch := b.choose(p, u, rem[p])
+				for s := u; s != 0; s &= s - 1 {
+					m := bits.TrailingZeros32(s)
+					out[sp.paid(p, m)] += mass * ch.probs[m]
+				}
 				continue
 			}
 			lost := sp.lost(p)
@@ -326,15 +400,28 @@ func (b *builder) purchase(w, mc, l int) []float64 {
 				lost = sp.lostNone(p)
 			}
 			if a := c.mask[p]; a != 0 {
-				spread(a, mass*beh.Psi, func(m int) float64 { return W(p, m) }, func(m int, x float64) { out[sp.signup(p, m)] += x })
+				ch := b.choose(p, a, rem[p])
+				x := mass * beh.Psi
+				for s := a; s != 0; s &= s - 1 {
+					m := bits.TrailingZeros32(s)
+					out[sp.signup(p, m)] += x * ch.probs[m]
+				}
 				out[lost] += mass * (1 - beh.Psi)
 			} else {
 				out[lost] += mass
 			}
 		}
 	}
-	b.pur[idx] = out
-	return out
+	es, ps, ns := b.purE[idx][:0], b.purP[idx][:0], b.purN[idx][:0]
+	for e, pe := range out {
+		if pe != 0 {
+			es = append(es, uint16(e))
+			ps = append(ps, pe)
+			ns = append(ns, uint16(sp.after(w, mc, l, e)))
+		}
+	}
+	b.purE[idx], b.purP[idx], b.purN[idx], b.purGen[idx] = es, ps, ns, b.gen
+	return es, ps, ns
 }
 
 // logSumExp returns log sum over the methods in set of exp(f(m)).
@@ -408,8 +495,8 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 			if pa == 0 {
 				continue
 			}
-			pur := b.purchase(w2, mc, l)
-			for e, pe := range pur {
+			es, ps, ns := b.purchase(w2, mc, l)
+			for i, pe := range ps {
 				pr := pa * pe
 				if pr == 0 {
 					continue
@@ -420,8 +507,8 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 					th = uint64(cum * one)
 				}
 				t.thr = append(t.thr, th)
-				t.next = append(t.next, uint16(sp.after(w2, mc, l, e)))
-				t.rec = append(t.rec, uint16(e))
+				t.next = append(t.next, ns[i])
+				t.rec = append(t.rec, es[i])
 				t.prob = append(t.prob, pr)
 			}
 		}
