@@ -37,7 +37,7 @@ func BenchmarkEvaluateFlagship(b *testing.B) {
 		ft.pts = append(ft.pts, i)
 		last = max(last, p.Last)
 	}
-	ft.cfg = clone(&sc.Config)
+	ft.cfg = sc.Config.Clone()
 	ft.cfg.Steps = last + 1
 	b.ResetTimer()
 	for range b.N {

@@ -237,7 +237,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	if len(f.pts) == 0 {
 		return nil, fmt.Errorf("no data point ends on or before the holdout date %s", p.Holdout.Format("2006-01-02"))
 	}
-	f.cfg = clone(p.Config)
+	f.cfg = p.Config.Clone()
 	f.cfg.Steps = last + 1
 
 	res := &Result{N: len(f.pts)}
@@ -313,7 +313,7 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	}
 
 	// The fitted model over the whole horizon, for every point.
-	res.Config = clone(p.Config)
+	res.Config = p.Config.Clone()
 	for j, fr := range p.Free {
 		res.Config.Set(fr.Param, best.Values[j])
 	}
@@ -441,7 +441,7 @@ func (f *fitter) residuals(x []float64) []float64 {
 	if f.progress != nil {
 		defer f.progress(int(done))
 	}
-	cfg := clone(f.cfg)
+	cfg := f.cfg.Clone()
 	for j, fr := range f.p.Free {
 		cfg.Set(fr.Param, x[j])
 	}
@@ -575,19 +575,6 @@ func seriesFit(d *Data, pts []FitPoint) []SeriesFit {
 		}
 	}
 	return out
-}
-
-// clone returns a copy of c whose methods, platforms, regions and
-// segments can be changed by Config.Set without changing c.
-func clone(c *sim.Config) *sim.Config {
-	d := *c
-	d.Methods = append([]sim.Method(nil), c.Methods...)
-	d.Platforms = append([]sim.Platform(nil), c.Platforms...)
-	d.Regions = append([]sim.Region(nil), c.Regions...)
-	for i := range d.Regions {
-		d.Regions[i].Segments = append([]sim.Segment(nil), c.Regions[i].Segments...)
-	}
-	return &d
 }
 
 // parallel runs f(i) for i in [0, n) on workers goroutines.

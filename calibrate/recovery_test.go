@@ -51,7 +51,7 @@ func synthetic(t *testing.T, c *sim.Config, fr []Free, truth []float64, periods 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := clone(c)
+	cfg := c.Clone()
 	for j, f := range fr {
 		cfg.Set(f.Param, truth[j])
 	}
@@ -76,7 +76,7 @@ func periods(format string, from, to int, each func(int) string) []string {
 // perturbed sets the free parameters of c away from the truth, so that
 // the fit's first start (the scenario's values) is not the answer.
 func perturbed(c *sim.Config, fr []Free, start []float64) *sim.Config {
-	p := clone(c)
+	p := c.Clone()
 	for j, f := range fr {
 		p.Set(f.Param, start[j])
 	}

@@ -148,15 +148,19 @@ func TestSwitchOff(t *testing.T) {
 		seg := &joint.Regions[r].Segments[0]
 		seg.Wallets = mixedWallets(seg.Holdings, 0)
 	}
-	a := mustRun(t, base, 5, &Settings{Engine: MeanField})
-	b := mustRun(t, joint, 5, &Settings{Engine: MeanField})
+	sameResults(t, mustRun(t, base, 5, &Settings{Engine: MeanField}), mustRun(t, joint, 5, &Settings{Engine: MeanField}), 1e-9)
+}
+
+// sameResults checks that every measure of a and b agrees within tol
+// relative (absolute below 1): the same results up to rounding.
+func sameResults(t *testing.T, a, b *Result, tol float64) {
+	t.Helper()
 	for n := range a.Steps {
-		for i := range base.Regions {
-			for _, ms := range [][2][]Measure{{a.Measures(n, i), b.Measures(n, i)}} {
-				for k := range ms[0] {
-					if d := math.Abs(ms[0][k].Value - ms[1][k].Value); d > 1e-9*math.Max(1, math.Abs(ms[0][k].Value)) {
-						t.Fatalf("step %d region %d %s %s: %v independent, %v joint", n, i, ms[0][k].Metric, ms[0][k].Entity, ms[0][k].Value, ms[1][k].Value)
-					}
+		for i := range a.Config.Regions {
+			ma, mb := a.Measures(n, i), b.Measures(n, i)
+			for k := range ma {
+				if d := math.Abs(ma[k].Value - mb[k].Value); d > tol*math.Max(1, math.Abs(ma[k].Value)) {
+					t.Fatalf("step %d region %d %s %s: %v against %v", n, i, ma[k].Metric, ma[k].Entity, ma[k].Value, mb[k].Value)
 				}
 			}
 		}
@@ -295,5 +299,26 @@ func TestValidateMechanisms(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one saying %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestUnusedMemoryElided checks that a memory whose utility is zero
+// throughout is left out of the state, and that leaving it out changes
+// nothing: with gamma 0 the world gives the same results, bit for bit,
+// as the same world keeping the habit (forced by a set event of gamma to
+// 0 after the horizon), in both engines.
+func TestUnusedMemoryElided(t *testing.T) {
+	c := incumbencyConfig(20000)
+	c.Behaviour.Gamma = 0
+	kept := incumbencyConfig(20000)
+	kept.Behaviour.Gamma = 0
+	kept.Events = append(kept.Events, Event{Kind: SetParam, Date: date("2026-01-01"), Param: Param{Kind: BehaviourGamma}})
+	if a, b := spaceOf(c), spaceOf(kept); a.nc != 4 || b.nc != 16 {
+		t.Fatalf("memory codes %d and %d, want 4 (Taobao's alone) and 16", a.nc, b.nc)
+	}
+	for _, e := range []Engine{AgentBased, MeanField} {
+		a := mustRun(t, c, 5, &Settings{Engine: e})
+		b := mustRun(t, kept, 5, &Settings{Engine: e})
+		sameResults(t, a, b, 1e-9)
 	}
 }

@@ -55,3 +55,30 @@ func TestConfigSetMatchesSetParam(t *testing.T) {
 		t.Error("Get of an unknown kind: got no error")
 	}
 }
+
+// TestCloneIsolatesSet checks that Set on a clone leaves the original
+// as it was, for every kind of parameter that writes into a slice.
+func TestCloneIsolatesSet(t *testing.T) {
+	c := incumbencyConfig(1000)
+	c.Channels = channelConfig(2).Channels
+	for _, p := range []Param{
+		{Kind: MethodAppeal, Index: 1}, {Kind: PlatformLoyalty, Index: 0},
+		{Kind: RegionBasket, Index: 1}, {Kind: ChannelRate, Index: 0},
+		{Kind: ClassAppeal, Index: 4},
+	} {
+		before, err := c.Get(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := c.Clone()
+		if err := d.Set(p, before+1); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := c.Get(p); after != before {
+			t.Errorf("%v: setting a clone changed the original from %v to %v", p, before, after)
+		}
+		if got, _ := d.Get(p); got != before+1 {
+			t.Errorf("%v: the clone holds %v, want %v", p, got, before+1)
+		}
+	}
+}

@@ -586,32 +586,71 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// MemoryEstimate returns an upper estimate of the bytes Run needs for cfg
-// with engine e: agent state, outcome tables, per-worker counters (one
-// worker per core) and the result.
+// MemoryEstimate returns an estimate of the bytes Run needs for cfg with
+// engine e: agent state, outcome tables, per-worker counters (one worker
+// per core) and the result. The tables' sizes are measured: every
+// group's table is built with all states occupied on the first and the
+// last step's world, and the larger is taken.
 func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	workers := runtime.GOMAXPROCS(0)
 	sp := spaceOf(cfg)
+	perState := tableEntriesPerState(cfg, sp)
 	var groups, agents uint64
-	var entries uint64
-	for _, gr := range groupsOf(cfg) {
+	var entries float64
+	for g, gr := range groupsOf(cfg) {
 		groups++
 		agents += uint64(gr.agents)
-		states := uint64(sp.ns)
-		if e == AgentBased && uint64(gr.agents) < states {
-			states = uint64(gr.agents)
+		states := float64(sp.ns)
+		if e == AgentBased && float64(gr.agents) < states {
+			states = float64(gr.agents)
 		}
-		entries += states * uint64(sp.nw) * uint64(sp.ne)
+		entries += states * perState[g]
 	}
+	n := uint64(math.Ceil(entries))
 	var b uint64
 	if e == AgentBased {
 		b += agents * uint64(stateBytes(sp))
-		b += uint64(workers) * entries * 4 // counters
+		b += uint64(workers) * n * 4 // counters
 	}
 	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
-	b += entries * (8 + 2 + 2 + 8 + 8)                   // table entries and flows
+	b += n * (8 + 2 + 2 + 8 + 8)                         // table entries and flows
 	b += uint64(cfg.Steps) * tallyBytes(len(cfg.Regions), sp.nm, sp.np, len(cfg.Channels))
 	return b
+}
+
+// tableEntriesPerState returns, per group, the mean number of entries a
+// state's outcome table has: the larger of the first and the last
+// step's, every state built, regional holdings as at Start.
+func tableEntriesPerState(cfg *Config, sp space) []float64 {
+	groups := groupsOf(cfg)
+	out := make([]float64, len(groups))
+	if cfg.Validate() != nil {
+		for g := range out {
+			out[g] = float64(sp.nw * sp.ne)
+		}
+		return out
+	}
+	shares := make([][]float64, len(cfg.Regions))
+	for r, reg := range cfg.Regions {
+		shares[r] = make([]float64, sp.nm)
+		for _, sg := range reg.Segments {
+			for m, h := range sg.Holdings {
+				shares[r][m] += sg.Share * h
+			}
+		}
+	}
+	var t table
+	for _, day := range []int{0, cfg.Steps - 1} {
+		w := worldAt(cfg, cfg.Date(day))
+		b := newBuilder(sp, cfg, w, combos(w), cfg.Step.Years())
+		for g := range groups {
+			gr := &groups[g]
+			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
+			b.build(&t, func(int) bool { return true })
+			out[g] = math.Max(out[g], float64(len(t.thr))/float64(sp.ns))
+		}
+	}
+	return out
 }
 
 // tallyBytes is the memory one step's Tally of regions regions takes,

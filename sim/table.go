@@ -33,22 +33,29 @@ type space struct {
 
 // newSpace returns the state space of nm methods and np platforms, of
 // which those with own[p] remember the method last used there on their
-// own (own may be nil: none do).
-func newSpace(nm, np int, own []bool) space {
+// own (own may be nil: none do). A memory that can carry no weight is
+// not kept: the shared one when sharedUsed is false (the habit's utility
+// is zero throughout), the own ones when ownUsed is false (so is the
+// switch cost). Such platforms have slot -1 and remember nothing.
+func newSpace(nm, np int, own []bool, sharedUsed, ownUsed bool) space {
 	sp := space{nm: nm, np: np, nw: 1 << nm, nh: nm + 1, nl: np + 1, slot: make([]int, np)}
+	isOwn := func(p int) bool { return p < len(own) && own[p] }
 	shared := false
 	for p := 0; p < np; p++ {
-		if p >= len(own) || !own[p] {
+		if !isOwn(p) {
 			shared = true
 		}
 	}
-	if shared {
+	if shared && sharedUsed {
 		sp.slots = 1 // slot 0: the shared habit
 	}
 	for p := 0; p < np; p++ {
-		if p < len(own) && own[p] {
+		switch {
+		case isOwn(p) && ownUsed:
 			sp.slot[p] = sp.slots
 			sp.slots++
+		case isOwn(p) || !sharedUsed:
+			sp.slot[p] = -1
 		}
 	}
 	sp.nc = 1
@@ -68,9 +75,12 @@ func newSpace(nm, np int, own []bool) space {
 		for mc := range sp.nc {
 			for p := range np {
 				for m := range nm {
-					k := sp.slot[p]
-					old := (mc / sp.pow[k]) % sp.nh
-					sp.paidMc[(mc*np+p)*nm+m] = int32(mc + (m+1-old)*sp.pow[k])
+					v := mc
+					if k := sp.slot[p]; k >= 0 {
+						old := (mc / sp.pow[k]) % sp.nh
+						v = mc + (m+1-old)*sp.pow[k]
+					}
+					sp.paidMc[(mc*np+p)*nm+m] = int32(v)
 				}
 			}
 		}
@@ -78,13 +88,22 @@ func newSpace(nm, np int, own []bool) space {
 	return sp
 }
 
-// spaceOf returns the state space of c.
+// spaceOf returns the state space of c. A memory is kept only if its
+// utility (Gamma for the shared habit, SwitchCost for own memories) is
+// not zero at the start or some event sets it.
 func spaceOf(c *Config) space {
 	own := make([]bool, len(c.Platforms))
 	for p := range c.Platforms {
 		own[p] = c.Platforms[p].OwnMemory
 	}
-	return newSpace(len(c.Methods), len(c.Platforms), own)
+	sharedUsed, ownUsed := c.Behaviour.Gamma != 0, c.Behaviour.SwitchCost != 0
+	for _, e := range c.Events {
+		if e.Kind == SetParam {
+			sharedUsed = sharedUsed || e.Param.Kind == BehaviourGamma
+			ownUsed = ownUsed || e.Param.Kind == BehaviourSwitchCost
+		}
+	}
+	return newSpace(len(c.Methods), len(c.Platforms), own, sharedUsed, ownUsed)
 }
 
 func (sp space) state(w, mc, l int) int { return w + sp.nw*(mc+sp.nc*l) }
@@ -97,6 +116,9 @@ func (sp space) split(s int) (w, mc, l int) {
 // memory code mc, or -1 for none.
 func (sp space) remembered(mc, p int) int {
 	k := sp.slot[p]
+	if k < 0 {
+		return -1
+	}
 	return (mc/sp.pow[k])%sp.nh - 1
 }
 

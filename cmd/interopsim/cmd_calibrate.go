@@ -626,6 +626,13 @@ func fmtList(xs []float64) string {
 // calibrationSummary returns summary.json: provenance like a run's, with
 // the job's identity as its resolved hash.
 func calibrationSummary(ctx context.Context, sc *scenarios.Scenario, resolved []byte, in *calibrateInputs, job output.Job, wall time.Duration) *output.Summary {
+	return jobSummary(ctx, sc, job, in.seed, wall)
+}
+
+// jobSummary returns the summary.json of a job that is not a run (a
+// calibration, a tornado): provenance like a run's, with the job's
+// identity as its resolved hash and no moments.
+func jobSummary(ctx context.Context, sc *scenarios.Scenario, job output.Job, seed uint64, wall time.Duration) *output.Summary {
 	cfg := &sc.Config
 	src := sha256.Sum256(sc.Source)
 	command := commandLine(ctx)
@@ -634,7 +641,7 @@ func calibrationSummary(ctx context.Context, sc *scenarios.Scenario, resolved []
 	}
 	return &output.Summary{SchemaVersion: output.SchemaVersion, Moments: []output.Moment{}, Provenance: output.Provenance{
 		Scenario: cfg.Name, ScenarioFile: sc.File, ScenarioSHA256: hex.EncodeToString(src[:]),
-		ResolvedSHA256: job.ResolvedSHA256, Seed: in.seed, Runs: 1, Agents: cfg.Agents(),
+		ResolvedSHA256: job.ResolvedSHA256, Seed: seed, Runs: 1, Agents: cfg.Agents(),
 		Steps: cfg.Steps, StepUnit: cfg.Step.String(), Start: cfg.Start.Format(output.DateLayout), End: cfg.End().Format(output.DateLayout),
 		Engine: job.Engine, Version: output.ProgramVersion(), GoVersion: runtime.Version(), Command: command,
 		Created: time.Now().UTC().Truncate(time.Second).Format(time.RFC3339), WallSeconds: math.Round(wall.Seconds()*1000) / 1000,
