@@ -88,10 +88,10 @@ type Draws struct {
 	Evals int
 }
 
-// sirWiden scales the standard deviations of the Laplace approximation
+// SIRWiden scales the standard deviations of the Laplace approximation
 // for SIR proposals: proposals must reach the tails that the target has
 // and the approximation may lack.
-const sirWiden = 1.5
+const SIRWiden = 1.5
 
 // Draw draws from the distribution of the free parameters of p given its
 // data, around the calibration res of p (Fit's result): the posterior
@@ -216,7 +216,7 @@ func Draw(p *Problem, res *Result, s *DrawSettings) (*Draws, error) {
 	xs := make([][]float64, m)
 	halves := make([]float64, m)
 	for i := range xs {
-		xs[i], halves[i] = propose(sirWiden)
+		xs[i], halves[i] = propose(SIRWiden)
 	}
 	f, _, err := newFitter(p, s.Cancel, nil)
 	if err != nil {
