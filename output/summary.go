@@ -44,6 +44,10 @@ type Summary struct {
 	// baseline and the effects at the chosen horizons. Moments are then
 	// the scenario's.
 	Comparison *Comparison `json:"comparison,omitempty"`
+	// Uncertainty says what the intervals include: sampling noise,
+	// parameter uncertainty or both (see Uncertainty). Set by NewSummary
+	// from RunInfo; absent from a calibration's summary.
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
 	// Files records every other file the job wrote into its directory
 	// (summary.json aside), in the order written: a later job or 'plot'
 	// deletes or replaces only the files recorded here whose size and
@@ -259,6 +263,9 @@ type RunInfo struct {
 	Created time.Time
 	// Wall is the run's elapsed time.
 	Wall time.Duration
+	// Draws describes the parameter draws of the replicates, nil
+	// without them.
+	Draws *ParameterDraws
 }
 
 // Moment names.
@@ -310,7 +317,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 		Command:        command,
 		Created:        info.Created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		WallSeconds:    math.Round(info.Wall.Seconds()*1000) / 1000,
-	}}
+	}, Uncertainty: &Uncertainty{Sampling: info.Engine == sim.AgentBased, Parameters: info.Draws}}
 	before, note := beforeStep(cfg)
 	keys := summaryKeys(cfg)
 	for _, m := range []struct {

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -325,4 +326,15 @@ func withDraws(s *Scenario, err error) (*Scenario, error) {
 // replaces the scenario's own draws with those of a file.
 func (s *Scenario) SetParameterDraws(d *Draws, file string) {
 	s.ParameterDraws = &ParameterDraws{File: file, Path: d.File, SHA256: d.SHA256, Set: d}
+}
+
+// LoadDraws reads and checks the draws file at path for c (see
+// ReadDraws): 'interopsim run --draws FILE'. The file may hold at most
+// MaxDataBytes and must be a regular file.
+func LoadDraws(path string, c *sim.Config) (*Draws, error) {
+	data, err := readfile.ReadFile(path, "parameter draws file", MaxDataBytes)
+	if err != nil {
+		return nil, err
+	}
+	return ReadDraws(data, path, c)
 }

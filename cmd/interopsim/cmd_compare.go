@@ -73,6 +73,7 @@ interopsim compare my-world.yaml --baseline my-world-closed.yaml --agents 1M`,
 		var opts CompareOptions
 		opts.AddFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			opts.changed(fs)
 			return runCompare(ctx, opts, args, stdout, stderr)
 		}
 	},
@@ -123,11 +124,15 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if opts.Engine.engine == sim.MeanField && opts.Runs == defaultCompareRuns {
 		opts.Runs = 1 // the default suits the agents; the mean field is exact
 	}
-	if err := opts.checkRuns("compare"); err != nil {
-		return err
-	}
 	sc, err := opts.load("compare", name)
 	if err != nil {
+		return err
+	}
+	ps, err := opts.setupDraws("compare", sc)
+	if err != nil {
+		return err
+	}
+	if err := opts.checkRuns("compare"); err != nil {
 		return err
 	}
 	var base *scenarios.Scenario
@@ -146,6 +151,14 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 			return err
 		}
 	}
+	// Both sides run with the same parameter sets, which the baseline's
+	// file records too.
+	base.ParameterDraws = sc.ParameterDraws
+	if ps != nil {
+		if _, err := withDraw(&base.Config, ps, 0); err != nil {
+			return fmt.Errorf("baseline %s: %w", base.Config.Name, err)
+		}
+	}
 	// Check the horizons against the scenario before running anything.
 	plan, err := output.PlanEffects(&sc.Config, events, horizons)
 	if err != nil {
@@ -157,11 +170,11 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
-	resolved, jobID, err := jobOf(sc, engine, runs)
+	resolved, jobID, err := jobOf(sc, engine, runs, ps)
 	if err != nil {
 		return err
 	}
-	baseResolved, baseJob, err := jobOf(base, engine, runs)
+	baseResolved, baseJob, err := jobOf(base, engine, runs, ps)
 	if err != nil {
 		return err
 	}
@@ -178,7 +191,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		}
 		dir = defaultOut(cfg.Name + "-vs-" + base.Config.Name + v)
 	}
-	out, err := prepareOut(dir, jobID, opts.mayWrite(true), opts.Force)
+	out, err := prepareOut(dir, jobID, opts.mayWrite(true, sc), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -187,20 +200,25 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	// Replicate i of the scenario, then of the baseline: with common
 	// random numbers both use the streams of (seed, i); independent
 	// baselines use (seed, runs+i), streams no scenario replicate uses.
+	// Both use parameter set i mod K.
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, id, 2*runs, cfg.Steps, time.Now)
-	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
+	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog, sets: ps}
 	var srs, brs output.Runs
 	start := time.Now()
 	for i := 0; i < runs && err == nil; i++ {
 		var ts, tb *output.Table
-		if ts, err = j.replicate(sc, sc.Seed, i, 2*i); err != nil {
+		set := 0
+		if ps != nil {
+			set = ps.set(i)
+		}
+		if ts, err = j.replicate(sc, sc.Seed, i, set, 2*i); err != nil {
 			break
 		}
 		bi := i
 		if opts.Independent {
 			bi = runs + i
 		}
-		if tb, err = j.replicate(base, sc.Seed, bi, 2*i+1); err != nil {
+		if tb, err = j.replicate(base, sc.Seed, bi, set, 2*i+1); err != nil {
 			break
 		}
 		if err = srs.Add(ts); err == nil {
@@ -229,7 +247,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall))
+	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
 	if err != nil {
 		return fail(err)
 	}
@@ -237,7 +255,9 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
+		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
+		fopt.Uncertainty = summary.Uncertainty
+		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, fopt, opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
@@ -259,7 +279,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if opts.Quiet {
 		return nil
 	}
-	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
+	if err := report(stdout, sc, engine, runs, ps, summary.Uncertainty, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "baseline          %s (%s)\n", termtext.Escape(base.Config.Name), termtext.Escape(scenarioSource(base)))
@@ -402,6 +422,7 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
 	}
+	files = append(files, drawsFiles(sc)...)
 	if opts.KeepRuns && sst.Runs > 1 {
 		files = append(files,
 			output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, srs.Table()) }},
