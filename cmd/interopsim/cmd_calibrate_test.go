@@ -4,9 +4,12 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/interopsim/interopsim/output"
 )
 
 // calibrateDir copies testdata/calibrate (a monthly history-like
@@ -37,7 +40,7 @@ func TestCalibrateBinary(t *testing.T) {
 		t.Fatalf("calibrate: exit %d\n%s%s", code, stdout, stderr)
 	}
 	out := filepath.Join(dir, "out", "history-like-calibrate-starts1")
-	for _, f := range []string{"fitted.yaml", "parameters.csv", "fit.csv", "summary.md", "summary.json", "plots/fit.png"} {
+	for _, f := range []string{"fitted.yaml", "parameters.csv", "fit.csv", "draws.csv", "summary.md", "summary.json", "plots/fit.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
@@ -64,6 +67,34 @@ func TestCalibrateBinary(t *testing.T) {
 	code, stdout, stderr = runBinary(t, dir, "run", filepath.Join(out, "fitted.yaml"), "--engine", "meanfield", "--no-plots", "-q")
 	if code != 0 {
 		t.Fatalf("run fitted.yaml: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// draws.csv: 200 draws (the default) of the three parameters, in the
+	// record of files, named by fitted.yaml, which runs with them.
+	cr := csv.NewReader(strings.NewReader(mustReadFile(t, filepath.Join(out, "draws.csv"))))
+	cr.Comment = '#'
+	draws, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(draws) != 201 || strings.Join(draws[0], ",") != "draw,methods.alipay.q,methods.wechat_pay.q,platforms.jd.appeal" {
+		t.Errorf("draws.csv has %d rows, header %v; want a header and 200 draws", len(draws), draws[0])
+	}
+	if s := readSummary(t, out); !slices.ContainsFunc(s.Files, func(f output.FileRecord) bool { return f.Name == "draws.csv" }) {
+		t.Errorf("summary.json's files lack draws.csv: %v", s.Files)
+	}
+	if !strings.Contains(string(fitted), "\nparameter_draws: {file: draws.csv, sha256: ") {
+		t.Errorf("fitted.yaml does not name draws.csv")
+	}
+	code, stdout, stderr = runBinary(t, dir, "run", filepath.Join(out, "fitted.yaml"), "--engine", "meanfield", "--param-draws", "3", "--no-plots", "--out", "with-draws")
+	if code != 0 {
+		t.Fatalf("run fitted.yaml --param-draws 3: exit %d\n%s%s", code, stdout, stderr)
+	}
+	u := readSummary(t, filepath.Join(dir, "with-draws")).Uncertainty
+	if u == nil || u.Sampling || u.Parameters == nil || u.Parameters.Draws != 3 || u.Parameters.Method != "sir" {
+		t.Errorf("uncertainty %+v, want 3 parameter draws by sir without sampling noise", u)
+	}
+	if !strings.Contains(squash(stdout), "intervals parameter uncertainty only (3 parameter draws of methods.alipay.q, methods.wechat_pay.q, platforms.jd.appeal, sir, from draws.csv;") {
+		t.Errorf("stdout does not say what the intervals are:\n%s", stdout)
 	}
 }
 
@@ -191,4 +222,13 @@ func TestCalibrateBuiltinData(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(work, "out")); err == nil {
 		t.Error("the refused calibration wrote out/")
 	}
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
