@@ -64,11 +64,13 @@ for the data after it, the report gives each series' mean absolute error
 the last fitted observation forward.
 
 The output directory (default out/<scenario>-calibrate, with -holdoutDATE,
--seedN or -startsN appended for those flags) receives
+-seedN, -startsN, -drawsN or -laplace appended for those flags) receives
 fitted.yaml (the scenario with the fitted values, which 'interopsim run'
 runs as is), parameters.csv, fit.csv (every data point with the fitted
-value), holdout.csv with --holdout, summary.md, summary.json and
-plots/fit.png: the data against the fitted curve, over the band of
+value), draws.csv (--draws N draws of the free parameters from their
+distribution given the data, for run and compare --param-draws;
+fitted.yaml names it as its parameter_draws), holdout.csv with
+--holdout, summary.md, summary.json and plots/fit.png: the data against the fitted curve, over the band of
 --band-runs agent-engine runs at the fitted values (min to max). Files
 interopsim did not write are never replaced.`,
 	example: `interopsim calibrate my-world.yaml --data observed.csv --free behaviour.gamma=0:3 --free methods.wechat_pay.appeal=-1:1
@@ -146,7 +148,7 @@ func (o *CalibrateOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.IntVar(&o.BandRuns, "band-runs", 5, "draw the figure's band from `N` agent-engine runs at the fitted values; 0 draws none")
 	addSwitch(fs, &o.NoIntervals, "no-intervals", "", "skip the profile likelihood intervals (faster)")
-	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>-calibrate, with -holdoutDATE, -seedN or -startsN appended when those flags are given)")
+	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>-calibrate, with -holdoutDATE, -seedN, -startsN, -drawsN or -laplace appended when those flags are given)")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of another job in the output directory (files interopsim did not write are never replaced)")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "draw no figures")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figure without its title and subtitle (papers give them in captions)")

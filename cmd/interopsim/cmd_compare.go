@@ -62,12 +62,19 @@ colour and pattern), and the effects with their 5th-95th percentile band
 under each figure says). All files are committed as one set, or none is (docs/reliability.md).
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
-noise of the simulation, not uncertainty about the model's parameters.
+noise of the simulation, not uncertainty about the model's parameters,
+unless --param-draws K is given: replicate i of the scenario and of the
+baseline then both run with parameter set i mod K of the scenario's
+parameter_draws (or of --draws FILE) and the same random streams, so that
+the effect's interval carries parameter uncertainty as well as sampling
+noise (with --engine meanfield, parameter uncertainty alone, K runs).
+Without --runs there are then K replicates.
 --independent gives the baseline its own random streams instead, to
 measure how much common random numbers narrow the intervals.`,
 	example: `interopsim compare
 interopsim compare jd-alipay --runs 40 --at 1m,6m,12m
 interopsim compare jd-alipay --event jd/alipay --at 13w,1y
+interopsim compare --baseline walled-gardens --param-draws 20 --draws out/my-world-calibrate/draws.csv
 interopsim compare my-world.yaml --baseline my-world-closed.yaml --agents 1M`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts CompareOptions

@@ -51,6 +51,18 @@ scenario file or content, seed, agents, engine or number of runs) is
 refused too, naming that run, unless --force is given; the same run is
 replaced without asking.
 
+With --runs N the intervals (metrics.csv's percentiles, the figures'
+bands) are the sampling noise of the replicates. --param-draws K adds the
+uncertainty of the parameters: replicate r runs with parameter set r mod
+K, set i being draw i of the scenario's parameter_draws file (or of
+--draws FILE, such as the draws.csv of 'interopsim calibrate'), applied
+from the start of the horizon. Without --runs there are K replicates, one
+per set; with --engine meanfield always K runs, whose spread is then
+parameter uncertainty alone. The directory gets -drawsK in its default
+name and a copy of the draws, parameter_draws.csv, which its
+scenario.yaml names; summary.json's uncertainty, summary.md, the report
+and every figure's note say what the intervals include.
+
 To redraw the figures at another size, in another format or for some
 regions, methods or platforms only, use 'interopsim plot'.
 
@@ -61,6 +73,7 @@ A run that would need more than 90% of the available memory is refused.`,
 	example: `interopsim run
 interopsim run flagship.yaml --agents 100k --seed 7 --out results/flagship-7
 interopsim run --format png,pdf
+interopsim run --runs 40 --param-draws 20 --draws out/my-world-calibrate/draws.csv
 interopsim run --no-plots`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts RunOptions
