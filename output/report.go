@@ -424,6 +424,20 @@ func buildReport(in ReportInput) (*report, error) {
 			foot += " " + noise
 		}
 		et.footer = append(et.footer, foot)
+		// What share of the headline effect's variance the parameter
+		// sets explain, when the comparison ran with them.
+		if keys := EventKeys(cfg, ev); len(keys) > 0 {
+			var parts []string
+			for _, h := range horizons[ev] {
+				if e := effects[effectKey{ev, h, keys[0]}]; e != nil && e.ParameterShare != nil {
+					parts = append(parts, fmt.Sprintf("+%s %.0f%%", h, 100**e.ParameterShare))
+				}
+			}
+			if len(parts) > 0 {
+				et.footer = append(et.footer, fmt.Sprintf("Share of the variance of the effect on %s from the parameter sets (law of total variance;"+
+					" the rest is sampling noise): %s.", keys[0].Label(cfg), strings.Join(parts, ", ")))
+			}
+		}
 		rep.tables = append(rep.tables, et)
 	}
 	return rep, nil

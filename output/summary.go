@@ -92,6 +92,10 @@ type EffectFigure struct {
 	Effect   Value `json:"effect"`
 	P05      Value `json:"p05"`
 	P95      Value `json:"p95"`
+	// ParameterShare is the estimated share of the effect's variance
+	// that comes from the parameter sets (EffectRow.ParameterShare);
+	// absent without parameter draws.
+	ParameterShare *Value `json:"parameter_share,omitempty"`
 }
 
 // NewComparison returns the comparison part of a summary: the baseline
@@ -106,6 +110,10 @@ func NewComparison(baseline, file string, resolved []byte, crn bool, rows []Effe
 			Event: r.EventName, Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
 			Runs: r.Runs, Scenario: Value(r.Scenario), Baseline: Value(r.Baseline), Effect: Value(r.Effect), P05: Value(r.Lo), P95: Value(r.Hi),
 		})
+		if r.ParameterShare != nil {
+			v := Value(*r.ParameterShare)
+			c.Effects[len(c.Effects)-1].ParameterShare = &v
+		}
 	}
 	return c
 }

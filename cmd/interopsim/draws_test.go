@@ -152,8 +152,22 @@ func TestParamDrawsRun(t *testing.T) {
 	if n, sd, _, _ := effectSD(t, cmp, "taobao", 8); n != 3 || !(sd > 0) {
 		t.Errorf("mean-field comparison with 3 draws: %d runs, sd %g; want 3 runs that differ", n, sd)
 	}
-	if u := readSummary(t, cmp).Uncertainty; u.Sampling || u.Parameters == nil {
+	cs := readSummary(t, cmp)
+	if u := cs.Uncertainty; u.Sampling || u.Parameters == nil {
 		t.Errorf("mean-field uncertainty %+v, want parameters only", u)
+	}
+	if e := cs.Comparison.Effects[0]; e.ParameterShare == nil || *e.ParameterShare != 1 {
+		t.Errorf("mean-field effect %+v: want all of its variance from the parameters", e)
+	}
+	// With sampling noise and two replicates per set, the headline
+	// effect's variance is shared out, in summary.md too.
+	run(dir, "compare", "tiny.yaml", "--param-draws", "3", "--runs", "6", "--at", "1m", "--no-plots", "--out", "shares")
+	cs = readSummary(t, filepath.Join(dir, "shares"))
+	if e := cs.Comparison.Effects[0]; e.ParameterShare == nil || !(*e.ParameterShare >= 0 && *e.ParameterShare <= 1) {
+		t.Errorf("effect %+v: want a parameter share in [0, 1]", e)
+	}
+	if md := string(readFile(t, filepath.Join(dir, "shares", output.ReportFile))); !strings.Contains(md, "from the parameter sets (law of total variance; the rest is sampling noise): +1m ") {
+		t.Errorf("summary.md lacks the share of the variance from the parameters")
 	}
 }
 
