@@ -64,6 +64,10 @@ type DrawSettings struct {
 	// Cancel, if not nil, is polled before every evaluation; when it
 	// returns true Draw stops and returns ErrCanceled.
 	Cancel func() bool
+	// Progress, if not nil, is called after every evaluation with the
+	// number done so far, from the goroutines of the workers at once: it
+	// must be safe for concurrent use and must not block for long.
+	Progress func(evals int)
 }
 
 // Draws are draws from the distribution of a calibration's free
@@ -86,6 +90,11 @@ type Draws struct {
 	ESS       float64
 	// Evals is the number of evaluations of the model.
 	Evals int
+	// Fallback says that SIR's effective sample size was below N/4, so
+	// that resampling would have repeated a few points and made the draws
+	// falsely narrow: Draw then returned Laplace draws instead (Method
+	// Laplace; Proposals and ESS say what SIR found).
+	Fallback bool
 }
 
 // SIRWiden scales the standard deviations of the Laplace approximation
@@ -106,7 +115,9 @@ const SIRWiden = 1.5
 // (the default) the proposals from that approximation, its standard
 // deviations widened by 1.5, are weighted by the exact posterior and
 // resampled (systematic resampling), then put in a random order, so that
-// the first K draws are a sample too. Draw is deterministic: the same
+// the first K draws are a sample too; when their effective sample size
+// is below N/4, resampling would repeat a few points, and Draw returns
+// the Laplace draws instead (Draws.Fallback). Draw is deterministic: the same
 // inputs and Settings (but Workers) give the same Draws.
 func Draw(p *Problem, res *Result, s *DrawSettings) (*Draws, error) {
 	if s == nil {
@@ -218,7 +229,7 @@ func Draw(p *Problem, res *Result, s *DrawSettings) (*Draws, error) {
 	for i := range xs {
 		xs[i], halves[i] = propose(SIRWiden)
 	}
-	f, _, err := newFitter(p, s.Cancel, nil)
+	f, _, err := newFitter(p, s.Cancel, s.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +267,18 @@ func Draw(p *Problem, res *Result, s *DrawSettings) (*Draws, error) {
 		sq += w[i] * w[i]
 	}
 	d.ESS = sum * sum / sq
+	if d.ESS < float64(n)/4 {
+		// Too few proposals carry the weight: the proposals do not cover
+		// the posterior (often a parameter proposed uniformly that the
+		// data still constrain). The Laplace draws keep the uniform
+		// ones uniform: never narrower than the bounds for them.
+		d.Method, d.Fallback = Laplace, true
+		d.Values = make([][]float64, n)
+		for i := range d.Values {
+			d.Values[i], _ = propose(1)
+		}
+		return d, nil
+	}
 	// Systematic resampling: n evenly spaced points from one uniform.
 	d.Values = make([][]float64, 0, n)
 	step := sum / float64(n)

@@ -352,7 +352,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	if opts.Draws > 0 {
 		draws, err = calibrate.Draw(&calibrate.Problem{Config: cfg, Free: free, Data: in.data, Holdout: opts.Holdout.t}, res,
 			&calibrate.DrawSettings{N: opts.Draws, Method: opts.DrawMethod.m, Seed: in.seed, Workers: opts.Workers.n,
-				Cancel: func() bool { return ctx.Err() != nil }})
+				Cancel: func() bool { return ctx.Err() != nil }, Progress: func(n int) { progress(res.Evals + n) }})
 		if err != nil {
 			out.Abandon()
 			if errors.Is(err, calibrate.ErrCanceled) {
@@ -777,8 +777,11 @@ func fitFigure(ctx context.Context, fitted *scenarios.Scenario, res *calibrate.R
 func drawsBytes(scenario string, seed uint64, d *calibrate.Draws) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s method=%s draws=%d", scenarios.DrawsComment, d.Method, len(d.Values))
-	if d.Method == calibrate.SIR {
+	if d.Method == calibrate.SIR || d.Fallback {
 		fmt.Fprintf(&b, " proposals=%d ess=%.1f", d.Proposals, d.ESS)
+	}
+	if d.Fallback {
+		b.WriteString(" sir-fallback=true")
 	}
 	var uniform []string
 	for j, u := range d.Uniform {
@@ -811,11 +814,13 @@ func drawsSentence(d *calibrate.Draws) string {
 	case calibrate.SIR:
 		fmt.Fprintf(&b, "the Laplace approximation in the optimiser's logit space, its sds widened by %.1f, proposed %d points, weighted by the exact likelihood (one mean-field run each) and resampled; effective sample size %.0f of %d.",
 			calibrate.SIRWiden, d.Proposals, d.ESS, d.Proposals)
-		if d.ESS < float64(len(d.Values))/4 {
-			b.WriteString(" The effective sample size is small: the draws repeat a few points; the approximation is poor here.")
-		}
 	case calibrate.Laplace:
 		b.WriteString("the Laplace approximation alone, a Gaussian in the optimiser's logit space with the Jacobian's covariance.")
+		if d.Fallback {
+			fmt.Fprintf(&b, " (Sampling-importance-resampling was tried and refused: its %d proposals had an effective sample size of %.0f, below %d/4,"+
+				" so resampling would have repeated a few points and made the draws falsely narrow; these are the Laplace draws instead, uniform within the bounds for the parameters the data do not pin down.)",
+				d.Proposals, d.ESS, len(d.Values))
+		}
 	}
 	var uniform []string
 	for j, u := range d.Uniform {

@@ -70,7 +70,7 @@ func TestCalibrateBinary(t *testing.T) {
 	}
 	// draws.csv: 200 draws (the default) of the three parameters, in the
 	// record of files, named by fitted.yaml, which runs with them.
-	cr := csv.NewReader(strings.NewReader(mustReadFile(t, filepath.Join(out, "draws.csv"))))
+	cr := csv.NewReader(strings.NewReader(mustRead(t, filepath.Join(out, "draws.csv"))))
 	cr.Comment = '#'
 	draws, err := cr.ReadAll()
 	if err != nil {
@@ -224,11 +224,24 @@ func TestCalibrateBuiltinData(t *testing.T) {
 	}
 }
 
-func mustReadFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+// TestCalibrateDrawsFallback calibrates WeChat Pay's appeal within bounds
+// that its estimate reaches (one-sided, so proposed uniformly) with
+// gamma: so few SIR proposals carry the weight that resampling would
+// repeat a few points, and the draws fall back to the Laplace
+// approximation, saying so.
+func TestCalibrateDrawsFallback(t *testing.T) {
+	dir := calibrateDir(t)
+	os.WriteFile(filepath.Join(dir, "nocal.yaml"), []byte(strings.Split(mustRead(t, filepath.Join(dir, "history-like.yaml")), "\ncalibrate:")[0]), 0o644)
+	code, stdout, stderr := runBinary(t, dir, "calibrate", "nocal.yaml", "--data", "observed.csv", "--free", "behaviour.gamma=0:3",
+		"--free", "methods.wechat_pay.appeal=-1:1", "--draws", "40", "--band-runs", "0", "--no-plots", "--out", "res")
+	if code != 0 {
+		t.Fatalf("calibrate: exit %d\n%s%s", code, stdout, stderr)
 	}
-	return string(b)
+	draws := mustRead(t, filepath.Join(dir, "res", "draws.csv"))
+	if !strings.HasPrefix(draws, "# interopsim draws: method=laplace draws=40 proposals=200 ess=") || !strings.Contains(draws, "sir-fallback=true") {
+		t.Errorf("draws.csv starts %.120q, want Laplace draws after a refused SIR", draws)
+	}
+	if md := mustRead(t, filepath.Join(dir, "res", "summary.md")); !strings.Contains(md, "Sampling-importance-resampling was tried and refused") {
+		t.Errorf("summary.md does not say the draws fell back")
+	}
 }

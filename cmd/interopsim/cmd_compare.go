@@ -58,8 +58,8 @@ event at the --at horizons, with an event column), summary.json,
 summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
 figures: the scenario against the baseline (pale, in each line's own
 colour and pattern), and the effects with their 5th-95th percentile band
-(the spread of the paired replicates: sampling noise only, as a note
-under each figure says). All files are committed as one set, or none is (docs/reliability.md).
+(the spread of the paired replicates: sampling noise only unless
+--param-draws, as a note under each figure says). All files are committed as one set, or none is (docs/reliability.md).
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
 noise of the simulation, not uncertainty about the model's parameters,
