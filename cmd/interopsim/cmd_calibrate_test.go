@@ -113,7 +113,7 @@ func readCSV(t *testing.T, path string) [][]string {
 }
 
 // TestCalibrateDeterministic fits twice, on one worker and on two: the
-// parameters.csv files are the same bytes. The holdout keeps the fit to
+// parameters.csv and draws.csv files are the same bytes. The holdout keeps the fit to
 // 2016-2017, which keeps the test short.
 func TestCalibrateDeterministic(t *testing.T) {
 	dir := calibrateDir(t)
@@ -126,14 +126,16 @@ func TestCalibrateDeterministic(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("workers %s: exit %d\n%s%s", w, code, stdout, stderr)
 		}
-		b, err := os.ReadFile(filepath.Join(o, "parameters.csv"))
-		if err != nil {
-			t.Fatal(err)
+		for _, f := range []string{"parameters.csv", "draws.csv"} {
+			b, err := os.ReadFile(filepath.Join(o, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[i] = append(files[i], b...)
 		}
-		files[i] = b
 	}
 	if string(files[0]) != string(files[1]) {
-		t.Errorf("parameters.csv differs between 1 and 2 workers:\n%s\n%s", files[0], files[1])
+		t.Errorf("parameters.csv and draws.csv differ between 1 and 2 workers:\n%.2000s\n%.2000s", files[0], files[1])
 	}
 }
 
