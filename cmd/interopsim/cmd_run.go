@@ -340,8 +340,9 @@ const nothingKept = "nothing written; the output directory is as it was"
 // so that jobs with different flags never share a default directory:
 // --seed and --agents when given, --runs when not defaultRuns, the
 // engine when not the agents, --param-draws when given. (With
-// --param-draws, --runs is named when given, and so is the draws file's
-// content by the directory's record: another file is refused.)
+// --param-draws K, --runs is named when not K; the draws file's content
+// is not in the name but in the directory's record: another file is
+// refused.)
 func (o *jobOptions) variant(defaultRuns int) string {
 	var v strings.Builder
 	if o.Seed.set {
@@ -350,7 +351,11 @@ func (o *jobOptions) variant(defaultRuns int) string {
 	if o.Agents.set {
 		v.WriteString("-agents" + compactCount(o.Agents.n))
 	}
-	if o.Runs != defaultRuns && (o.ParamDraws == 0 || o.runsSet && o.Engine.engine != sim.MeanField) {
+	if o.ParamDraws > 0 {
+		// K replicates, one per parameter set, go without saying.
+		defaultRuns = o.ParamDraws
+	}
+	if o.Runs != defaultRuns {
 		fmt.Fprintf(&v, "-runs%d", o.Runs)
 	}
 	if o.Engine.engine != sim.AgentBased {
