@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/interopsim/interopsim/output"
@@ -84,17 +85,42 @@ func (o *jobOptions) setupDraws(cmd string, sc *scenarios.Scenario) (*paramSets,
 // (Config.Set, from the start of the horizon), leaving cfg unchanged.
 func withDraw(cfg *sim.Config, ps *paramSets, i int) (*sim.Config, error) {
 	c := *cfg
-	c.Methods = slices.Clone(cfg.Methods)
-	c.Platforms = slices.Clone(cfg.Platforms)
-	c.Channels = slices.Clone(cfg.Channels)
-	c.Regions = slices.Clone(cfg.Regions)
-	for r := range c.Regions {
-		c.Regions[r].Segments = slices.Clone(cfg.Regions[r].Segments)
-	}
+	cloneSlices(reflect.ValueOf(&c).Elem())
 	if err := ps.draws.Apply(&c, i); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// cloneSlices replaces every slice reachable from v through exported
+// struct fields, slices and arrays by a copy, in place, so that
+// Config.Set on the copy of a Config changes nothing the original
+// shares, whichever slices the parameter lives in (methods, segments of
+// regions, channels, ...). Maps and pointers stay shared: Config.Set
+// writes none. v must be settable.
+func cloneSlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		v.Set(c)
+		for i := range c.Len() {
+			cloneSlices(c.Index(i))
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			cloneSlices(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); v.Type().Field(i).IsExported() && f.CanSet() {
+				cloneSlices(f)
+			}
+		}
+	}
 }
 
 // forOutput returns sc as its output directory records it: its

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/scenarios"
+	"github.com/interopsim/interopsim/sim"
 )
 
 // testDraws is a calibration's draws.csv over behaviour.gamma and
@@ -220,4 +222,63 @@ func TestParamDrawsErrors(t *testing.T) {
 			checkNothingWritten(t, filepath.Join(dir, "res"))
 		})
 	}
+}
+
+// TestWithDraw sets every kind of parameter of the history scenario
+// (which has every kind of entity) in a copy: the scenario itself is
+// unchanged, whichever slice of the Config the parameter lives in.
+func TestWithDraw(t *testing.T) {
+	sc, err := scenarios.Load("alipay-vs-wechat-2013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &sc.Config
+	for kind := sim.ParamKind(0); ; kind++ {
+		p := sim.Param{Kind: kind}
+		before, err := cfg.Get(p)
+		if err != nil {
+			if strings.Contains(err.Error(), "unknown parameter kind") {
+				if kind < 10 {
+					t.Fatalf("only %d parameter kinds", kind)
+				}
+				break
+			}
+			continue // no entity of the kind in this scenario
+		}
+		set := &paramSets{k: 1, draws: &scenarios.Draws{File: "test", Params: []sim.Param{p}, Values: [][]float64{{before + 0.25}}}}
+		set.draws.Names = []string{paramName(t, cfg, p)}
+		c, err := withDraw(cfg, set, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := c.Get(p); got != before+0.25 {
+			t.Errorf("%s: copy has %g, want %g", set.draws.Names[0], got, before+0.25)
+		}
+		if after, _ := cfg.Get(p); after != before {
+			t.Errorf("%s: setting it in the copy changed the scenario from %g to %g", set.draws.Names[0], before, after)
+		}
+	}
+}
+
+// paramName returns the name, as in set events, of the parameter p of
+// cfg at index 0, found among the forms scenarios.ParamForms lists.
+func paramName(t *testing.T, cfg *sim.Config, p sim.Param) string {
+	t.Helper()
+	names := map[string][]string{
+		"<method>": {cfg.Methods[0].Name}, "<platform>": {cfg.Platforms[0].Name}, "<region>": {cfg.Regions[0].Name},
+	}
+	if len(cfg.Channels) > 0 {
+		names["<channel>"] = []string{cfg.Channels[0].Name}
+	}
+	for _, form := range strings.Split(scenarios.ParamForms, ", ") {
+		name := form
+		for k, v := range names {
+			name = strings.Replace(name, k, v[0], 1)
+		}
+		if q, err := scenarios.ParseParam(cfg, name); err == nil && q == p {
+			return name
+		}
+	}
+	t.Fatalf("no name for parameter %+v", p)
+	return ""
 }
