@@ -19,7 +19,11 @@
 // cannot pin down: a profile that reaches a bound, a zero derivative, or
 // a correlation above CorrelationLimit. With a holdout date it fits the
 // data before it and scores the forecast after it against carrying the
-// last observation forward.
+// last observation forward. Draw then draws from the distribution of the
+// free parameters given the data (uniform prior within the bounds): the
+// Laplace approximation in the logit space, refined by sampling-
+// importance-resampling with the exact loss, parameters the data do not
+// pin down drawn uniformly within their bounds.
 //
 // Like sim, the package is pure: no files, flags or printing, and the
 // same Problem and Settings give the same Result whatever the number of

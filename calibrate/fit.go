@@ -166,6 +166,11 @@ type Result struct {
 	// Jacobian, k x k, NaN for a parameter the data do not depend on; nil
 	// if the Jacobian is singular.
 	Correlation [][]float64
+	// Covariance is the covariance of the estimates from the Jacobian,
+	// Sigma2 * (J'J)^-1 in parameter units, k x k, with NaN rows and
+	// columns for a parameter the data do not depend on; nil if the
+	// Jacobian is singular. Draw's Laplace approximation starts from it.
+	Covariance [][]float64
 	// Points are the data points with the fitted values, in file order.
 	Points []FitPoint
 	// Series is the fit per series, in order of first appearance.
@@ -224,21 +229,10 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	if maxEvals <= 0 {
 		maxEvals = 150 * k
 	}
-	f := &fitter{p: p, cancel: s.Cancel, progress: s.Progress}
-	sets := make([]Set, len(p.Data.Points))
-	last := 0
-	for i, pt := range p.Data.Points {
-		sets[i] = split(pt, p.Holdout)
-		if sets[i] == Fitted {
-			f.pts = append(f.pts, i)
-			last = max(last, pt.Last)
-		}
+	f, sets, err := newFitter(p, s.Cancel, s.Progress)
+	if err != nil {
+		return nil, err
 	}
-	if len(f.pts) == 0 {
-		return nil, fmt.Errorf("no data point ends on or before the holdout date %s", p.Holdout.Format("2006-01-02"))
-	}
-	f.cfg = p.Config.Clone()
-	f.cfg.Steps = last + 1
 
 	res := &Result{N: len(f.pts)}
 	// The starts, drawn before any runs so that they do not depend on
@@ -332,6 +326,28 @@ func Fit(p *Problem, s *Settings) (*Result, error) {
 	}
 	res.Evals = int(f.evals.Load()) + 1
 	return res, nil
+}
+
+// newFitter returns the fitter of p's loss over its fitted points, the
+// simulation truncated to the last step they need, and what every data
+// point is used for.
+func newFitter(p *Problem, cancel func() bool, progress func(int)) (*fitter, []Set, error) {
+	f := &fitter{p: p, cancel: cancel, progress: progress}
+	sets := make([]Set, len(p.Data.Points))
+	last := 0
+	for i, pt := range p.Data.Points {
+		sets[i] = split(pt, p.Holdout)
+		if sets[i] == Fitted {
+			f.pts = append(f.pts, i)
+			last = max(last, pt.Last)
+		}
+	}
+	if len(f.pts) == 0 {
+		return nil, nil, fmt.Errorf("no data point ends on or before the holdout date %s", p.Holdout.Format("2006-01-02"))
+	}
+	f.cfg = p.Config.Clone()
+	f.cfg.Steps = last + 1
+	return f, sets, nil
 }
 
 // check reports problems Fit cannot work on.

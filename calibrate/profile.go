@@ -62,16 +62,20 @@ func (f *fitter) jacobian(res *Result, x []float64) {
 	}
 	s2 := res.Sigma2
 	res.Correlation = make([][]float64, k)
+	res.Covariance = make([][]float64, k)
 	for i := range k {
 		res.Correlation[i] = make([]float64, k)
+		res.Covariance[i] = make([]float64, k)
 		for j := range k {
 			res.Correlation[i][j] = math.NaN()
+			res.Covariance[i][j] = math.NaN()
 		}
 		res.Correlation[i][i] = 1
 	}
 	for a, i := range keep {
 		for b, j := range keep {
 			res.Correlation[i][j] = cov.At(a, b) / math.Sqrt(cov.At(a, a)*cov.At(b, b))
+			res.Covariance[i][j] = s2 * cov.At(a, b)
 		}
 		res.Params[i].SE = math.Sqrt(s2 * cov.At(a, a))
 	}

@@ -47,13 +47,19 @@ type Job struct {
 	Baseline, BaselineSHA256 string
 	// CommonRandomNumbers is a comparison's choice of random streams.
 	CommonRandomNumbers bool
+	// ParamDraws is the number of parameter sets of the replicates and
+	// DrawsSHA256 the hash of the file they come from; 0 and empty
+	// without parameter draws.
+	ParamDraws  int
+	DrawsSHA256 string
 }
 
 // Same says whether j and k have the same inputs, and so the same
 // results.
 func (j Job) Same(k Job) bool {
 	return j.ResolvedSHA256 == k.ResolvedSHA256 && j.Engine == k.Engine && j.Runs == k.Runs &&
-		j.BaselineSHA256 == k.BaselineSHA256 && j.CommonRandomNumbers == k.CommonRandomNumbers
+		j.BaselineSHA256 == k.BaselineSHA256 && j.CommonRandomNumbers == k.CommonRandomNumbers &&
+		j.ParamDraws == k.ParamDraws && j.DrawsSHA256 == k.DrawsSHA256
 }
 
 // String describes j for a user: "run of scenario x (file f, resolved
@@ -75,6 +81,9 @@ func (j Job) String() string {
 			s += ", independent streams"
 		}
 	}
+	if j.ParamDraws > 0 {
+		s += fmt.Sprintf(", %d parameter draws %.8s", j.ParamDraws, j.DrawsSHA256)
+	}
 	return s + ")"
 }
 
@@ -87,6 +96,9 @@ func (s *Summary) Job() Job {
 	}
 	if c := s.Comparison; c != nil {
 		j.Baseline, j.BaselineSHA256, j.CommonRandomNumbers = c.Baseline, c.BaselineSHA256, c.CommonRandomNumbers
+	}
+	if u := s.Uncertainty; u != nil && u.Parameters != nil {
+		j.ParamDraws, j.DrawsSHA256 = u.Parameters.Draws, u.Parameters.SHA256
 	}
 	return j
 }

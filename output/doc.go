@@ -17,7 +17,11 @@
 //     WriteCSV and ReadCSV write and read tables of replicates as runs.csv.
 //   - NewSummary builds a Summary (provenance and headline figures with
 //     their statistics) from a StatTable and the scenario's sim.Config;
-//     WriteSummary and ReadSummary write and read it as summary.json.
+//     WriteSummary and ReadSummary write and read it as summary.json. Its
+//     Uncertainty says what the intervals include (sampling noise,
+//     parameter draws or both; Uncertainty.Label in words), and
+//     ParameterShares splits a comparison's effects' variance between
+//     the parameter sets and sampling noise.
 //   - WriteFile and WriteFiles write one file or a set of files atomically:
 //     a reader sees the old files or the new ones, never a half-written file.
 //   - PrepareDir prepares an output directory for a Job: it tells the

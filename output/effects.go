@@ -526,6 +526,10 @@ type EffectRow struct {
 	Effect, Lo, Hi float64
 	// Runs is the number of replicates with a defined difference.
 	Runs int
+	// ParameterShare is the estimated share of the variance of the
+	// paired differences that comes from the parameter sets, nil unless
+	// ParameterShares set it.
+	ParameterShare *float64
 }
 
 // EffectColumns are the columns of the effects table at horizons, in the

@@ -311,13 +311,16 @@ func buildReport(in ReportInput) (*report, error) {
 	beforeWhat, moments := momentsSentence(cfg, before.Step)
 	rep.moments = moments
 	rep.provenance = provenanceSentence(cfg, in.Summary.Provenance, runs, compare)
-	rep.howToRead = howToRead(name, baseName, runs, compare)
+	rep.howToRead = howToRead(name, baseName, runs, compare, in.Summary.Uncertainty)
 	if compare && in.EffectsNote != "" {
 		rep.howToRead += " " + in.EffectsNote
 	}
 	// Under each table with intervals, what they are.
 	noise := ""
-	if runs > 1 {
+	switch u := in.Summary.Uncertainty; {
+	case runs > 1 && u != nil && u.Parameters != nil:
+		noise = fmt.Sprintf("Brackets: 5th to 95th percentile of %d replicates: %s.", runs, u.Label())
+	case runs > 1:
 		noise = fmt.Sprintf("Brackets: sampling noise of %d replicates (5th to 95th percentile); parameter uncertainty not included.", runs)
 	}
 
@@ -421,6 +424,20 @@ func buildReport(in ReportInput) (*report, error) {
 			foot += " " + noise
 		}
 		et.footer = append(et.footer, foot)
+		// What share of the headline effect's variance the parameter
+		// sets explain, when the comparison ran with them.
+		if keys := EventKeys(cfg, ev); len(keys) > 0 {
+			var parts []string
+			for _, h := range horizons[ev] {
+				if e := effects[effectKey{ev, h, keys[0]}]; e != nil && e.ParameterShare != nil {
+					parts = append(parts, fmt.Sprintf("+%s %.0f%%", h, 100**e.ParameterShare))
+				}
+			}
+			if len(parts) > 0 {
+				et.footer = append(et.footer, fmt.Sprintf("Share of the variance of the effect on %s from the parameter sets (law of total variance;"+
+					" the rest is sampling noise): %s.", keys[0].Label(cfg), strings.Join(parts, ", ")))
+			}
+		}
 		rep.tables = append(rep.tables, et)
 	}
 	return rep, nil
@@ -539,13 +556,17 @@ func provenanceSentence(cfg *sim.Config, p Provenance, runs int, compare bool) s
 }
 
 // howToRead explains the figures, their intervals and the effects.
-func howToRead(name, baseName string, runs int, compare bool) string {
+func howToRead(name, baseName string, runs int, compare bool, u *Uncertainty) string {
 	s := "Shares are in percent: of people for adoption, of orders for payment shares, of purchase value " +
 		"for GMV shares, in the step; lost sales are orders in the step (k thousand, M million, bn billion)."
-	if runs > 1 {
+	switch {
+	case runs > 1 && u != nil && u.Parameters != nil:
+		s += fmt.Sprintf(" Each figure is the mean over %d replicates, with the 5th to 95th percentile across them in brackets:"+
+			" replicate r ran with parameter set r mod %d, so they include %s.", runs, u.Parameters.Draws, u.Label())
+	case runs > 1:
 		s += fmt.Sprintf(" Each figure is the mean over %d replicates, with the 5th to 95th percentile across them in brackets:"+
 			" they show how much replicates differ, not how uncertain the model's parameters are.", runs)
-	} else {
+	default:
 		s += " The figures come from one run, so they carry no interval."
 	}
 	if compare {

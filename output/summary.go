@@ -44,6 +44,10 @@ type Summary struct {
 	// baseline and the effects at the chosen horizons. Moments are then
 	// the scenario's.
 	Comparison *Comparison `json:"comparison,omitempty"`
+	// Uncertainty says what the intervals include: sampling noise,
+	// parameter uncertainty or both (see Uncertainty). Set by NewSummary
+	// from RunInfo; absent from a calibration's summary.
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
 	// Files records every other file the job wrote into its directory
 	// (summary.json aside), in the order written: a later job or 'plot'
 	// deletes or replaces only the files recorded here whose size and
@@ -88,6 +92,10 @@ type EffectFigure struct {
 	Effect   Value `json:"effect"`
 	P05      Value `json:"p05"`
 	P95      Value `json:"p95"`
+	// ParameterShare is the estimated share of the effect's variance
+	// that comes from the parameter sets (EffectRow.ParameterShare);
+	// absent without parameter draws.
+	ParameterShare *Value `json:"parameter_share,omitempty"`
 }
 
 // NewComparison returns the comparison part of a summary: the baseline
@@ -102,6 +110,10 @@ func NewComparison(baseline, file string, resolved []byte, crn bool, rows []Effe
 			Event: r.EventName, Horizon: r.Horizon, Date: r.Date.Format(DateLayout), Region: r.Key.Region, Metric: r.Key.Metric, Entity: r.Key.Entity,
 			Runs: r.Runs, Scenario: Value(r.Scenario), Baseline: Value(r.Baseline), Effect: Value(r.Effect), P05: Value(r.Lo), P95: Value(r.Hi),
 		})
+		if r.ParameterShare != nil {
+			v := Value(*r.ParameterShare)
+			c.Effects[len(c.Effects)-1].ParameterShare = &v
+		}
 	}
 	return c
 }
@@ -259,6 +271,9 @@ type RunInfo struct {
 	Created time.Time
 	// Wall is the run's elapsed time.
 	Wall time.Duration
+	// Draws describes the parameter draws of the replicates, nil
+	// without them.
+	Draws *ParameterDraws
 }
 
 // Moment names.
@@ -310,7 +325,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 		Command:        command,
 		Created:        info.Created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		WallSeconds:    math.Round(info.Wall.Seconds()*1000) / 1000,
-	}}
+	}, Uncertainty: &Uncertainty{Sampling: info.Engine == sim.AgentBased, Parameters: info.Draws}}
 	before, note := beforeStep(cfg)
 	keys := summaryKeys(cfg)
 	for _, m := range []struct {

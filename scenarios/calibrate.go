@@ -191,22 +191,7 @@ func (b *builder) calibrate(n *yaml.Node) {
 	}
 	cal := &Calibration{}
 	if v := m.get("data"); v != nil {
-		if s, ok := b.str(v, "calibrate.data"); ok {
-			if strings.TrimSpace(s) == "" {
-				b.fail(v, "calibrate.data", "must name a data file (CSV), got an empty string")
-			} else {
-				cal.Data, cal.DataPath = s, s
-				if rest, ok := strings.CutPrefix(s, shippedData); ok {
-					if !fs.ValidPath(rest) {
-						b.fail(v, "calibrate.data", "%q names no file shipped with interopsim: want %sdata/<path> such as %sdata/history/value_shares.csv", s, shippedData, shippedData)
-					} else if _, err := fs.Stat(builtinFS, rest); err != nil {
-						b.fail(v, "calibrate.data", "%q names no file shipped with interopsim (the files are those of scenarios/data in the repository, such as %sdata/history/value_shares.csv)", s, shippedData)
-					}
-				} else if !filepath.IsAbs(s) && !strings.HasPrefix(b.file, "builtin:") {
-					cal.DataPath = filepath.Join(filepath.Dir(b.file), s)
-				}
-			}
-		}
+		cal.Data, cal.DataPath, _ = b.dataFile(v, "calibrate.data", "a data file (CSV)", "data/history/value_shares.csv")
 	}
 	if v := m.get("free"); v != nil {
 		items, ok := b.sequence(v, "calibrate.free")
@@ -233,6 +218,59 @@ func (b *builder) calibrate(n *yaml.Node) {
 		}
 	}
 	b.sc.Calibration = cal
+}
+
+// dataFile reads the name of a file the scenario refers to (the data of
+// its calibrate section, its parameter draws), what it must be and an
+// example of the files shipped with interopsim: the name as written, and
+// resolved against the scenario file's directory unless absolute, shipped
+// (builtin:data/...) or in a built-in (whose relative names are shipped
+// files). ok is false after a mistake is recorded.
+func (b *builder) dataFile(v *yaml.Node, path, what, example string) (written, resolved string, ok bool) {
+	s, ok := b.str(v, path)
+	if !ok {
+		return "", "", false
+	}
+	if strings.TrimSpace(s) == "" {
+		b.fail(v, path, "must name %s, got an empty string", what)
+		return "", "", false
+	}
+	resolved = s
+	if rest, ok := strings.CutPrefix(s, shippedData); ok {
+		if !fs.ValidPath(rest) {
+			b.fail(v, path, "%q names no file shipped with interopsim: want %sdata/<path> such as %s%s", s, shippedData, shippedData, example)
+			return "", "", false
+		} else if _, err := fs.Stat(builtinFS, rest); err != nil {
+			b.fail(v, path, "%q names no file shipped with interopsim (the files are those of scenarios/data in the repository, such as %s%s)", s, shippedData, example)
+			return "", "", false
+		}
+	} else if !filepath.IsAbs(s) && !strings.HasPrefix(b.file, "builtin:") {
+		resolved = filepath.Join(filepath.Dir(b.file), s)
+	}
+	return s, resolved, true
+}
+
+// readDataFile returns the content of the file p that the scenario read
+// from file names (resolved by dataFile), described as what in errors:
+// for a path starting "builtin:", or a relative path in a built-in, the
+// file shipped with interopsim (scenarios/data/...), else the file at p,
+// at most MaxDataBytes.
+func readDataFile(file, p, what string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(p, shippedData); ok {
+		b, err := builtinFS.ReadFile(rest)
+		if err != nil {
+			return nil, fmt.Errorf("%s shipped with interopsim: %w", what, err)
+		}
+		return b, nil
+	}
+	if strings.HasPrefix(file, "builtin:") && !filepath.IsAbs(p) {
+		b, err := builtinFS.ReadFile(path.Clean(filepath.ToSlash(p)))
+		if err != nil {
+			return nil, fmt.Errorf("%s of built-in scenario %s: %w", what, strings.TrimPrefix(file, "builtin:"), err)
+		}
+		return b, nil
+	}
+	return readfile.ReadFile(p, what, MaxDataBytes)
 }
 
 // free reads one free parameter of the calibrate section.
@@ -289,20 +327,5 @@ func (s *Scenario) CalibrationData() ([]byte, error) {
 	if s.Calibration == nil || s.Calibration.DataPath == "" {
 		return nil, fmt.Errorf("scenario %s has no calibrate: data: file", s.Config.Name)
 	}
-	p := s.Calibration.DataPath
-	if rest, ok := strings.CutPrefix(p, shippedData); ok {
-		b, err := builtinFS.ReadFile(rest)
-		if err != nil {
-			return nil, fmt.Errorf("data shipped with interopsim: %w", err)
-		}
-		return b, nil
-	}
-	if strings.HasPrefix(s.File, "builtin:") && !filepath.IsAbs(p) {
-		b, err := builtinFS.ReadFile(path.Clean(filepath.ToSlash(p)))
-		if err != nil {
-			return nil, fmt.Errorf("data of built-in scenario %s: %w", s.Config.Name, err)
-		}
-		return b, nil
-	}
-	return readfile.ReadFile(p, "calibration data file", MaxDataBytes)
+	return readDataFile(s.File, s.Calibration.DataPath, "calibration data file")
 }

@@ -42,8 +42,9 @@ type citingFile struct {
 	strict bool
 }
 
-// calibrateData matches the data: line of a calibrate section.
-var calibrateData = regexp.MustCompile(`(?m)^  data: [^#\n]*`)
+// calibrateData matches the data: line of a calibrate section and the
+// parameter_draws: line: paths the program reads, not citations.
+var calibrateData = regexp.MustCompile(`(?m)^(  data|parameter_draws): [^#\n]*`)
 
 // TestDataCitations checks that every citation of a data file in the
 // built-in scenarios and the docs names an existing file of scenarios/data

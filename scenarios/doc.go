@@ -136,9 +136,15 @@
 //	  data       the data file, relative to the scenario file
 //	  free       list of {param, lo, hi}: param as in set events, lo < hi
 //	             within the parameter's range; each parameter once
+//	parameter_draws  a CSV of parameter draws (draw,<param>,...), as FILE
+//	             or {file: FILE, sha256: HEX}, resolved like calibrate's
+//	             data; for the CLI's --param-draws (the engine ignores it)
 //
 // ParseParam and ParseFree read a parameter name and a PARAM=LO:HI bound
-// as the CLI's --free does; CheckBounds checks bounds.
+// as the CLI's --free does; CheckBounds checks bounds. Load reads and
+// checks a scenario's parameter_draws file into ParameterDraws.Set
+// (ReadDraws, located *DrawsError mistakes); Draws.Apply sets a draw's
+// values in a Config.
 //
 // Acceptance events are replayed in date order from the accepts lists:
 // accepting a method already accepted, stopping one not accepted, two

@@ -259,6 +259,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 	if s.Calibration != nil {
 		top.add("calibrate", calibrationNode(s.Calibration))
 	}
+	if s.ParameterDraws != nil {
+		top.add("parameter_draws", parameterDrawsNode(s.ParameterDraws))
+	}
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Scenario %s, resolved by interopsim from %s.\n", c.Name, s.File)

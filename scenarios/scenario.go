@@ -110,6 +110,9 @@ type Scenario struct {
 	// Calibration is the calibrate section, or nil when there is none
 	// ('interopsim calibrate' reads it; the engine does not).
 	Calibration *Calibration
+	// ParameterDraws is the parameter_draws key, or nil when there is
+	// none (see draws.go; the engine does not read it).
+	ParameterDraws *ParameterDraws
 
 	// loyalty is the file's behaviour.loyalty, the default loyalty of
 	// platforms; Marshal writes it back.
@@ -372,7 +375,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load built-in scenario %s: %w", nameOrPath, err)
 		}
-		return Parse(data, "builtin:"+nameOrPath)
+		return withDraws(Parse(data, "builtin:"+nameOrPath))
 	}
 	data, err := readfile.ReadFile(nameOrPath, "scenario file", MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -381,7 +384,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load scenario %s: %w", nameOrPath, err)
 	}
-	return Parse(data, nameOrPath)
+	return withDraws(Parse(data, nameOrPath))
 }
 
 // WithoutAcceptance returns a copy of s without its acceptance events

@@ -64,11 +64,13 @@ for the data after it, the report gives each series' mean absolute error
 the last fitted observation forward.
 
 The output directory (default out/<scenario>-calibrate, with -holdoutDATE,
--seedN or -startsN appended for those flags) receives
+-seedN, -startsN, -drawsN or -laplace appended for those flags) receives
 fitted.yaml (the scenario with the fitted values, which 'interopsim run'
 runs as is), parameters.csv, fit.csv (every data point with the fitted
-value), holdout.csv with --holdout, summary.md, summary.json and
-plots/fit.png: the data against the fitted curve, over the band of
+value), draws.csv (--draws N draws of the free parameters from their
+distribution given the data, for run and compare --param-draws;
+fitted.yaml names it as its parameter_draws), holdout.csv with
+--holdout, summary.md, summary.json and plots/fit.png: the data against the fitted curve, over the band of
 --band-runs agent-engine runs at the fitted values (min to max). Files
 interopsim did not write are never replaced.`,
 	example: `interopsim calibrate my-world.yaml --data observed.csv --free behaviour.gamma=0:3 --free methods.wechat_pay.appeal=-1:1
@@ -111,7 +113,30 @@ type CalibrateOptions struct {
 	NoTitle bool
 	// Quiet suppresses the report.
 	Quiet bool
+	// Draws is the number of parameter draws of draws.csv; 0 writes none.
+	Draws int
+	// DrawMethod is how they are drawn.
+	DrawMethod drawMethodFlag
 }
+
+// drawMethodFlag is a pflag.Value holding a calibrate.DrawMethod.
+type drawMethodFlag struct{ m calibrate.DrawMethod }
+
+func (f *drawMethodFlag) String() string { return f.m.String() }
+func (f *drawMethodFlag) Type() string   { return "method" }
+
+// Set accepts sir or laplace.
+func (f *drawMethodFlag) Set(s string) error {
+	m, err := calibrate.ParseDrawMethod(s)
+	if err != nil {
+		return err
+	}
+	f.m = m
+	return nil
+}
+
+// defaultDraws is the default of --draws.
+const defaultDraws = 200
 
 // AddFlags adds the calibrate command's flags to fs.
 func (o *CalibrateOptions) AddFlags(fs *pflag.FlagSet) {
@@ -123,11 +148,13 @@ func (o *CalibrateOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
 	fs.IntVar(&o.BandRuns, "band-runs", 5, "draw the figure's band from `N` agent-engine runs at the fitted values; 0 draws none")
 	addSwitch(fs, &o.NoIntervals, "no-intervals", "", "skip the profile likelihood intervals (faster)")
-	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>-calibrate, with -holdoutDATE, -seedN or -startsN appended when those flags are given)")
+	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default out/<scenario name>-calibrate, with -holdoutDATE, -seedN, -startsN, -drawsN or -laplace appended when those flags are given)")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of another job in the output directory (files interopsim did not write are never replaced)")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "draw no figures")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figure without its title and subtitle (papers give them in captions)")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
+	fs.IntVar(&o.Draws, "draws", defaultDraws, "write `N` draws from the parameters' distribution given the data to draws.csv (for run and compare --param-draws); 0 writes none")
+	fs.Var(&o.DrawMethod, "draw-method", "draw with `METHOD`: sir (the Laplace approximation refined by sampling-importance-resampling with the true loss, 5 mean-field runs per draw) or laplace (the Gaussian approximation alone, no runs)")
 }
 
 // dateFlag is a pflag.Value holding a date.
@@ -160,6 +187,7 @@ const (
 	parametersFile = "parameters.csv"
 	fitFile        = "fit.csv"
 	holdoutFile    = "holdout.csv"
+	drawsFile      = "draws.csv"
 )
 
 // calibrateInputs are a calibration's checked inputs.
@@ -179,6 +207,9 @@ func calibrateSetup(opts CalibrateOptions, args []string) (*calibrateInputs, err
 	}
 	if opts.Starts < 1 {
 		return nil, usagef("calibrate", "--starts %d: want at least 1", opts.Starts)
+	}
+	if opts.Draws < 0 {
+		return nil, usagef("calibrate", "--draws %d: want 0 (no draws.csv) or more", opts.Draws)
 	}
 	if opts.BandRuns < 0 {
 		return nil, usagef("calibrate", "--band-runs %d: want 0 or more", opts.BandRuns)
@@ -269,8 +300,8 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		return fmt.Errorf("resolve scenario: %w", err)
 	}
 	dataSum := sha256.Sum256(in.dataRaw)
-	identity := fmt.Sprintf("%s\ndata %x\nholdout %s\nstarts %d\nseed %d\nband-runs %d\nintervals %v\n",
-		resolved, dataSum, opts.Holdout.String(), opts.Starts, in.seed, opts.BandRuns, !opts.NoIntervals)
+	identity := fmt.Sprintf("%s\ndata %x\nholdout %s\nstarts %d\nseed %d\nband-runs %d\nintervals %v\ndraws %d %s\n",
+		resolved, dataSum, opts.Holdout.String(), opts.Starts, in.seed, opts.BandRuns, !opts.NoIntervals, opts.Draws, opts.DrawMethod.m)
 	idSum := sha256.Sum256([]byte(identity))
 	jobID := output.Job{
 		Scenario: cfg.Name, File: sc.File, ResolvedSHA256: hex.EncodeToString(idSum[:]),
@@ -280,7 +311,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	if dir == "" {
 		dir = defaultOut(cfg.Name + "-calibrate" + opts.variant())
 	}
-	mayWrite := []string{fittedFile, parametersFile, fitFile, holdoutFile, output.ReportFile, output.SummaryFile, output.PlotsDir + "/fit.png"}
+	mayWrite := []string{fittedFile, parametersFile, fitFile, holdoutFile, drawsFile, output.ReportFile, output.SummaryFile, output.PlotsDir + "/fit.png"}
 	out, err := prepareOut(dir, jobID, mayWrite, opts.Force)
 	if err != nil {
 		return err
@@ -316,6 +347,21 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		}
 		return fmt.Errorf("calibrate %s: %w", cfg.Name, err)
 	}
+	var draws *calibrate.Draws
+	var drawsCSV []byte
+	if opts.Draws > 0 {
+		draws, err = calibrate.Draw(&calibrate.Problem{Config: cfg, Free: free, Data: in.data, Holdout: opts.Holdout.t}, res,
+			&calibrate.DrawSettings{N: opts.Draws, Method: opts.DrawMethod.m, Seed: in.seed, Workers: opts.Workers.n,
+				Cancel: func() bool { return ctx.Err() != nil }, Progress: func(n int) { progress(res.Evals + n) }})
+		if err != nil {
+			out.Abandon()
+			if errors.Is(err, calibrate.ErrCanceled) {
+				return errors.New("calibration interrupted; " + nothingKept)
+			}
+			return fmt.Errorf("calibrate %s: --draws %d: %w (give --draws 0 to write no draws)", cfg.Name, opts.Draws, err)
+		}
+		drawsCSV = drawsBytes(cfg.Name, in.seed, draws)
+	}
 	fitWall := time.Since(start)
 
 	fitted := *sc
@@ -323,6 +369,15 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	fitted.Config.Name = cfg.Name + "-fitted"
 	fitted.Description = fmt.Sprintf("%s with %s fitted to %s by interopsim calibrate.", cfg.Name, paramList(in.free), in.dataPath)
 	fitted.Calibration = nil
+	if draws != nil {
+		set, err := scenarios.ReadDraws(drawsCSV, drawsFile, &fitted.Config)
+		if err != nil {
+			return fmt.Errorf("check %s: %w", drawsFile, err)
+		}
+		fitted.SetParameterDraws(set, drawsFile)
+	} else {
+		fitted.ParameterDraws = nil
+	}
 	fittedYAML, err := scenarios.Marshal(&fitted)
 	if err != nil {
 		return fmt.Errorf("write fitted scenario: %w", err)
@@ -335,6 +390,9 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		{Name: fittedFile, Write: writeBytes(fittedYAML)},
 		{Name: parametersFile, Write: func(w io.Writer) error { return writeParameters(w, res) }},
 		{Name: fitFile, Write: func(w io.Writer) error { return writeFit(w, res) }},
+	}
+	if draws != nil {
+		files = append(files, output.File{Name: drawsFile, Write: writeBytes(drawsCSV)})
 	}
 	if res.Holdout != nil {
 		files = append(files, output.File{Name: holdoutFile, Write: func(w io.Writer) error { return writeHoldout(w, res) }})
@@ -357,7 +415,7 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 		}
 	}
 	wall := time.Since(start)
-	report := calibrationReport(sc, res, in, opts, figs)
+	report := calibrationReport(sc, res, in, opts, figs, draws)
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error {
 		_, err := io.WriteString(w, report)
 		return err
@@ -376,10 +434,15 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 	if opts.Quiet {
 		return nil
 	}
-	fmt.Fprintf(stdout, "calibrated %s: %d evaluations in %s (fit and intervals), %s in all; output %s\n\n",
-		cfg.Name, res.Evals, fmtDuration(fitWall), fmtDuration(wall), escapeControl(out.Path))
+	fmt.Fprintf(stdout, "calibrated %s: %d evaluations in %s (fit, intervals and draws), %s in all; output %s\n\n",
+		cfg.Name, res.Evals+drawEvals(draws), fmtDuration(fitWall), fmtDuration(wall), escapeControl(out.Path))
 	// The tables name the data file's series.
-	_, err = io.WriteString(stdout, escapeControl(textTables(res)))
+	if _, err = io.WriteString(stdout, escapeControl(textTables(res))); err != nil {
+		return err
+	}
+	if draws != nil {
+		_, err = fmt.Fprintf(stdout, "\n%s\n", escapeControl(drawsSentence(draws)))
+	}
 	return err
 }
 
@@ -398,6 +461,12 @@ func (o *CalibrateOptions) variant() string {
 	}
 	if o.Starts != defaultStarts {
 		fmt.Fprintf(&v, "-starts%d", o.Starts)
+	}
+	if o.Draws != defaultDraws {
+		fmt.Fprintf(&v, "-draws%d", o.Draws)
+	}
+	if o.DrawMethod.m != calibrate.SIR {
+		v.WriteString("-" + o.DrawMethod.m.String())
 	}
 	return v.String()
 }
@@ -538,7 +607,7 @@ func errUnit(x float64, share bool) string {
 }
 
 // calibrationReport returns summary.md.
-func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibrateInputs, opts CalibrateOptions, figs []string) string {
+func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibrateInputs, opts CalibrateOptions, figs []string, draws *calibrate.Draws) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Calibration of %s\n\n", sc.Config.Name)
 	fmt.Fprintf(&b, "Data: `%s`, %d points (%d fitted). Mean-field engine, Nelder-Mead from %d starts (seed %d), best start %d. ",
@@ -594,10 +663,17 @@ func calibrationReport(sc *scenarios.Scenario, res *calibrate.Result, in *calibr
 			fmt.Fprintf(&b, "- %s\n", n)
 		}
 	}
+	if draws != nil {
+		fmt.Fprintf(&b, "\n## Parameter draws\n\n%s\n", drawsSentence(draws))
+	}
 	for _, f := range figs {
 		fmt.Fprintf(&b, "\n![data and fit](%s)\n", f)
 	}
-	fmt.Fprintf(&b, "\nFiles: `%s` (runnable: `interopsim run %s`), `%s`, `%s`.\n", fittedFile, fittedFile, parametersFile, fitFile)
+	fmt.Fprintf(&b, "\nFiles: `%s` (runnable: `interopsim run %s`), `%s`, `%s`", fittedFile, fittedFile, parametersFile, fitFile)
+	if draws != nil {
+		fmt.Fprintf(&b, ", `%s` (`interopsim run %s --param-draws 20 --runs 20` carries them into a run's intervals)", drawsFile, fittedFile)
+	}
+	b.WriteString(".\n")
 	return b.String()
 }
 
@@ -700,4 +776,75 @@ func fitFigure(ctx context.Context, fitted *scenarios.Scenario, res *calibrate.R
 		Scenario: in.sc.Config.Name, Config: cfg, Holdout: opts.Holdout.t,
 		BandRuns: opts.BandRuns, BandAgents: cfg.Agents(), Panels: panels,
 	}, figureOptions(nil, opts.NoTitle, in.seed))
+}
+
+// drawsBytes returns draws.csv: a comment line saying how the draws were
+// made, then draw,<param>,... and one row per draw, every value written
+// exactly (the shortest decimal that reads back as the same float64).
+func drawsBytes(scenario string, seed uint64, d *calibrate.Draws) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s method=%s draws=%d", scenarios.DrawsComment, d.Method, len(d.Values))
+	if d.Method == calibrate.SIR || d.Fallback {
+		fmt.Fprintf(&b, " proposals=%d ess=%.1f", d.Proposals, d.ESS)
+	}
+	if d.Fallback {
+		b.WriteString(" sir-fallback=true")
+	}
+	var uniform []string
+	for j, u := range d.Uniform {
+		if u {
+			uniform = append(uniform, d.Names[j])
+		}
+	}
+	if len(uniform) > 0 {
+		fmt.Fprintf(&b, " uniform=%s", strings.Join(uniform, ","))
+	}
+	fmt.Fprintf(&b, " seed=%d scenario=%s\n", seed, scenario)
+	cw := csv.NewWriter(&b)
+	cw.Write(append([]string{"draw"}, d.Names...))
+	for i, v := range d.Values {
+		rec := []string{strconv.Itoa(i + 1)}
+		for _, x := range v {
+			rec = append(rec, strconv.FormatFloat(x, 'g', -1, 64))
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return b.Bytes()
+}
+
+// drawsSentence says what draws.csv holds and how it was drawn.
+func drawsSentence(d *calibrate.Draws) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "`%s` holds %d draws of the free parameters from their distribution given the data (uniform prior within the bounds, normal errors): ", drawsFile, len(d.Values))
+	switch d.Method {
+	case calibrate.SIR:
+		fmt.Fprintf(&b, "the Laplace approximation in the optimiser's logit space, its sds widened by %.1f, proposed %d points, weighted by the exact likelihood (one mean-field run each) and resampled; effective sample size %.0f of %d.",
+			calibrate.SIRWiden, d.Proposals, d.ESS, d.Proposals)
+	case calibrate.Laplace:
+		b.WriteString("the Laplace approximation alone, a Gaussian in the optimiser's logit space with the Jacobian's covariance.")
+		if d.Fallback {
+			fmt.Fprintf(&b, " (Sampling-importance-resampling was tried and refused: its %d proposals had an effective sample size of %.0f, below %d/4,"+
+				" so resampling would have repeated a few points and made the draws falsely narrow; these are the Laplace draws instead, uniform within the bounds for the parameters the data do not pin down.)",
+				d.Proposals, d.ESS, len(d.Values))
+		}
+	}
+	var uniform []string
+	for j, u := range d.Uniform {
+		if u {
+			uniform = append(uniform, "`"+d.Names[j]+"`")
+		}
+	}
+	if len(uniform) > 0 {
+		fmt.Fprintf(&b, " Not pinned down by the data, so proposed uniformly within the bounds, never narrower than the data allow: %s.", strings.Join(uniform, ", "))
+	}
+	return b.String()
+}
+
+// drawEvals is the number of model evaluations of the draws, 0 for none.
+func drawEvals(d *calibrate.Draws) int {
+	if d == nil {
+		return 0
+	}
+	return d.Evals
 }

@@ -4,9 +4,12 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/interopsim/interopsim/output"
 )
 
 // calibrateDir copies testdata/calibrate (a monthly history-like
@@ -37,7 +40,7 @@ func TestCalibrateBinary(t *testing.T) {
 		t.Fatalf("calibrate: exit %d\n%s%s", code, stdout, stderr)
 	}
 	out := filepath.Join(dir, "out", "history-like-calibrate-starts1")
-	for _, f := range []string{"fitted.yaml", "parameters.csv", "fit.csv", "summary.md", "summary.json", "plots/fit.png"} {
+	for _, f := range []string{"fitted.yaml", "parameters.csv", "fit.csv", "draws.csv", "summary.md", "summary.json", "plots/fit.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
@@ -65,6 +68,34 @@ func TestCalibrateBinary(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run fitted.yaml: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// draws.csv: 200 draws (the default) of the three parameters, in the
+	// record of files, named by fitted.yaml, which runs with them.
+	cr := csv.NewReader(strings.NewReader(mustRead(t, filepath.Join(out, "draws.csv"))))
+	cr.Comment = '#'
+	draws, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(draws) != 201 || strings.Join(draws[0], ",") != "draw,methods.alipay.q,methods.wechat_pay.q,platforms.jd.appeal" {
+		t.Errorf("draws.csv has %d rows, header %v; want a header and 200 draws", len(draws), draws[0])
+	}
+	if s := readSummary(t, out); !slices.ContainsFunc(s.Files, func(f output.FileRecord) bool { return f.Name == "draws.csv" }) {
+		t.Errorf("summary.json's files lack draws.csv: %v", s.Files)
+	}
+	if !strings.Contains(string(fitted), "\nparameter_draws: {file: draws.csv, sha256: ") {
+		t.Errorf("fitted.yaml does not name draws.csv")
+	}
+	code, stdout, stderr = runBinary(t, dir, "run", filepath.Join(out, "fitted.yaml"), "--engine", "meanfield", "--param-draws", "3", "--no-plots", "--out", "with-draws")
+	if code != 0 {
+		t.Fatalf("run fitted.yaml --param-draws 3: exit %d\n%s%s", code, stdout, stderr)
+	}
+	u := readSummary(t, filepath.Join(dir, "with-draws")).Uncertainty
+	if u == nil || u.Sampling || u.Parameters == nil || u.Parameters.Draws != 3 || u.Parameters.Method != "sir" {
+		t.Errorf("uncertainty %+v, want 3 parameter draws by sir without sampling noise", u)
+	}
+	if !strings.Contains(squash(stdout), "intervals parameter uncertainty only (3 parameter draws of methods.alipay.q, methods.wechat_pay.q, platforms.jd.appeal, sir, from draws.csv;") {
+		t.Errorf("stdout does not say what the intervals are:\n%s", stdout)
+	}
 }
 
 func readCSV(t *testing.T, path string) [][]string {
@@ -82,7 +113,7 @@ func readCSV(t *testing.T, path string) [][]string {
 }
 
 // TestCalibrateDeterministic fits twice, on one worker and on two: the
-// parameters.csv files are the same bytes. The holdout keeps the fit to
+// parameters.csv and draws.csv files are the same bytes. The holdout keeps the fit to
 // 2016-2017, which keeps the test short.
 func TestCalibrateDeterministic(t *testing.T) {
 	dir := calibrateDir(t)
@@ -95,14 +126,16 @@ func TestCalibrateDeterministic(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("workers %s: exit %d\n%s%s", w, code, stdout, stderr)
 		}
-		b, err := os.ReadFile(filepath.Join(o, "parameters.csv"))
-		if err != nil {
-			t.Fatal(err)
+		for _, f := range []string{"parameters.csv", "draws.csv"} {
+			b, err := os.ReadFile(filepath.Join(o, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[i] = append(files[i], b...)
 		}
-		files[i] = b
 	}
 	if string(files[0]) != string(files[1]) {
-		t.Errorf("parameters.csv differs between 1 and 2 workers:\n%s\n%s", files[0], files[1])
+		t.Errorf("parameters.csv and draws.csv differ between 1 and 2 workers:\n%.2000s\n%.2000s", files[0], files[1])
 	}
 }
 
@@ -190,5 +223,27 @@ func TestCalibrateBuiltinData(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(work, "out")); err == nil {
 		t.Error("the refused calibration wrote out/")
+	}
+}
+
+// TestCalibrateDrawsFallback calibrates WeChat Pay's appeal within bounds
+// that its estimate reaches (one-sided, so proposed uniformly) with
+// gamma: so few SIR proposals carry the weight that resampling would
+// repeat a few points, and the draws fall back to the Laplace
+// approximation, saying so.
+func TestCalibrateDrawsFallback(t *testing.T) {
+	dir := calibrateDir(t)
+	os.WriteFile(filepath.Join(dir, "nocal.yaml"), []byte(strings.Split(mustRead(t, filepath.Join(dir, "history-like.yaml")), "\ncalibrate:")[0]), 0o644)
+	code, stdout, stderr := runBinary(t, dir, "calibrate", "nocal.yaml", "--data", "observed.csv", "--free", "behaviour.gamma=0:3",
+		"--free", "methods.wechat_pay.appeal=-1:1", "--draws", "40", "--band-runs", "0", "--no-plots", "--out", "res")
+	if code != 0 {
+		t.Fatalf("calibrate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	draws := mustRead(t, filepath.Join(dir, "res", "draws.csv"))
+	if !strings.HasPrefix(draws, "# interopsim draws: method=laplace draws=40 proposals=200 ess=") || !strings.Contains(draws, "sir-fallback=true") {
+		t.Errorf("draws.csv starts %.120q, want Laplace draws after a refused SIR", draws)
+	}
+	if md := mustRead(t, filepath.Join(dir, "res", "summary.md")); !strings.Contains(md, "Sampling-importance-resampling was tried and refused") {
+		t.Errorf("summary.md does not say the draws fell back")
 	}
 }

@@ -58,21 +58,29 @@ event at the --at horizons, with an event column), summary.json,
 summary.md, scenario.yaml, baseline.yaml and, unless --no-plots, the
 figures: the scenario against the baseline (pale, in each line's own
 colour and pattern), and the effects with their 5th-95th percentile band
-(the spread of the paired replicates: sampling noise only, as a note
-under each figure says). All files are committed as one set, or none is (docs/reliability.md).
+(the spread of the paired replicates: sampling noise only unless
+--param-draws, as a note under each figure says). All files are committed as one set, or none is (docs/reliability.md).
 
 The intervals are the 5th to 95th percentiles over replicates: sampling
-noise of the simulation, not uncertainty about the model's parameters.
+noise of the simulation, not uncertainty about the model's parameters,
+unless --param-draws K is given: replicate i of the scenario and of the
+baseline then both run with parameter set i mod K of the scenario's
+parameter_draws (or of --draws FILE) and the same random streams, so that
+the effect's interval carries parameter uncertainty as well as sampling
+noise (with --engine meanfield, parameter uncertainty alone, K runs).
+Without --runs there are then K replicates.
 --independent gives the baseline its own random streams instead, to
 measure how much common random numbers narrow the intervals.`,
 	example: `interopsim compare
 interopsim compare jd-alipay --runs 40 --at 1m,6m,12m
 interopsim compare jd-alipay --event jd/alipay --at 13w,1y
+interopsim compare --baseline walled-gardens --param-draws 20 --draws out/my-world-calibrate/draws.csv
 interopsim compare my-world.yaml --baseline my-world-closed.yaml --agents 1M`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts CompareOptions
 		opts.AddFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			opts.changed(fs)
 			return runCompare(ctx, opts, args, stdout, stderr)
 		}
 	},
@@ -123,11 +131,15 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if opts.Engine.engine == sim.MeanField && opts.Runs == defaultCompareRuns {
 		opts.Runs = 1 // the default suits the agents; the mean field is exact
 	}
-	if err := opts.checkRuns("compare"); err != nil {
-		return err
-	}
 	sc, err := opts.load("compare", name)
 	if err != nil {
+		return err
+	}
+	ps, err := opts.setupDraws("compare", sc)
+	if err != nil {
+		return err
+	}
+	if err := opts.checkRuns("compare"); err != nil {
 		return err
 	}
 	var base *scenarios.Scenario
@@ -146,6 +158,14 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 			return err
 		}
 	}
+	// Both sides run with the same parameter sets, which the baseline's
+	// file records too.
+	base.ParameterDraws = sc.ParameterDraws
+	if ps != nil {
+		if _, err := withDraw(&base.Config, ps, 0); err != nil {
+			return fmt.Errorf("baseline %s: %w", base.Config.Name, err)
+		}
+	}
 	// Check the horizons against the scenario before running anything.
 	plan, err := output.PlanEffects(&sc.Config, events, horizons)
 	if err != nil {
@@ -157,11 +177,11 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
-	resolved, jobID, err := jobOf(sc, engine, runs)
+	resolved, jobID, err := jobOf(sc, engine, runs, ps)
 	if err != nil {
 		return err
 	}
-	baseResolved, baseJob, err := jobOf(base, engine, runs)
+	baseResolved, baseJob, err := jobOf(base, engine, runs, ps)
 	if err != nil {
 		return err
 	}
@@ -178,7 +198,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		}
 		dir = defaultOut(cfg.Name + "-vs-" + base.Config.Name + v)
 	}
-	out, err := prepareOut(dir, jobID, opts.mayWrite(true), opts.Force)
+	out, err := prepareOut(dir, jobID, opts.mayWrite(true, sc), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -187,20 +207,25 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	// Replicate i of the scenario, then of the baseline: with common
 	// random numbers both use the streams of (seed, i); independent
 	// baselines use (seed, runs+i), streams no scenario replicate uses.
+	// Both use parameter set i mod K.
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, id, 2*runs, cfg.Steps, time.Now)
-	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
+	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog, sets: ps}
 	var srs, brs output.Runs
 	start := time.Now()
 	for i := 0; i < runs && err == nil; i++ {
 		var ts, tb *output.Table
-		if ts, err = j.replicate(sc, sc.Seed, i, 2*i); err != nil {
+		set := 0
+		if ps != nil {
+			set = ps.set(i)
+		}
+		if ts, err = j.replicate(sc, sc.Seed, i, set, 2*i); err != nil {
 			break
 		}
 		bi := i
 		if opts.Independent {
 			bi = runs + i
 		}
-		if tb, err = j.replicate(base, sc.Seed, bi, 2*i+1); err != nil {
+		if tb, err = j.replicate(base, sc.Seed, bi, set, 2*i+1); err != nil {
 			break
 		}
 		if err = srs.Add(ts); err == nil {
@@ -229,7 +254,10 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
-	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall))
+	if ps != nil {
+		output.ParameterShares(rows, diff, ps.k, engine == sim.AgentBased)
+	}
+	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
 	if err != nil {
 		return fail(err)
 	}
@@ -237,7 +265,9 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
+		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
+		fopt.Uncertainty = summary.Uncertainty
+		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, fopt, opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
@@ -259,7 +289,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if opts.Quiet {
 		return nil
 	}
-	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
+	if err := report(stdout, sc, engine, runs, ps, summary.Uncertainty, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "baseline          %s (%s)\n", termtext.Escape(base.Config.Name), termtext.Escape(scenarioSource(base)))
@@ -402,6 +432,7 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
 	}
+	files = append(files, drawsFiles(sc)...)
 	if opts.KeepRuns && sst.Runs > 1 {
 		files = append(files,
 			output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, srs.Table()) }},

@@ -214,6 +214,7 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	popt.Regions, popt.Metrics = opts.Regions.names, opts.Metrics.names
 	popt.Methods, popt.Platforms = opts.Methods.names, opts.Platforms.names
 	popt.Figures = opts.Figures.names
+	popt.Uncertainty = runUncertainty(runDir)
 	cmp, err := readComparison(runDir, cfg)
 	if err != nil {
 		return err
@@ -494,4 +495,22 @@ func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
 		*f.st = st
 	}
 	return c, nil
+}
+
+// runUncertainty returns what the intervals of the run in dir include,
+// as its summary.json records it, so that the figures' notes are drawn
+// again as the run drew them; nil (sampling noise only) when the summary
+// is unreadable or older than the record.
+func runUncertainty(dir string) *output.Uncertainty {
+	path := filepath.Join(dir, output.SummaryFile)
+	f, err := readfile.Open(path, "summary", scenarios.MaxFileBytes)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	s, err := output.ReadSummary(f, path)
+	if err != nil {
+		return nil
+	}
+	return s.Uncertainty
 }

@@ -51,6 +51,18 @@ scenario file or content, seed, agents, engine or number of runs) is
 refused too, naming that run, unless --force is given; the same run is
 replaced without asking.
 
+With --runs N the intervals (metrics.csv's percentiles, the figures'
+bands) are the sampling noise of the replicates. --param-draws K adds the
+uncertainty of the parameters: replicate r runs with parameter set r mod
+K, set i being draw i of the scenario's parameter_draws file (or of
+--draws FILE, such as the draws.csv of 'interopsim calibrate'), applied
+from the start of the horizon. Without --runs there are K replicates, one
+per set; with --engine meanfield always K runs, whose spread is then
+parameter uncertainty alone. The directory gets -drawsK in its default
+name and a copy of the draws, parameter_draws.csv, which its
+scenario.yaml names; summary.json's uncertainty, summary.md, the report
+and every figure's note say what the intervals include.
+
 To redraw the figures at another size, in another format or for some
 regions, methods or platforms only, use 'interopsim plot'.
 
@@ -61,11 +73,13 @@ A run that would need more than 90% of the available memory is refused.`,
 	example: `interopsim run
 interopsim run flagship.yaml --agents 100k --seed 7 --out results/flagship-7
 interopsim run --format png,pdf
+interopsim run --runs 40 --param-draws 20 --draws out/my-world-calibrate/draws.csv
 interopsim run --no-plots`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts RunOptions
 		opts.AddFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			opts.changed(fs)
 			return runRun(ctx, opts, args, stdout, stderr)
 		}
 	},
@@ -107,6 +121,21 @@ type jobOptions struct {
 	Runs int
 	// KeepRuns writes every replicate of an ensemble.
 	KeepRuns bool
+	// ParamDraws is the number K of parameter sets of the replicates
+	// (replicate r runs with set r mod K); 0 means none.
+	ParamDraws int
+	// DrawsFile is the draws file of --draws; empty means the scenario's
+	// parameter_draws.
+	DrawsFile string
+
+	// runsSet and paramDrawsSet say that --runs and --param-draws were
+	// given.
+	runsSet, paramDrawsSet bool
+}
+
+// changed records which of the flags of fs, parsed, were given.
+func (o *jobOptions) changed(fs *pflag.FlagSet) {
+	o.runsSet, o.paramDrawsSet = fs.Changed("runs"), fs.Changed("param-draws")
 }
 
 // addFlags adds the shared flags to fs: --out with the description of its
@@ -119,6 +148,8 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
 	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs N (N of 2 or more), also write every replicate (runs.csv)")
+	fs.IntVar(&o.ParamDraws, "param-draws", 0, "carry parameter uncertainty into the intervals: replicate r runs with parameter set r mod `K`, set i being draw i of the scenario's parameter_draws (or of --draws); without --runs, K replicates (one per set), and with --engine meanfield always K runs")
+	fs.StringVar(&o.DrawsFile, "draws", "", "take the parameter sets of --param-draws from `FILE` (such as the draws.csv of interopsim calibrate) instead of the scenario's parameter_draws")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
@@ -152,7 +183,7 @@ func (o *jobOptions) checkRuns(cmd string) error {
 	if o.Runs < 1 {
 		return usagef(cmd, "--runs %d: want at least 1", o.Runs)
 	}
-	if o.Runs > 1 && o.Engine.engine == sim.MeanField {
+	if o.Runs > 1 && o.Engine.engine == sim.MeanField && o.ParamDraws == 0 {
 		return usagef(cmd, "--runs %d: the mean-field engine is deterministic, every replicate would be the same; use --engine agents or --runs 1", o.Runs)
 	}
 	if o.KeepRuns && o.Runs == 1 {
@@ -178,6 +209,10 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	ps, err := opts.setupDraws("run", sc)
+	if err != nil {
+		return err
+	}
 	if err := opts.checkRuns("run"); err != nil {
 		return err
 	}
@@ -187,7 +222,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err := checkMemory(cfg, engine, memoryJob{runs: runs, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
 		return err
 	}
-	resolved, jobID, err := jobOf(sc, engine, runs)
+	resolved, jobID, err := jobOf(sc, engine, runs, ps)
 	if err != nil {
 		return err
 	}
@@ -195,14 +230,14 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if dir == "" {
 		dir = defaultOut(cfg.Name + opts.variant(1))
 	}
-	out, err := prepareOut(dir, jobID, opts.mayWrite(false), opts.Force)
+	out, err := prepareOut(dir, jobID, opts.mayWrite(false, sc), opts.Force)
 	if err != nil {
 		return err
 	}
 	defer out.Close()
 
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Steps, time.Now)
-	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog}
+	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog, sets: ps}
 	start := time.Now()
 	rs, err := j.ensemble(sc, runs)
 	wall := time.Since(start)
@@ -215,7 +250,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		return err
 	}
 	st := rs.Stats()
-	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall))
+	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
 	if err != nil {
 		prog.done()
 		out.Abandon()
@@ -225,7 +260,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
-		figs, err := figureFiles(st, &sc.Config, figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed), opts.Workers.n)
+		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
+		fopt.Uncertainty = summary.Uncertainty
+		figs, err := figureFiles(st, &sc.Config, fopt, opts.Workers.n)
 		if err != nil {
 			prog.done()
 			out.Abandon()
@@ -253,7 +290,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if opts.Quiet {
 		return nil
 	}
-	if err := report(stdout, sc, engine, runs, wall, plotWall, out, summary.Files); err != nil {
+	if err := report(stdout, sc, engine, runs, ps, summary.Uncertainty, wall, plotWall, out, summary.Files); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
@@ -278,16 +315,21 @@ func embedded(files []output.File) []string {
 }
 
 // jobOf returns the resolved scenario sc (the bytes of its scenario.yaml)
-// and the Job of running it runs times with engine.
-func jobOf(sc *scenarios.Scenario, engine sim.Engine, runs int) ([]byte, output.Job, error) {
-	resolved, err := scenarios.Marshal(sc)
+// and the Job of running it runs times with engine and the parameter sets
+// ps (nil for none).
+func jobOf(sc *scenarios.Scenario, engine sim.Engine, runs int, ps *paramSets) ([]byte, output.Job, error) {
+	resolved, err := scenarios.Marshal(forOutput(sc))
 	if err != nil {
 		return nil, output.Job{}, fmt.Errorf("resolve scenario %s: %w", sc.Config.Name, err)
 	}
-	return resolved, output.Job{
+	job := output.Job{
 		Scenario: sc.Config.Name, File: sc.File, ResolvedSHA256: output.ResolvedSHA256(resolved),
 		Seed: sc.Seed, Agents: sc.Config.Agents(), Engine: engine.String(), Runs: runs,
-	}, nil
+	}
+	if ps != nil {
+		job.ParamDraws, job.DrawsSHA256 = ps.k, ps.draws.SHA256
+	}
+	return resolved, job, nil
 }
 
 // nothingKept says what an interrupted job leaves.
@@ -297,7 +339,10 @@ const nothingKept = "nothing written; the output directory is as it was"
 // default directory's name, such as "-seed7-agents2M-runs20-meanfield",
 // so that jobs with different flags never share a default directory:
 // --seed and --agents when given, --runs when not defaultRuns, the
-// engine when not the agents.
+// engine when not the agents, --param-draws when given. (With
+// --param-draws K, --runs is named when not K; the draws file's content
+// is not in the name but in the directory's record: another file is
+// refused.)
 func (o *jobOptions) variant(defaultRuns int) string {
 	var v strings.Builder
 	if o.Seed.set {
@@ -306,11 +351,18 @@ func (o *jobOptions) variant(defaultRuns int) string {
 	if o.Agents.set {
 		v.WriteString("-agents" + compactCount(o.Agents.n))
 	}
+	if o.ParamDraws > 0 {
+		// K replicates, one per parameter set, go without saying.
+		defaultRuns = o.ParamDraws
+	}
 	if o.Runs != defaultRuns {
 		fmt.Fprintf(&v, "-runs%d", o.Runs)
 	}
 	if o.Engine.engine != sim.AgentBased {
 		v.WriteString("-" + o.Engine.engine.String())
+	}
+	if o.ParamDraws > 0 {
+		fmt.Fprintf(&v, "-draws%d", o.ParamDraws)
 	}
 	return v.String()
 }
@@ -327,10 +379,14 @@ func compactCount(n int) string {
 	return fmt.Sprint(n)
 }
 
-// mayWrite returns the names of every file the job may write: its data
-// files and, unless --no-plots, its figures in the formats asked for.
-func (o *jobOptions) mayWrite(comparison bool) []string {
+// mayWrite returns the names of every file the job on sc may write: its
+// data files, the copy of its parameter draws and, unless --no-plots, its
+// figures in the formats asked for.
+func (o *jobOptions) mayWrite(comparison bool, sc *scenarios.Scenario) []string {
 	names := []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile, output.ReportFile}
+	for _, f := range drawsFiles(sc) {
+		names = append(names, f.Name)
+	}
 	figs := plots.Names()
 	if comparison {
 		names = append(names, output.BaselineFile, output.BaselineScenarioFile, output.EffectsFile, output.EffectsAtFile)
@@ -387,12 +443,17 @@ func freeSibling(dir string) string {
 
 // runInfo returns what the summary of a job on sc records about how it
 // ran: the scenario's file, source and seed, the engine, the command line
-// of ctx (see withCommandLine), the time now and wall.
-func runInfo(ctx context.Context, sc *scenarios.Scenario, engine sim.Engine, wall time.Duration) output.RunInfo {
-	return output.RunInfo{
+// of ctx (see withCommandLine), the time now, wall and the parameter sets
+// ps (nil for none).
+func runInfo(ctx context.Context, sc *scenarios.Scenario, engine sim.Engine, wall time.Duration, ps *paramSets) output.RunInfo {
+	info := output.RunInfo{
 		File: sc.File, Source: sc.Source, Seed: sc.Seed, Engine: engine,
 		Command: commandLine(ctx), Created: time.Now(), Wall: wall,
 	}
+	if ps != nil {
+		info.Draws = ps.info()
+	}
+	return info
 }
 
 // commandLineKey is the context key of the command line.
@@ -421,10 +482,10 @@ func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *o
 	if err != nil {
 		return nil, nil, err
 	}
-	files := []output.File{
+	files := append([]output.File{
 		metricsFile(output.MetricsFile, st),
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
-	}
+	}, drawsFiles(sc)...)
 	if keepRuns && st.Runs > 1 {
 		files = append(files, output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }})
 	}
@@ -472,7 +533,7 @@ func writeBytes(b []byte) func(io.Writer) error {
 
 // report prints what was run and written: the files as recorded, then
 // summary.json, and the files of the directory left alone.
-func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wall, plotWall time.Duration, out *output.Dir, files []output.FileRecord) error {
+func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, ps *paramSets, u *output.Uncertainty, wall, plotWall time.Duration, out *output.Dir, files []output.FileRecord) error {
 	cfg := &sc.Config
 	t := newTable(w)
 	t.rowf("scenario\t%s (%s)", cfg.Name, scenarioSource(sc))
@@ -482,6 +543,12 @@ func report(w io.Writer, sc *scenarios.Scenario, engine sim.Engine, runs int, wa
 	t.row("engine", engine.String())
 	if runs > 1 {
 		t.rowf("runs\t%d replicates, streams (seed, 0) to (seed, %d)", runs, runs-1)
+	}
+	if ps != nil {
+		t.rowf("parameter sets\t%d draws of %s from %s; replicate r runs with set r mod %d", ps.k, strings.Join(ps.draws.Names, ", "), ps.source, ps.k)
+	}
+	if runs > 1 {
+		t.row("intervals", u.Label())
 	}
 	t.row("wall time", fmtDuration(wall))
 	if plotWall > 0 {

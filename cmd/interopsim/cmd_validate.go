@@ -112,6 +112,13 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	if sc.Currency != "" {
 		t.row("currency", sc.Currency)
 	}
+	if pd := sc.ParameterDraws; pd != nil && pd.Set != nil {
+		method := ""
+		if pd.Set.Method != "" {
+			method = " (" + pd.Set.Method + ")"
+		}
+		t.rowf("parameter draws\t%d draws of %s from %s%s, for --param-draws K", len(pd.Set.Values), strings.Join(pd.Set.Names, ", "), pd.File, method)
+	}
 	t.rowf("memory\tabout %s with --engine agents, %s with --engine meanfield",
 		fmtBytes(estimateMemory(cfg, sim.AgentBased, memoryJob{runs: 1, plots: true}).total), fmtBytes(estimateMemory(cfg, sim.MeanField, memoryJob{runs: 1, plots: true}).total))
 	if err := t.flush(); err != nil {

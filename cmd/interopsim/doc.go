@@ -26,6 +26,11 @@
 //	                      data with the mean-field engine, and write the
 //	                      fitted scenario, the parameters with their
 //	                      intervals, the fit and a figure
+//	tornado [SCENARIO]    which parameters move an opening's effect most:
+//	                      each --vary PARAM=LO:HI set to its ends in the
+//	                      scenario and its baseline, one at a time, with
+//	                      the mean-field engine; writes tornado.csv, a
+//	                      table and a figure
 //	plot RUN_DIR          redraw a run's figures from its metrics.csv and
 //	                      scenario.yaml, without running it again
 //	validate SCENARIO...  check scenarios and print what they describe:
@@ -38,8 +43,9 @@
 // Flags of run:
 //
 //	-o, --out DIR         output directory (default out/<scenario name>, with
-//	                      -seedN, -agentsN, -runsN, -meanfield appended for
-//	                      those flags; interopsim-out/... if out is a file)
+//	                      -seedN, -agentsN, -runsN, -meanfield, -drawsK
+//	                      appended for those flags; interopsim-out/... if
+//	                      out is a file)
 //	    --seed N          random seed instead of the scenario's
 //	    --agents N        total number of agents instead of the scenario's,
 //	                      written 100000, 100_000, 100,000, 100k or 100K,
@@ -67,7 +73,25 @@
 //	                      says)
 //	    --keep-runs       with --runs N (N of 2 or more), also write every
 //	                      replicate (runs.csv); without it, a usage error
+//	    --param-draws K   carry parameter uncertainty into the intervals:
+//	                      replicate r runs with parameter set r mod K, set
+//	                      i being draw i of the scenario's parameter_draws
+//	                      file (the first K draws), applied from the start
+//	                      of the horizon; without --runs, K replicates, and
+//	                      with --engine meanfield always K runs (parameter
+//	                      uncertainty alone); --runs below K, K below 1 or
+//	                      above the draws available, or no draws at all
+//	                      exit 2
+//	    --draws FILE      take the parameter sets from FILE (such as the
+//	                      draws.csv of calibrate) instead of the
+//	                      scenario's parameter_draws; a bad file exits 1
+//	                      naming its row and column
 //
+// With --param-draws the directory also holds parameter_draws.csv, a
+// copy of the draws file that its scenario.yaml names with its SHA-256,
+// and summary.json's uncertainty says what the intervals include
+// (sampling noise, the parameter draws or both), as stdout, summary.md
+// and the note under each figure do.
 // compare takes the flags of run (--runs defaults to 20, or 1 with
 // --engine meanfield) and:
 //
@@ -93,8 +117,10 @@
 // region and step), effects_at.csv (each event's headline effects at
 // each horizon, with an event column), summary.json, summary.md,
 // scenario.yaml, baseline.yaml and the figures, including effect-*.
-// The intervals are sampling noise of the replicates; parameter
-// uncertainty is not included.
+// The intervals are sampling noise of the replicates; with --param-draws
+// they also include parameter uncertainty: replicate i of the scenario
+// and of the baseline run with the same parameter set (i mod K) and the
+// same random streams.
 //
 // Flags of calibrate (docs/calibration.md describes the data, the loss,
 // the optimiser and the intervals):
@@ -114,12 +140,19 @@
 //	--band-runs N     agent-engine runs of the figure's band (default
 //	                  5; 0 for none)
 //	--no-intervals    skip the profile likelihood intervals
+//	--draws N         parameter draws in draws.csv (default 200; 0 for
+//	                  none), for run and compare --param-draws
+//	--draw-method M   sir (default: the Laplace approximation in the
+//	                  optimiser's logit space, refined by sampling-
+//	                  importance-resampling, 5 mean-field runs per draw)
+//	                  or laplace (the approximation alone)
 //	--workers, --out, --force, --no-plots, --no-title, -q as for run
 //
 // Its directory (default out/<scenario>-calibrate, with -holdoutDATE,
-// -seedN, -startsN appended for those flags) holds fitted.yaml (the
-// scenario with the fitted values, which run runs as is), parameters.csv,
-// fit.csv, holdout.csv with --holdout, summary.md, summary.json and
+// -seedN, -startsN, -drawsN, -laplace appended for those flags) holds
+// fitted.yaml (the scenario with the fitted values, which run runs as is,
+// naming draws.csv as its parameter_draws), parameters.csv, fit.csv,
+// draws.csv, holdout.csv with --holdout, summary.md, summary.json and
 // plots/fit.png. A bad data row is reported with its row and column and
 // exits 1; a bad --free (unknown parameter, bounds out of order or outside
 // the parameter's range) exits 2; nothing is written.

@@ -22,13 +22,23 @@ type job struct {
 	prog    *progress
 	// done counts the replicates finished, over all scenarios.
 	done int
+	// sets are the parameter sets of the replicates, nil for none.
+	sets *paramSets
 }
 
-// replicate runs replicate run of sc and returns its table. Replicate run
-// draws from the random streams of (seed, run) whatever the scenario, so
-// replicate run of a scenario and of its counterfactual share every draw
-// (common random numbers); seed overrides the scenario's own.
-func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, slot int) (*output.Table, error) {
+// replicate runs replicate run of sc with parameter set set of j.sets
+// (ignored without them) and returns its table. Replicate run draws from
+// the random streams of (seed, run) whatever the scenario, so replicate
+// run of a scenario and of its counterfactual share every draw (common
+// random numbers); seed overrides the scenario's own.
+func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int) (*output.Table, error) {
+	cfg := &sc.Config
+	if j.sets != nil {
+		var err error
+		if cfg, err = withDraw(cfg, j.sets, set); err != nil {
+			return nil, err
+		}
+	}
 	settings := &sim.Settings{
 		Engine:   j.engine,
 		Workers:  j.workers,
@@ -36,7 +46,7 @@ func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, slot int) (*ou
 		Progress: func(steps int) { j.prog.step(slot, steps) },
 		Cancel:   func() bool { return j.ctx.Err() != nil },
 	}
-	res, err := sim.Run(&sc.Config, seed, settings)
+	res, err := sim.Run(cfg, seed, settings)
 	if errors.Is(err, sim.ErrCanceled) || err == nil && j.ctx.Err() != nil {
 		return nil, errCanceled
 	}
@@ -47,11 +57,16 @@ func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, slot int) (*ou
 	return output.FromResult(res), nil
 }
 
-// ensemble runs replicates 0..runs-1 of sc with its seed.
+// ensemble runs replicates 0..runs-1 of sc with its seed, replicate r
+// with parameter set r mod K of j.sets.
 func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
 	var rs output.Runs
 	for run := range runs {
-		t, err := j.replicate(sc, sc.Seed, run, run)
+		set := 0
+		if j.sets != nil {
+			set = j.sets.set(run)
+		}
+		t, err := j.replicate(sc, sc.Seed, run, set, run)
 		if err != nil {
 			return nil, err
 		}

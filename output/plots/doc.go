@@ -64,7 +64,9 @@
 // Band plotter). Every figure that draws a band says under it, in a note
 // that Options.NoTitle keeps, what the band is: "Lines: means; bands:
 // 5th–95th percentile of N replicates — Monte Carlo sampling noise only;
-// parameter uncertainty not included." With Options.Baseline (a
+// parameter uncertainty not included.", or with Options.Uncertainty
+// naming parameter draws, its Label ("sampling noise and parameter
+// uncertainty (20 parameter draws of ...)"). With Options.Baseline (a
 // counterfactual's StatTable) the figures compare: the baseline is drawn
 // with its series' own colour, pattern and width, pale (40% opacity), over
 // a lighter band of its own when it has several runs, where it differs

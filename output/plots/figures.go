@@ -396,7 +396,10 @@ func (b *builder) newLayout(title, desc string) *layout {
 // uncertainty about the parameters or the effect. It is a note under the
 // figure, so that it stays with Options.NoTitle.
 func (b *builder) bandNote() string {
-	const caveat = " — Monte Carlo sampling noise only; parameter uncertainty not included."
+	caveat := " — Monte Carlo sampling noise only; parameter uncertainty not included."
+	if u := b.opt.Uncertainty; u != nil && u.Parameters != nil {
+		caveat = " — " + u.Label() + "."
+	}
 	switch {
 	case b.effect != "" && b.f.runs > 1:
 		return fmt.Sprintf("Lines: mean effect; band: 5th–95th percentile of %d paired differences%s", b.f.runs, caveat)

@@ -84,6 +84,10 @@ type Options struct {
 	// error when none of the figures named is drawn (none of theirs, or
 	// none with data after filtering).
 	Figures []string
+	// Uncertainty says what the replicates' bands include, for the note
+	// under every figure that draws one (see output.Uncertainty.Label);
+	// nil means Monte Carlo sampling noise only.
+	Uncertainty *output.Uncertainty
 	// Seed and Version, when not empty, are written into every PNG file
 	// (tEXt chunks "Seed" and "Software", the latter as "interopsim
 	// <Version>"), after its title and scenario.
