@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -157,7 +158,7 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 			for m := range methods {
 				h := "?"
 				if m < len(s.Holdings) {
-					h = fmtParam(s.Holdings[m])
+					h = fmtParam(math.Round(s.Holdings[m]*1e6) / 1e6)
 				}
 				cells = append(cells, h)
 			}
@@ -166,6 +167,56 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	}
 	if err := t.flush(); err != nil {
 		return err
+	}
+	for _, r := range cfg.Regions {
+		for _, s := range r.Segments {
+			if s.Wallets == nil {
+				continue
+			}
+			var sets []string
+			both := 0.0
+			for w, x := range s.Wallets {
+				if x > 0 {
+					sets = append(sets, fmt.Sprintf("%s %.3f", walletSetName(cfg, w), x))
+				}
+				if len(methods) >= 2 && w&3 == 3 {
+					both += x
+				}
+			}
+			what := ""
+			if len(methods) >= 2 {
+				what = fmt.Sprintf(" (%s and %s both: %.3f)", methods[0], methods[1], both)
+			}
+			fmt.Fprintf(w, "  %s %s holds jointly%s: %s\n", r.Name, orDash(s.Name), what, strings.Join(sets, ", "))
+		}
+	}
+	if cfg.Classes != nil {
+		fmt.Fprint(w, "\npreference classes (shares of each segment's people)\n")
+		head := []string{"  CLASS", "LABEL", "APPEAL SHIFTS"}
+		for _, r := range cfg.Regions {
+			for _, s := range r.Segments {
+				head = append(head, strings.ToUpper(r.Name+" "+s.Name))
+			}
+		}
+		t.row(head...)
+		for k, c := range cfg.Classes {
+			var shifts []string
+			for m, x := range c.Appeal {
+				if x != 0 {
+					shifts = append(shifts, at(methods, m)+" "+fmtParam(x))
+				}
+			}
+			cells := []string{"  " + c.Name, orDash(c.Label), orDash(strings.Join(shifts, ", "))}
+			for _, r := range cfg.Regions {
+				for _, s := range r.Segments {
+					cells = append(cells, fmtParam(s.ClassShares[k]))
+				}
+			}
+			t.row(cells...)
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
 	}
 	for ri, r := range cfg.Regions {
 		if r.Growth == nil {
@@ -203,7 +254,7 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 	}
 
 	fmt.Fprint(w, "\nplatforms\n")
-	t.row("  PLATFORM", "LABEL", "APPEAL", "LOYALTY", "ACCEPTS AT START")
+	t.row("  PLATFORM", "LABEL", "APPEAL", "LOYALTY", "MEMORY", "ACCEPTS AT START")
 	for _, p := range cfg.Platforms {
 		var acc []string
 		for m, ok := range p.Accepts {
@@ -215,7 +266,11 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 		if accepts == "" {
 			accepts = "none"
 		}
-		t.row("  "+p.Name, orDash(p.Label), fmtParam(p.Appeal), fmtParam(p.Loyalty), accepts)
+		memory := "shared"
+		if p.OwnMemory {
+			memory = "own"
+		}
+		t.row("  "+p.Name, orDash(p.Label), fmtParam(p.Appeal), fmtParam(p.Loyalty), memory, accepts)
 	}
 	if err := t.flush(); err != nil {
 		return err
@@ -247,8 +302,8 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 
 	b := cfg.Behaviour
 	fmt.Fprint(w, "\nbehaviour\n")
-	t.row("  BETA", "KAPPA", "PSI", "GAMMA", "DELTA")
-	t.row("  "+fmtParam(b.Beta), fmtParam(b.Kappa), fmtParam(b.Psi), fmtParam(b.Gamma), fmtParam(b.Delta))
+	t.row("  BETA", "KAPPA", "PSI", "GAMMA", "SWITCH_COST", "DELTA")
+	t.row("  "+fmtParam(b.Beta), fmtParam(b.Kappa), fmtParam(b.Psi), fmtParam(b.Gamma), fmtParam(b.SwitchCost), fmtParam(b.Delta))
 	if err := t.flush(); err != nil {
 		return err
 	}
@@ -340,4 +395,19 @@ func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string
 		return fmt.Sprintf("%s = %s", name, fmtParam(e.Value))
 	}
 	return e.Kind.String()
+}
+
+// walletSetName names wallet set w as scenario files write it: its
+// methods joined by "+", or none.
+func walletSetName(cfg *sim.Config, w int) string {
+	if w == 0 {
+		return "none"
+	}
+	var names []string
+	for m := range cfg.Methods {
+		if w&(1<<m) != 0 {
+			names = append(names, cfg.Methods[m].Name)
+		}
+	}
+	return strings.Join(names, "+")
 }
