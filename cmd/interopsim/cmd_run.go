@@ -107,6 +107,8 @@ type jobOptions struct {
 	Runs int
 	// KeepRuns writes every replicate of an ensemble.
 	KeepRuns bool
+	// Sets are the --set overrides, applied after --seed and --agents.
+	Sets setFlag
 }
 
 // addFlags adds the shared flags to fs: --out with the description of its
@@ -124,6 +126,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
+	o.Sets.register(fs)
 }
 
 // meminfoPath is the file that tells how much memory is available.
@@ -143,6 +146,9 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 		if err := sc.SetAgents(o.Agents.n); err != nil {
 			return nil, usagef(cmd, "--agents %d: %w", o.Agents.n, err)
 		}
+	}
+	if err := o.Sets.apply(cmd, sc); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -312,6 +318,7 @@ func (o *jobOptions) variant(defaultRuns int) string {
 	if o.Engine.engine != sim.AgentBased {
 		v.WriteString("-" + o.Engine.engine.String())
 	}
+	v.WriteString(o.Sets.variant())
 	return v.String()
 }
 

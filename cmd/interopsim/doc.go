@@ -67,6 +67,14 @@
 //	                      says)
 //	    --keep-runs       with --runs N (N of 2 or more), also write every
 //	                      replicate (runs.csv); without it, a usage error
+//	    --set PARAM=VALUE set a parameter, named as in set events
+//	                      (behaviour.gamma=1.2, methods.wechat_pay.appeal=0.3),
+//	                      as a set event dated the start would, or the
+//	                      scenario's agents, seed or end (end=2026-01-05);
+//	                      repeatable, applied in order after --seed and
+//	                      --agents, written into scenario.yaml (which
+//	                      reproduces the run), and appended to the default
+//	                      directory as -set and a hash; validate takes it too
 //
 // compare takes the flags of run (--runs defaults to 20, or 1 with
 // --engine meanfield) and:
