@@ -207,6 +207,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 	if s.Calibration != nil {
 		top.add("calibrate", calibrationNode(s.Calibration))
 	}
+	if s.Sweep != nil {
+		top.add("sweep", sweepNode(s.Sweep))
+	}
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Scenario %s, resolved by interopsim from %s.\n", c.Name, s.File)

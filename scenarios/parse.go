@@ -20,7 +20,7 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events", "calibrate"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "regions", "behaviour", "events", "calibrate", "sweep"}
 	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
@@ -222,6 +222,9 @@ func (b *builder) scenario(root *yaml.Node) {
 	}
 	if n := m.get("calibrate"); n != nil {
 		b.calibrate(n)
+	}
+	if n := m.get("sweep"); n != nil {
+		b.sweep(n)
 	}
 }
 

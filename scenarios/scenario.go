@@ -110,6 +110,9 @@ type Scenario struct {
 	// Calibration is the calibrate section, or nil when there is none
 	// ('interopsim calibrate' reads it; the engine does not).
 	Calibration *Calibration
+	// Sweep is the sweep section, or nil when there is none ('interopsim
+	// sweep' reads it; the engine does not).
+	Sweep *Sweep
 
 	// loyalty is the file's behaviour.loyalty, the default loyalty of
 	// platforms; Marshal writes it back.
