@@ -260,8 +260,8 @@ func runSensitivity(ctx context.Context, opts SensitivityOptions, args []string,
 	}}}
 	if !opts.NoPlots && len(firstBars) > 0 {
 		in := plots.IndicesInput{Name: "sensitivity", Scenario: st.Scenario, Bars: firstBars,
-			Title:    "What drives " + list[0].key.metric + " of " + list[0].key.entity + " at " + list[0].key.horizon,
-			Subtitle: fmt.Sprintf("%s of %s, %s design, %d points × %d runs", quantity, st.Scenario, st.Design, st.Points, st.Runs)}
+			Title:    "What drives " + list[0].key.metric + " (" + list[0].key.region + ") at " + list[0].key.horizon,
+			Subtitle: fmt.Sprintf("%s on %s; %s design, %d points × %d runs", quantity, list[0].key.entity, st.Design, st.Points, st.Runs)}
 		if kind == design.Saltelli {
 			in.Measures, in.YLabel = []string{"first-order S1", "total ST"}, "Sobol index"
 			in.Note = fmt.Sprintf("Bars: %g%% bootstrap intervals over the %d base rows.", 100*opts.Level, st.Points/(k+2))

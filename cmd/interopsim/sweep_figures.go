@@ -57,11 +57,11 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 			horizons = append(horizons, o[2])
 		}
 	}
-	label := fmt.Sprintf("%s of %s (%s)", key.metric, key.entity, key.region)
+	label := fmt.Sprintf("%s (%s)", key.metric, key.region)
 	if hasBase {
 		label = "Effect on " + label
 	}
-	subtitle := fmt.Sprintf("%s, %s design, %d points × %d runs", res.state.Scenario, res.state.Design, res.state.Points, res.state.Runs)
+	subtitle := fmt.Sprintf("%s. %s, %s design, %d points × %d runs", key.entity, res.state.Scenario, res.state.Design, res.state.Points, res.state.Runs)
 	note := "Band: 5th-95th percentile of paired replicates (sampling noise only)."
 	if !hasBase {
 		note = ""

@@ -164,14 +164,17 @@ func SweepHeatmap(in HeatmapInput, opt Options) (Figure, error) {
 	}
 	cm := moreland.Kindlmann()
 	cm.SetMin(lo)
-	cm.SetMax(hi)
+	// Kindlmann's map ends in white: leave its last seventh out, so that
+	// no cell looks like the background.
+	top := hi + (hi-lo)/6
+	cm.SetMax(top)
 	pal := cm.Palette(255)
 	st := newStyle(opt.Width, opt.PrintWidth)
 	p := plot.New()
 	st.styleAxes(p)
 	p.X.Label.Text, p.Y.Label.Text = in.XLabel, in.YLabel
 	hm := plotter.NewHeatMap(gridXYZ{&in}, pal)
-	hm.Min, hm.Max = lo, hi
+	hm.Min, hm.Max = lo, top
 	hm.NaN = color.Gray{Y: 0xCC}
 	p.Add(hm)
 	bar := plot.New()
@@ -269,6 +272,8 @@ func SensitivityBars(in IndicesInput, opt Options) (Figure, error) {
 		}
 	}
 	p.NominalX(labels...)
+	p.X.Tick.Label.Rotation = math.Pi / 12
+	p.X.Tick.Label.XAlign = draw.XRight
 	p.Add(plotter.NewGrid())
 	h := opt.Width * sweepAspect
 	return Figure{Name: in.Name, Title: in.Title, Width: opt.Width, Height: h,
