@@ -25,12 +25,12 @@ import (
 
 var sweepCommand = &command{
 	name:  "sweep",
-	args:  "SCENARIO",
+	args:  "[SCENARIO]",
 	short: "run a scenario over a designed set of parameter values",
 	long: `Run a scenario at every point of a design: a full factorial grid, a
 Latin hypercube, a Saltelli sample for Sobol indices or Morris
 trajectories, over the parameters of its sweep: section or of --vary
-(which replaces them). Each point runs --runs replicates; replicate r of
+(which replaces them). Without SCENARIO, ` + scenarios.Default + ` is swept. Each point runs --runs replicates; replicate r of
 every point draws from the random streams of (seed, r), so that two
 points differ by their parameters, not by noise (common random numbers),
 and the seeds never depend on the shard or the number of workers.
@@ -414,8 +414,12 @@ var testHookPointDone func(point int)
 
 // runSweep runs the sweep command.
 func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
-		return usagef("sweep", "want one scenario, got %d", len(args))
+	if len(args) > 1 {
+		return usagef("sweep", "want at most one scenario, got %d: %v", len(args), args)
+	}
+	name := scenarios.Default
+	if len(args) == 1 {
+		name = args[0]
 	}
 	shard, err := parseShard("sweep", opts.Shard)
 	if err != nil {
@@ -424,7 +428,7 @@ func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, std
 	if opts.Checkpoint <= 0 {
 		return usagef("sweep", "--checkpoint %s: want a positive duration such as 30s or 5m", opts.Checkpoint)
 	}
-	s, err := resolveSweep(opts, args[0], shard)
+	s, err := resolveSweep(opts, name, shard)
 	if err != nil {
 		return err
 	}
