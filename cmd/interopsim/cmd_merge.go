@@ -101,6 +101,9 @@ func runMerge(ctx context.Context, opts MergeOptions, args []string, stdout, std
 		return usagef("merge", "want the directories of the shards")
 	}
 	start := time.Now()
+	if _, err := os.Stat(filepath.Join(args[0], shardFile)); err == nil {
+		return mergeReplicates(ctx, opts, args, stdout)
+	}
 	res, err := mergeShards(args)
 	if err != nil {
 		return err

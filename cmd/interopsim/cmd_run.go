@@ -109,6 +109,8 @@ type jobOptions struct {
 	KeepRuns bool
 	// Sets are the --set overrides, applied after --seed and --agents.
 	Sets setFlag
+	// Shard is --shard I/N: run only those replicates (see runShard).
+	Shard string
 }
 
 // addFlags adds the shared flags to fs: --out with the description of its
@@ -127,6 +129,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
 	o.Sets.register(fs)
+	fs.StringVar(&o.Shard, "shard", "", "with --runs N, run only the slice `I/K` of the replicates (r mod K = I-1) into a shard directory, for interopsim merge")
 }
 
 // meminfoPath is the file that tells how much memory is available.
@@ -186,6 +189,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	if err := opts.checkRuns("run"); err != nil {
 		return err
+	}
+	if opts.Shard != "" {
+		return runShard(ctx, "run", &opts.jobOptions, nil, sc, nil, stdout, stderr)
 	}
 	cfg := &sc.Config
 	engine := opts.Engine.engine
