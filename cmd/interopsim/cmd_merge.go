@@ -20,12 +20,15 @@ import (
 var mergeCommand = &command{
 	name:  "merge",
 	args:  "DIR...",
-	short: "put the shards of a sweep together",
+	short: "put the shards of a sweep, a run or a comparison together",
 	long: `Put together the directories of the shards of one sweep (sweep
 --shard I/N), each complete, and write what a single sweep would have
 written: the same scenario.yaml, points.csv, results.csv, outputs.csv,
 sweep.json and figures, byte for byte (summary.json differs only in its
-provenance: command, time and wall time).
+provenance: command, time and wall time). The shards of run --runs N
+--shard I/K or compare --runs N --shard I/K are merged likewise into the
+files of the single run or comparison (summary.json and summary.md
+differ in their provenance).
 
 The shards must fit: the same scenario and design (the SHA-256 of the
 resolved scenario with its sweep: section, and of the baseline), the

@@ -83,6 +83,11 @@
 //	                      --agents, written into scenario.yaml (which
 //	                      reproduces the run), and appended to the default
 //	                      directory as -set and a hash; validate takes it too
+//	    --shard I/K       with --runs N, run only the replicates r with
+//	                      r mod K = I-1 into a shard directory (shard.json,
+//	                      replicates.csv at full precision); 'interopsim
+//	                      merge' of the K shards writes the files of the
+//	                      single run, byte for byte (compare takes it too)
 //
 // compare takes the flags of run (--runs defaults to 20, or 1 with
 // --engine meanfield) and:
