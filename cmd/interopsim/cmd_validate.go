@@ -80,6 +80,7 @@ func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout,
 		if err := describe(stdout, sc); err != nil {
 			return err
 		}
+		describeSweep(stdout, sc)
 	}
 	switch {
 	case invalid == 0:

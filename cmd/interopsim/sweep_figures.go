@@ -1,7 +1,10 @@
 package main
 
 import (
+	"io"
+
 	"fmt"
+	"github.com/interopsim/interopsim/scenarios"
 	"math"
 	"slices"
 	"sort"
@@ -156,4 +159,13 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 		return []plots.Figure{f}, nil
 	}
 	return nil, nil
+}
+
+// describeSweep prints, for validate, the sweep a scenario declares.
+func describeSweep(w io.Writer, sc *scenarios.Scenario) {
+	if sc.Sweep == nil {
+		return
+	}
+	d := sc.Sweep.Plan(sc.Seed)
+	fmt.Fprintf(w, "\nsweep        %s; %d replicates per point (interopsim sweep)\n", d.Describe(), sc.Sweep.Runs)
 }

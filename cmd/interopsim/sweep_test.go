@@ -222,3 +222,67 @@ func TestSweepUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSweepCheckpoint checks that a sweep commits the points done while
+// it runs: with --checkpoint 1ns, after each point but the last.
+func TestSweepCheckpoint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cp")
+	var seen []string
+	testHookPointDone = func(p int) {
+		if st, _, err := readSweepDir(dir); err == nil {
+			seen = append(seen, fmtInts(st.Done))
+		} else {
+			seen = append(seen, "none")
+		}
+	}
+	defer func() { testHookPointDone = nil }()
+	runSweepCLI(t, dir, "--checkpoint", "1ns")
+	// Seen after each point, before its checkpoint: nothing, then the
+	// points up to the one before.
+	if got, want := strings.Join(seen, "|"), "none|0|0 1|0 1 2|0 1 2 3"; got != want {
+		t.Errorf("checkpoints seen: got %s, want %s", got, want)
+	}
+}
+
+// TestSweepMorris runs a Morris sweep from a scenario's sweep: section
+// and its elementary effects.
+func TestSweepMorris(t *testing.T) {
+	src := string(readFile(t, tiny)) + `
+sweep:
+  design: morris
+  points: 4
+  runs: 1
+  parameters:
+    - {param: behaviour.gamma, lo: 0.5, hi: 2.5}
+    - {param: methods.wechat_pay.appeal, lo: -0.5, hi: 0.5}
+`
+	file := filepath.Join(t.TempDir(), "morris.yaml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cli(t, "validate", file)
+	if code != exitOK || !strings.Contains(out, "morris, 4 trajectories × (k+1), 4 levels over behaviour.gamma, methods.wechat_pay.appeal: 12 points") {
+		t.Fatalf("validate: exit %d\n%s%s", code, out, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "m")
+	if code, out, errs := cli(t, "sweep", file, "--at", "4w", "--out", dir, "-q"); code != exitOK {
+		t.Fatalf("sweep: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = cli(t, "sensitivity", dir, "--metric", "payment_share", "--entity", "taobao/wechat_pay")
+	if code != exitOK || !strings.Contains(out, "MU*") {
+		t.Fatalf("sensitivity: exit %d\n%s%s", code, out, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(string(readFile(t, filepath.Join(dir, "sensitivity", sensitivityFile)))), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("sensitivity.csv has %d lines, want 3", len(lines))
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if f[2] != "" || f[8] == "" || f[10] == "" {
+			t.Errorf("row %q: want S1 empty and mu_star, sigma set", l)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sensitivity", "plots", "sensitivity.png")); err != nil {
+		t.Error(err)
+	}
+}
