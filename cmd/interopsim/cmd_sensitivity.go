@@ -261,12 +261,12 @@ func runSensitivity(ctx context.Context, opts SensitivityOptions, args []string,
 	if !opts.NoPlots && len(firstBars) > 0 {
 		in := plots.IndicesInput{Name: "sensitivity", Scenario: st.Scenario, Bars: firstBars,
 			Title:    "What drives " + list[0].key.metric + " (" + list[0].key.region + ") at " + list[0].key.horizon,
-			Subtitle: fmt.Sprintf("%s on %s; %s design, %d points × %d runs", quantity, list[0].key.entity, st.Design, st.Points, st.Runs)}
+			Subtitle: fmt.Sprintf("%s on %s; %s, %d points × %d", quantity, list[0].key.entity, st.Design, st.Points, st.Runs)}
 		if kind == design.Saltelli {
 			in.Measures, in.YLabel = []string{"first-order S1", "total ST"}, "Sobol index"
 			in.Note = fmt.Sprintf("Bars: %g%% bootstrap intervals over the %d base rows.", 100*opts.Level, st.Points/(k+2))
 		} else {
-			in.Measures, in.YLabel = []string{"mu*", "sigma"}, "elementary effect per unit range"
+			in.Measures, in.YLabel = []string{"mu*", "sigma"}, "effect per unit range"
 		}
 		opt := figureOptions(opts.Formats.list(), opts.NoTitle, st.Seed)
 		fig, err := plots.SensitivityBars(in, opt)

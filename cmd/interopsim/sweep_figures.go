@@ -64,8 +64,8 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 	if hasBase {
 		label = "Effect on " + label
 	}
-	subtitle := fmt.Sprintf("%s. %s, %s design, %d points × %d runs", key.entity, res.state.Scenario, res.state.Design, res.state.Points, res.state.Runs)
-	note := "Band: 5th-95th percentile of paired replicates (sampling noise only)."
+	subtitle := fmt.Sprintf("%s; %s, %d points × %d runs", key.entity, res.state.Design, res.state.Points, res.state.Runs)
+	note := "Band: 5th-95th percentile of paired replicates (noise only)."
 	if !hasBase {
 		note = ""
 	}
