@@ -460,9 +460,19 @@ func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, std
 	// Resume: the points an interrupted sweep of the same identity
 	// committed.
 	done := map[int][]sweepRow{}
-	if prev, rows, err := readSweepDir(out.Path); err == nil && prev.sweepIdentity.same(&st.sweepIdentity) && sameShard(prev.Shard, shard) {
-		for _, r := range rows {
-			done[r.Point] = append(done[r.Point], r)
+	if prev, rows, err := readSweepDir(out.Path); err == nil && prev.sweepIdentity.same(&st.sweepIdentity) {
+		if !sameShard(prev.Shard, shard) && !opts.Force {
+			out.Close()
+			what := "the whole sweep"
+			if prev.Shard != nil {
+				what = "shard " + prev.Shard.String()
+			}
+			return fmt.Errorf("output directory %s holds %s of this sweep, which this one would replace: give each shard its own --out, or --force", out.Path, what)
+		}
+		if sameShard(prev.Shard, shard) {
+			for _, r := range rows {
+				done[r.Point] = append(done[r.Point], r)
+			}
 		}
 	}
 	var todo []int

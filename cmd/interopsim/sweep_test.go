@@ -133,6 +133,11 @@ func TestShardMerge(t *testing.T) {
 	}
 	sameFiles(t, whole, merged, sweepFiles)
 
+	// A shard into another shard's directory is refused.
+	if code, _, errs := cli(t, append(append([]string{}, sweepArgs...), "--out", shards[0], "--shard", "2/3")...); code != exitFailure || !strings.Contains(errs, "holds shard 1/3 of this sweep") {
+		t.Errorf("shard 2/3 into shard 1/3's directory: exit %d, %q", code, errs)
+	}
+
 	foreign := filepath.Join(root, "foreign")
 	runSweepCLI(t, foreign, "--shard", "2/3", "--seed", "99")
 	for _, tc := range []struct {
