@@ -508,6 +508,9 @@ func (d *Dir) WriteJob(ctx context.Context, files []File, s *Summary) error {
 		d.Abandon()
 		return err
 	}
+	// The set written is now the directory's own: a later WriteJob on d
+	// (a sweep's next checkpoint) replaces it.
+	d.owned = recordMap(s.Files)
 	return nil
 }
 

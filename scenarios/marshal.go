@@ -262,6 +262,9 @@ func Marshal(s *Scenario) ([]byte, error) {
 	if s.ParameterDraws != nil {
 		top.add("parameter_draws", parameterDrawsNode(s.ParameterDraws))
 	}
+	if s.Sweep != nil {
+		top.add("sweep", sweepNode(s.Sweep))
+	}
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Scenario %s, resolved by interopsim from %s.\n", c.Name, s.File)

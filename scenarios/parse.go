@@ -21,7 +21,7 @@ import (
 // Keys of each mapping of a scenario file, in the order Marshal writes
 // them and messages list them.
 var (
-	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "classes", "regions", "behaviour", "events", "calibrate", "parameter_draws"}
+	topKeys       = []string{"name", "description", "start", "step", "end", "duration", "warmup", "seed", "agents", "currency", "methods", "platforms", "channels", "classes", "regions", "behaviour", "events", "calibrate", "parameter_draws", "sweep"}
 	channelKeys   = []string{"name", "label", "color", "rate", "value", "accepts", "peer", "method_appeal"}
 	methodKeys    = []string{"name", "label", "color", "appeal", "adoption", "churn", "launch"}
 	adoptionKeys  = []string{"p", "q"}
@@ -235,6 +235,9 @@ func (b *builder) scenario(root *yaml.Node) {
 	}
 	if n := m.get("parameter_draws"); n != nil {
 		b.parameterDraws(n) // draws.go
+	}
+	if n := m.get("sweep"); n != nil {
+		b.sweep(n)
 	}
 }
 

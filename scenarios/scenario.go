@@ -113,6 +113,9 @@ type Scenario struct {
 	// ParameterDraws is the parameter_draws key, or nil when there is
 	// none (see draws.go; the engine does not read it).
 	ParameterDraws *ParameterDraws
+	// Sweep is the sweep section, or nil when there is none ('interopsim
+	// sweep' reads it; the engine does not).
+	Sweep *Sweep
 
 	// loyalty is the file's behaviour.loyalty, the default loyalty of
 	// platforms; Marshal writes it back.

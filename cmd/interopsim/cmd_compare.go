@@ -171,6 +171,9 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err != nil {
 		return usagef("compare", "--at: %w", err)
 	}
+	if opts.Shard != "" {
+		return runShard(ctx, "compare", &opts.jobOptions, &opts, sc, base, stdout, stderr)
+	}
 	cfg := &sc.Config
 	engine, runs := opts.Engine.engine, opts.Runs
 	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {

@@ -128,6 +128,11 @@ type jobOptions struct {
 	// parameter_draws.
 	DrawsFile string
 
+	// Sets are the --set overrides, applied after --seed and --agents.
+	Sets setFlag
+	// Shard is --shard I/N: run only those replicates (see runShard).
+	Shard string
+
 	// runsSet and paramDrawsSet say that --runs and --param-draws were
 	// given.
 	runsSet, paramDrawsSet bool
@@ -155,6 +160,8 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
+	o.Sets.register(fs)
+	fs.StringVar(&o.Shard, "shard", "", "with --runs N, run only the slice `I/K` of the replicates (r mod K = I-1) into a shard directory, for interopsim merge")
 }
 
 // meminfoPath is the file that tells how much memory is available.
@@ -174,6 +181,9 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 		if err := sc.SetAgents(o.Agents.n); err != nil {
 			return nil, usagef(cmd, "--agents %d: %w", o.Agents.n, err)
 		}
+	}
+	if err := o.Sets.apply(cmd, sc); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -215,6 +225,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	if err := opts.checkRuns("run"); err != nil {
 		return err
+	}
+	if opts.Shard != "" {
+		return runShard(ctx, "run", &opts.jobOptions, nil, sc, nil, stdout, stderr)
 	}
 	cfg := &sc.Config
 	engine := opts.Engine.engine
@@ -364,6 +377,7 @@ func (o *jobOptions) variant(defaultRuns int) string {
 	if o.ParamDraws > 0 {
 		fmt.Fprintf(&v, "-draws%d", o.ParamDraws)
 	}
+	v.WriteString(o.Sets.variant())
 	return v.String()
 }
 

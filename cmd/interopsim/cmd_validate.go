@@ -39,11 +39,14 @@ interopsim validate scenarios/*.yaml`,
 type ValidateOptions struct {
 	// Quiet prints only the mistakes.
 	Quiet bool
+	// Sets are the --set overrides, applied to every scenario.
+	Sets setFlag
 }
 
 // AddFlags adds the validate command's flags to fs.
 func (o *ValidateOptions) AddFlags(fs *pflag.FlagSet) {
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print only mistakes")
+	o.Sets.register(fs)
 }
 
 // runValidate runs the validate command.
@@ -54,6 +57,11 @@ func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout,
 	invalid := 0
 	for i, name := range args {
 		sc, err := loadScenario(name)
+		if err == nil {
+			if err := opts.Sets.apply("validate", sc); err != nil {
+				return err
+			}
+		}
 		if err != nil {
 			invalid++
 			var se *scenarioError
@@ -73,6 +81,7 @@ func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout,
 		if err := describe(stdout, sc); err != nil {
 			return err
 		}
+		describeSweep(stdout, sc)
 	}
 	switch {
 	case invalid == 0:

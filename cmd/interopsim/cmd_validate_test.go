@@ -28,8 +28,8 @@ func TestValidate(t *testing.T) {
 		" rural (all) 3,000,000 225 13,333\n",
 		" rural young 1,200,000 90 13,333 20 60 0.3 0.8\n",
 		" wechat_pay WeChat Pay 0.02 0.4 0.02 0\n",
-		" taobao Taobao 0.5 0.5 alipay\n",
-		" 0.5 3 0.2 1 0.5\n",
+		" taobao Taobao 0.5 0.5 shared alipay\n",
+		" 0.5 3 0.2 1 1 0.5\n",
 		" 2024-02-01 5 accept taobao accepts wechat_pay, rolled out over 14 days Taobao opens to WeChat Pay\n",
 		" 2024-02-10 6 set methods.wechat_pay.q = 0.5 ",
 	} {

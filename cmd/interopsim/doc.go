@@ -22,6 +22,14 @@
 //	                      events) replicate by replicate on common random
 //	                      numbers, and write the effects over time and at
 //	                      chosen horizons with their intervals
+//	sweep [SCENARIO]      run a scenario at the points of a design (grid,
+//	                      lhs, saltelli, morris) over parameters of its
+//	                      sweep: section or --vary, with a baseline, and
+//	                      write every replicate's headline outputs
+//	sensitivity RUN_DIR   Sobol indices or Morris elementary effects of a
+//	                      finished sweep's outputs
+//	merge DIR...          put the shards of a sweep together, byte for
+//	                      byte the single sweep
 //	calibrate SCENARIO    fit free parameters of a scenario to observed
 //	                      data with the mean-field engine, and write the
 //	                      fitted scenario, the parameters with their
@@ -86,6 +94,19 @@
 //	                      draws.csv of calibrate) instead of the
 //	                      scenario's parameter_draws; a bad file exits 1
 //	                      naming its row and column
+//	    --set PARAM=VALUE set a parameter, named as in set events
+//	                      (behaviour.gamma=1.2, methods.wechat_pay.appeal=0.3),
+//	                      as a set event dated the start would, or the
+//	                      scenario's agents, seed or end (end=2026-01-05);
+//	                      repeatable, applied in order after --seed and
+//	                      --agents, written into scenario.yaml (which
+//	                      reproduces the run), and appended to the default
+//	                      directory as -set and a hash; validate takes it too
+//	    --shard I/K       with --runs N, run only the replicates r with
+//	                      r mod K = I-1 into a shard directory (shard.json,
+//	                      replicates.csv at full precision); 'interopsim
+//	                      merge' of the K shards writes the files of the
+//	                      single run, byte for byte (compare takes it too)
 //
 // With --param-draws the directory also holds parameter_draws.csv, a
 // copy of the draws file that its scenario.yaml names with its SHA-256,
@@ -121,6 +142,45 @@
 // they also include parameter uncertainty: replicate i of the scenario
 // and of the baseline run with the same parameter set (i mod K) and the
 // same random streams.
+//
+// Flags of sweep (docs/sweeps.md):
+//
+//	--vary P=LO:HI[:N]  vary the parameter P (as in set events) over
+//	                    LO..HI, N levels for a grid; P=V1,V2,... a list
+//	                    (grid only); repeatable; replaces the scenario's
+//	                    sweep: parameters
+//	--design DESIGN     grid (default), lhs, saltelli or morris
+//	--points N          lhs points, saltelli base rows (N(k+2) points),
+//	                    morris trajectories (N(k+1) points)
+//	--levels P          levels of a morris grid (even, default 4)
+//	--runs N            replicates per point (default 1); replicate r of
+//	                    every point draws from the streams of (seed, r)
+//	--at HORIZONS       the outputs' horizons after each acceptance
+//	                    event, as compare --at
+//	--baseline OTHER    the baseline at every point instead of the
+//	                    scenario without its acceptance events
+//	--shard I/N         run only the points p with p mod N = I-1
+//	--checkpoint D      commit the points done every D (default 1m) and
+//	                    on Ctrl-C; the same command resumes
+//	--seed, --agents, --set, --engine, --workers, --out, --force,
+//	--format, --no-plots, --no-title, -q as for run
+//
+// Its directory (default out/<scenario>-sweep-<design>) holds
+// scenario.yaml (with the resolved sweep: section), baseline.yaml,
+// points.csv, results.csv (point, replicate, event, horizon, step, date,
+// region, metric, entity, scenario, baseline, effect), outputs.csv (per
+// point, the columns of effects_at.csv), sweep.json, summary.json and
+// plots/curve.png (one parameter) or plots/heatmap.png (two, on a grid).
+//
+// sensitivity RUN_DIR takes --metric, --entity, --region (default all),
+// --at and --event to choose the outputs, --resamples N (1000) and
+// --level (0.95) for the bootstrap intervals, and --out (default
+// RUN_DIR/sensitivity), --force, --format, --no-plots, --no-title, -q;
+// it writes sensitivity.csv (parameter, output, S1, S1_lo, S1_hi, ST,
+// ST_lo, ST_hi, mu_star, mu, sigma), plots/sensitivity.png and
+// summary.json. merge DIR... takes --out, --force, --format, --no-plots,
+// --no-title, --workers and -q, and refuses (exit 1), naming it, a
+// missing, duplicated, unfinished or foreign shard (docs/distributed.md).
 //
 // Flags of calibrate (docs/calibration.md describes the data, the loss,
 // the optimiser and the intervals):
@@ -264,4 +324,8 @@
 //	interopsim compare jd-alipay --event jd/alipay --at 13w,1y
 //	interopsim calibrate my-world.yaml --data observed.csv --free behaviour.gamma=0:3
 //	interopsim plot out/my-world --format pdf --width 12cm --height 9cm --no-title --figures headline
+//	interopsim run --set behaviour.gamma=1.5 --set agents=100k
+//	interopsim sweep --vary behaviour.gamma=0.5:2 --vary methods.wechat_pay.appeal=0:0.6 --design saltelli --points 64
+//	interopsim sensitivity out/taobao-wechat-pay-sweep-saltelli --metric payment_share --at 12m
+//	interopsim merge part-1 part-2 part-3 --out all
 package main

@@ -61,7 +61,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order of the help text.
-var commands = []*command{runCommand, compareCommand, calibrateCommand, tornadoCommand, plotCommand, validateCommand, scenariosCommand, initCommand}
+var commands = []*command{runCommand, compareCommand, sweepCommand, sensitivityCommand, mergeCommand, calibrateCommand, tornadoCommand, plotCommand, validateCommand, scenariosCommand, initCommand}
 
 func findCommand(name string) *command {
 	for _, c := range commands {

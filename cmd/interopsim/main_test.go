@@ -75,7 +75,7 @@ func TestUsageErrors(t *testing.T) {
 		want string // in standard error
 	}{
 		{nil, "interopsim: no command given"},
-		{[]string{"frob"}, `interopsim: unknown command "frob" (valid: run, compare, calibrate, tornado, plot, validate, scenarios, init, help)`},
+		{[]string{"frob"}, `interopsim: unknown command "frob" (valid: run, compare, sweep, sensitivity, merge, calibrate, tornado, plot, validate, scenarios, init, help)`},
 		{[]string{"--bogus"}, "unknown flag --bogus before the command"},
 		{[]string{"help", "frob"}, `unknown command "frob"`},
 		{[]string{"help", "run", "validate"}, "help takes at most one command, got 2"},

@@ -44,11 +44,11 @@ events:
 		want string // the first line of standard error
 	}{
 		{[]string{"rn"}, exitUsage,
-			`interopsim: unknown command "rn" (valid: run, compare, calibrate, tornado, plot, validate, scenarios, init, help); did you mean run?`},
+			`interopsim: unknown command "rn" (valid: run, compare, sweep, sensitivity, merge, calibrate, tornado, plot, validate, scenarios, init, help); did you mean run?`},
 		{[]string{"help", "valdiate"}, exitUsage,
-			`interopsim: unknown command "valdiate" (valid: run, compare, calibrate, tornado, plot, validate, scenarios, init, help); did you mean validate?`},
+			`interopsim: unknown command "valdiate" (valid: run, compare, sweep, sensitivity, merge, calibrate, tornado, plot, validate, scenarios, init, help); did you mean validate?`},
 		{[]string{"frob"}, exitUsage,
-			`interopsim: unknown command "frob" (valid: run, compare, calibrate, tornado, plot, validate, scenarios, init, help)`},
+			`interopsim: unknown command "frob" (valid: run, compare, sweep, sensitivity, merge, calibrate, tornado, plot, validate, scenarios, init, help)`},
 		{[]string{"--verison"}, exitUsage,
 			`interopsim: unknown flag --verison before the command (valid: --help, --version); did you mean --version?`},
 		{[]string{"run", "--agent", "100k"}, exitUsage,
