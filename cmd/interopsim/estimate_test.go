@@ -20,13 +20,13 @@ var measuredJobs = []struct {
 	job      memoryJob
 	peakMiB  float64
 }{
-	{"run --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 1}, 68},
-	{"run", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 1, plots: true}, 138},
-	{"run --agents 3m --no-plots", scenarios.Default, 3_000_000, sim.AgentBased, memoryJob{runs: 1}, 68},
-	{"run --runs 20 --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 20}, 162},
-	{"run --runs 20 --keep-runs", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 20, keepRuns: true, plots: true}, 388},
-	{"compare --runs 10 --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 10, compare: true}, 174},
-	{"compare --runs 10", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 10, compare: true, plots: true}, 256},
+	{"run --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 1}, 67},
+	{"run", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 1, plots: true}, 146},
+	{"run --agents 3m --no-plots", scenarios.Default, 3_000_000, sim.AgentBased, memoryJob{runs: 1}, 89},
+	{"run --runs 20 --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 20}, 143},
+	{"run --runs 20 --keep-runs", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 20, keepRuns: true, plots: true}, 427},
+	{"compare --runs 10 --no-plots", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 10, compare: true}, 207},
+	{"compare --runs 10", scenarios.Default, 0, sim.AgentBased, memoryJob{runs: 10, compare: true, plots: true}, 277},
 	{"run tiny.yaml --runs 200 --no-plots", "tiny.yaml", 0, sim.AgentBased, memoryJob{runs: 200}, 22},
 	{"run tiny.yaml --runs 200 --keep-runs --no-plots", "tiny.yaml", 0, sim.AgentBased, memoryJob{runs: 200, keepRuns: true}, 38},
 	{"run long.yaml --no-plots", "long.yaml", 0, sim.AgentBased, memoryJob{runs: 1}, 1393},
@@ -38,7 +38,7 @@ var measuredJobs = []struct {
 	{"run long.yaml --runs 3 --no-plots", "long.yaml", 0, sim.AgentBased, memoryJob{runs: 3}, 2390},
 	{"run alipay-vs-wechat-2013", "alipay-vs-wechat-2013", 0, sim.AgentBased, memoryJob{runs: 1, plots: true}, 164},
 	{"run alipay-vs-wechat-2013 --runs 10 --no-plots", "alipay-vs-wechat-2013", 0, sim.AgentBased, memoryJob{runs: 10}, 54},
-	{"run --engine meanfield", scenarios.Default, 0, sim.MeanField, memoryJob{runs: 1, plots: true}, 138},
+	{"run --engine meanfield", scenarios.Default, 0, sim.MeanField, memoryJob{runs: 1, plots: true}, 130},
 	{"calibrate calibrate/history-like.yaml", "calibrate/history-like.yaml", 0, sim.MeanField, memoryJob{calibrate: true, bandRuns: 5, plots: true}, 41},
 }
 
