@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/interopsim/interopsim/design"
 	"github.com/interopsim/interopsim/output"
@@ -60,11 +61,25 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 			horizons = append(horizons, o[2])
 		}
 	}
-	label := fmt.Sprintf("%s (%s)", key.metric, key.region)
-	if hasBase {
-		label = "Effect on " + label
+	// Labels and units as compare's figures give them: shares in percent,
+	// effects on shares in percentage points.
+	scale := 1.0
+	label := fmt.Sprintf("%s %s (%s)", key.metric, key.entity, key.region)
+	if res.sc != nil {
+		k := output.Key{Region: key.region, Metric: key.metric, Entity: key.entity}
+		label = k.Label(&res.sc.Config)
 	}
-	subtitle := fmt.Sprintf("%s; %s, %d points × %d runs", key.entity, res.state.Design, res.state.Points, res.state.Runs)
+	if strings.HasSuffix(key.metric, "share") || key.metric == "adoption" || key.metric == "multihoming" || key.metric == "single_homing" {
+		scale = 100
+		what = "Share (%)"
+		if hasBase {
+			what = "Effect (percentage points)"
+		}
+	}
+	if hasBase {
+		label = "Effect on " + lowerFirstWord(label)
+	}
+	subtitle := fmt.Sprintf("%s sweep, %d points × %d runs. Scenario: %s", res.state.Design, res.state.Points, res.state.Runs, res.state.Scenario)
 	note := "Band: 5th-95th percentile of paired replicates (noise only)."
 	if !hasBase {
 		note = ""
@@ -75,10 +90,10 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 		for _, o := range outs {
 			if o[1] == key.event && o[2] == h && o[5] == key.region && o[6] == key.metric && o[7] == key.entity {
 				p, _ := strconv.Atoi(o[0])
-				q := pt{x: res.plan.X[p][0], y: atof(o[col])}
+				q := pt{x: res.plan.X[p][0], y: scale * atof(o[col])}
 				q.lo, q.hi = q.y, q.y
 				if hasBase {
-					q.lo, q.hi = atof(o[12]), atof(o[13])
+					q.lo, q.hi = scale*atof(o[12]), scale*atof(o[13])
 				}
 				ps = append(ps, q)
 			}
@@ -144,7 +159,7 @@ func sweepFigures(res *sweepResult, outs [][]string, opt plots.Options) ([]plots
 			if o[1] == key.event && o[2] == h && o[5] == key.region && o[6] == key.metric && o[7] == key.entity {
 				p, _ := strconv.Atoi(o[0])
 				ix, iy := slices.Index(xs, res.plan.X[p][0]), slices.Index(ys, res.plan.X[p][1])
-				z[iy][ix] = atof(o[col])
+				z[iy][ix] = scale * atof(o[col])
 			}
 		}
 		title := fmt.Sprintf("%s at %s", label, h)
@@ -168,4 +183,19 @@ func describeSweep(w io.Writer, sc *scenarios.Scenario) {
 	}
 	d := sc.Sweep.Plan(sc.Seed)
 	fmt.Fprintf(w, "\nsweep        %s; %d replicates per point (interopsim sweep)\n", d.Describe(), sc.Sweep.Runs)
+}
+
+// lowerFirstWord lowers the first letter of s unless its first word is
+// a name (two capitals, as in "WeChat"), for "Effect on ..." titles.
+func lowerFirstWord(s string) string {
+	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	word, _, _ := strings.Cut(s, " ")
+	for _, r := range word[1:] {
+		if r >= 'A' && r <= 'Z' {
+			return s
+		}
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

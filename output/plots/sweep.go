@@ -45,19 +45,29 @@ func titled(st *style, title, subtitle, note string, noTitle bool, inner func(c 
 		c.Fill(c.Rectangle.Path())
 		top := c.Max.Y - st.pt(4)
 		pad := st.pt(6)
+		width := c.Max.X - c.Min.X - 2*pad
 		if !noTitle && title != "" {
-			top -= lineHeight(st.title)
-			c.FillText(st.title, vg.Point{X: c.Min.X + pad, Y: top}, title)
-			if subtitle != "" {
-				top -= lineHeight(st.subtitle) + st.pt(2)
-				c.FillText(st.subtitle, vg.Point{X: c.Min.X + pad, Y: top}, subtitle)
+			for _, l := range wrap(st.title, title, width) {
+				top -= lineHeight(st.title)
+				c.FillText(st.title, vg.Point{X: c.Min.X + pad, Y: top}, l)
+			}
+			for i, l := range wrap(st.subtitle, subtitle, width) {
+				top -= lineHeight(st.subtitle)
+				if i == 0 {
+					top -= st.pt(2)
+				}
+				c.FillText(st.subtitle, vg.Point{X: c.Min.X + pad, Y: top}, l)
 			}
 			top -= st.pt(4)
 		}
 		bottom := c.Min.Y + st.pt(2)
+		lines := wrap(st.event, note, width)
+		for i := len(lines) - 1; i >= 0; i-- {
+			c.FillText(st.event, vg.Point{X: c.Min.X + pad, Y: bottom}, lines[i])
+			bottom += lineHeight(st.event)
+		}
 		if note != "" {
-			c.FillText(st.event, vg.Point{X: c.Min.X + pad, Y: bottom}, note)
-			bottom += lineHeight(st.event) + st.pt(4)
+			bottom += st.pt(4)
 		}
 		area := c
 		area.Min.Y, area.Max.Y = bottom, top
