@@ -915,6 +915,14 @@ func (b *builder) agents(m *mapping) {
 	if len(b.errs) > 0 {
 		return // populations and shares may be unusable
 	}
+	least := 0
+	for _, x := range leastAgents(b.cfg) {
+		least += x
+	}
+	if n < int64(least) {
+		b.fail(at, "agents", "must be at least %d: every preference class with people in a segment needs an agent, got %d", least, n)
+		return
+	}
 	allocate(b.cfg, int(n))
 	b.sc.Agents = int(n)
 }

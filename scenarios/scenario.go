@@ -133,9 +133,12 @@ func (s *Scenario) SetSeed(seed uint64) { s.Seed = seed }
 // returns an error if n is not positive, is larger than MaxAgents, or is
 // smaller than the number of segments (every segment needs an agent).
 func (s *Scenario) SetAgents(n int) error {
-	segs := 0
+	segs, least := 0, 0
 	for _, r := range s.Config.Regions {
 		segs += len(r.Segments)
+	}
+	for _, x := range leastAgents(&s.Config) {
+		least += x
 	}
 	switch {
 	case n <= 0:
@@ -144,10 +147,31 @@ func (s *Scenario) SetAgents(n int) error {
 		return fmt.Errorf("agents must be at most %d, got %d", MaxAgents, n)
 	case n < segs:
 		return fmt.Errorf("agents must be at least the number of segments (%d), got %d", segs, n)
+	case n < least:
+		return fmt.Errorf("agents must be at least %d, one for each preference class with people in each segment, got %d", least, n)
 	}
 	allocate(&s.Config, n)
 	s.Agents = n
 	return nil
+}
+
+// leastAgents returns, per segment of c in order, the least number of
+// agents it can have: one for each preference class with people in it
+// (one without classes).
+func leastAgents(c *sim.Config) []int {
+	var out []int
+	for _, r := range c.Regions {
+		for _, sg := range r.Segments {
+			n := 0
+			for _, x := range sg.ClassShares {
+				if x > 0 {
+					n++
+				}
+			}
+			out = append(out, max(n, 1))
+		}
+	}
+	return out
 }
 
 // allocate spreads n agents over the segments of c's regions, in place,
@@ -170,7 +194,7 @@ func allocate(c *sim.Config, n int) {
 			weights = append(weights, peak[i]/maxPop*sg.Share)
 		}
 	}
-	counts := apportion(weights, n)
+	counts := apportionMin(weights, n, leastAgents(c))
 	i := 0
 	for r := range regions {
 		for g := range regions[r].Segments {
@@ -186,6 +210,17 @@ func allocate(c *sim.Config, n int) {
 // apportioned among the others, until every remaining quota is at least
 // one. Ties in remainders go to the lower index.
 func apportion(w []float64, n int) []int {
+	ones := make([]int, len(w))
+	for i := range ones {
+		ones[i] = 1
+	}
+	return apportionMin(w, n, ones)
+}
+
+// apportionMin is apportion with a least number of agents per party,
+// least[i] (at least 1), instead of one: parties whose quota is below
+// their least get exactly it. n must be at least the sum of least.
+func apportionMin(w []float64, n int, least []int) []int {
 	k := len(w)
 	out := make([]int, k)
 	if k == 0 {
@@ -199,7 +234,7 @@ func apportion(w []float64, n int) []int {
 		total := 0.0
 		for i := range w {
 			if fixed[i] {
-				left--
+				left -= least[i]
 			} else if w[i] > 0 {
 				total += w[i]
 			}
@@ -213,7 +248,7 @@ func apportion(w []float64, n int) []int {
 			if total > 0 && w[i] > 0 {
 				quota[i] = float64(left) * w[i] / total
 			}
-			if quota[i] < 1 {
+			if quota[i] < float64(least[i]) {
 				fixed[i], changed = true, true
 			}
 		}
@@ -229,7 +264,7 @@ func apportion(w []float64, n int) []int {
 	sum := 0
 	for i := range w {
 		if fixed[i] {
-			out[i] = 1
+			out[i] = least[i]
 			continue
 		}
 		f := math.Floor(quota[i])
@@ -257,7 +292,7 @@ func apportion(w []float64, n int) []int {
 	for changed := true; sum > left && changed; {
 		changed = false
 		for j := len(rems) - 1; j >= 0 && sum > left; j-- {
-			if out[rems[j].i] > 1 {
+			if out[rems[j].i] > least[rems[j].i] {
 				out[rems[j].i]--
 				sum--
 				changed = true

@@ -296,7 +296,8 @@ func TestSetAgents(t *testing.T) {
 	}{
 		{"flagship", Default, 400000, ""},
 		{"flagship small", Default, 1000, ""},
-		{"flagship one each", Default, 4, ""},
+		{"flagship one a class", Default, 8, ""},
+		{"fewer than classes", Default, 5, "at least 8, one for each preference class"},
 		{"segments", "testdata/valid/segments.yaml", 977, ""},
 		{"segments odd", "testdata/valid/segments.yaml", 10007, ""},
 		{"fewer than segments", Default, 3, "at least the number of segments (4)"},
@@ -327,18 +328,31 @@ func TestSetAgents(t *testing.T) {
 			if s.Agents != tc.n || s.Config.Agents() != tc.n {
 				t.Errorf("got %d agents (%d allocated), want %d", s.Agents, s.Config.Agents(), tc.n)
 			}
+			if err := s.Config.Validate(); err != nil {
+				t.Errorf("the allocation does not run: %v", err)
+			}
 			total := 0.0
 			for _, r := range s.Config.Regions {
 				total += r.Population
 			}
+			// Every segment has its least (one agent a class with people);
+			// with agents to spare, each is within one of its quota.
+			least := leastAgents(&s.Config)
+			sum := 0
+			for _, x := range least {
+				sum += x
+			}
 			var first []int
+			k := 0
 			for _, r := range s.Config.Regions {
 				for _, sg := range r.Segments {
 					quota := float64(tc.n) * r.Population * sg.Share / total
-					if sg.Agents < 1 || (quota >= 1 && math.Abs(float64(sg.Agents)-quota) >= 1) {
-						t.Errorf("segment %s/%s: %d agents for a quota of %.3f", r.Name, sg.Name, sg.Agents, quota)
+					spare := tc.n >= 4*sum
+					if sg.Agents < least[k] || (spare && quota >= float64(least[k]) && math.Abs(float64(sg.Agents)-quota) >= 1) {
+						t.Errorf("segment %s/%s: %d agents for a quota of %.3f (least %d)", r.Name, sg.Name, sg.Agents, quota, least[k])
 					}
 					first = append(first, sg.Agents)
+					k++
 				}
 			}
 			// Deterministic: the same call gives the same allocation.
