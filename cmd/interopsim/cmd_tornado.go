@@ -482,7 +482,7 @@ func tornadoFigure(sc, base *scenarios.Scenario, t *tornado, focus output.Key, h
 	}
 	return plots.TornadoFigure(plots.TornadoInput{
 		Name:     "tornado",
-		Title:    fmt.Sprintf("What moves the effect of %s", output.EventLabel(cfg, t.event)),
+		Title:    "What moves the effect: " + output.EventLabel(cfg, t.event),
 		Desc:     fmt.Sprintf("Effect on %s %s after the event, against %s, one parameter at a time. Scenario: %s", focus.Label(cfg), h.Label, base.Config.Name, cfg.Name),
 		Scenario: cfg.Name, XLabel: xl, Base: scale * t.base[t.figAt], Bars: bars,
 		Note: "Mean-field engine: exact expected values, no sampling noise. Each bar sets one parameter in the scenario and its baseline alike.",
@@ -492,7 +492,7 @@ func tornadoFigure(sc, base *scenarios.Scenario, t *tornado, focus output.Key, h
 func tornadoReport(sc, base *scenarios.Scenario, varies []vary, t *tornado, focus output.Key, horizons []output.Horizon, figAt int, figs, notes []string) string {
 	cfg := &sc.Config
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Tornado: what moves the effect of %s\n\n", output.EventLabel(cfg, t.event))
+	fmt.Fprintf(&b, "# Tornado: what moves the effect (%s)\n\n", output.EventLabel(cfg, t.event))
 	fmt.Fprintf(&b, "Scenario %s against %s, mean-field engine. The effect on %s, scenario minus baseline, with each parameter set to the low and then the high end of its range in both, every other parameter at the scenario's value. Parameters are ordered by their swing at %s.\n\n",
 		cfg.Name, base.Config.Name, focus.Label(cfg), horizons[figAt].Label)
 	fmt.Fprintf(&b, "| parameter | scenario value | range |")
