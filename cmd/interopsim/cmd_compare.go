@@ -176,6 +176,9 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	}
 	cfg := &sc.Config
 	engine, runs := opts.Engine.engine, opts.Runs
+	if err := checkHorizon("compare", cfg, engine, 2*runs, opts.Force); err != nil {
+		return err
+	}
 	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.IntVar(&o.ParamDraws, "param-draws", 0, "carry parameter uncertainty into the intervals: replicate r runs with parameter set r mod `K`, set i being draw i of the scenario's parameter_draws (or of --draws); without --runs, K replicates (one per set), and with --engine meanfield always K runs")
 	fs.StringVar(&o.DrawsFile, "draws", "", "take the parameter sets of --param-draws from `FILE` (such as the draws.csv of interopsim calibrate) instead of the scenario's parameter_draws")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
-	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced)")
+	addSwitch(fs, &o.Force, "force", "", "replace the results of a job with other inputs in the output directory (files interopsim did not write are never replaced), and run a horizon of more than 100,000 steps or 200 years, otherwise refused as a likely typo")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
@@ -232,6 +232,9 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	cfg := &sc.Config
 	engine := opts.Engine.engine
 	runs := opts.Runs
+	if err := checkHorizon("run", cfg, engine, runs, opts.Force); err != nil {
+		return err
+	}
 	if err := checkMemory(cfg, engine, memoryJob{runs: runs, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
 		return err
 	}

@@ -41,11 +41,14 @@ type ValidateOptions struct {
 	Quiet bool
 	// Sets are the --set overrides, applied to every scenario.
 	Sets setFlag
+	// Force accepts horizons that look like typos (see checkHorizon).
+	Force bool
 }
 
 // AddFlags adds the validate command's flags to fs.
 func (o *ValidateOptions) AddFlags(fs *pflag.FlagSet) {
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print only mistakes")
+	addSwitch(fs, &o.Force, "force", "", "accept a horizon of more than 100,000 steps or 200 years, which is otherwise refused as a likely typo")
 	o.Sets.register(fs)
 }
 
@@ -61,6 +64,7 @@ func runValidate(_ context.Context, opts ValidateOptions, args []string, stdout,
 			if err := opts.Sets.apply("validate", sc); err != nil {
 				return err
 			}
+			err = checkHorizon("validate", &sc.Config, sim.AgentBased, 1, opts.Force)
 		}
 		if err != nil {
 			invalid++

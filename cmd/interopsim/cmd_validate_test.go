@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -107,5 +109,36 @@ func TestValidateInvalid(t *testing.T) {
 				t.Errorf("got stdout %q, want %q", stdout, tc.wantStdout)
 			}
 		})
+	}
+}
+
+// TestHorizonTypo checks that a horizon of centuries (end: 2999 for
+// 2029) is refused by run, compare and validate with what it would cost,
+// before anything is written, and that validate --force accepts it.
+func TestHorizonTypo(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"run", tiny, "--set", "end=2999-01-01", "--out", filepath.Join(dir, "r"), "-q"}, exitFailure},
+		{[]string{"compare", tiny, "--set", "end=2999-01-01", "--out", filepath.Join(dir, "c"), "-q"}, exitFailure},
+		{[]string{"validate", tiny, "--set", "end=2999-01-01", "-q"}, exitFailure},
+		{[]string{"validate", tiny, "--set", "end=2999-01-01", "-q", "--force"}, exitOK},
+	} {
+		code, _, stderr := cli(t, tc.args...)
+		if code != tc.code {
+			t.Errorf("%v: exit %d, want %d: %s", tc.args, code, tc.code, stderr)
+		}
+		if tc.code != exitOK && !strings.Contains(stderr, "is surely a mistake in start, end or step (it would take about ") {
+			t.Errorf("%v: %q does not say why, with the cost", tc.args, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("refused jobs wrote %d entries", len(entries))
+	}
+	// The longest horizon of the tests, 76 years of days, is no typo.
+	if code, _, stderr := cli(t, "validate", "-q", "testdata/long.yaml"); code != exitOK {
+		t.Errorf("long.yaml refused: %s", stderr)
 	}
 }

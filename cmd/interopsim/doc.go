@@ -64,8 +64,10 @@
 //	                      depend on it
 //	    --engine ENGINE   agents (default) or meanfield
 //	-q, --quiet           print nothing but errors
-//	    --force           replace the results of a run with other inputs;
-//	                      files interopsim did not write are never replaced
+//	    --force           replace the results of a run with other inputs
+//	                      (files interopsim did not write are never
+//	                      replaced), and run a horizon of more than 100,000
+//	                      steps or 200 years, otherwise refused as a typo
 //	    --format FORMATS  figures as png (default), svg or pdf; several
 //	                      separated by commas
 //	    --no-plots        write no figures
