@@ -40,7 +40,7 @@ func TestMemoryAdvice(t *testing.T) {
 		{"agents of replicates", []string{"run", tiny, "--agents", "2b", "--runs", "3"},
 			[]string{"2,000,000,000 agents take ", "or use --engine meanfield, whose memory does not grow with the agents (it runs one replicate: leave --runs out)"},
 			[]string{"fewer --runs"}},
-		{"steps", []string{"run", long, "--agents", "3"},
+		{"steps", []string{"run", long, "--agents", "3", "--force"}, // past the typo check
 			[]string{"the 100,000 steps of the horizon take ", ": shorten the scenario's horizon (end or duration) or use a longer step"},
 			[]string{"--agents", "--runs", "meanfield"}},
 	} {
