@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interopsim/interopsim/internal/readfile"
 	"github.com/interopsim/interopsim/sim"
 )
 
@@ -28,36 +29,9 @@ const AllRegions = "all"
 const maxRowErrors = 20
 
 // RowError is one mistake in a data file, located by row (the line of the
-// file, the header being row 1) and column (the field's number, from 1).
-type RowError struct {
-	// File is the data file's name as given to ReadData.
-	File string
-	// Row and Column locate the field; Column is 0 for a mistake of the
-	// whole row and Row 0 for one of the whole file.
-	Row, Column int
-	// Field is the column's name, if known.
-	Field string
-	// Msg says what is wrong and what would be valid.
-	Msg string
-}
-
-// Error returns the mistake as "file: row 5, column 3 (metric): msg".
-func (e *RowError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Row > 0 {
-		fmt.Fprintf(&b, ": row %d", e.Row)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ", column %d", e.Column)
-		}
-		if e.Field != "" {
-			fmt.Fprintf(&b, " (%s)", e.Field)
-		}
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// file, the header being row 1) and column (the field's number, from 1). Its fields and message are
+// readfile.RowError's.
+type RowError = readfile.RowError
 
 // Point is one observation of a data file.
 type Point struct {

@@ -58,36 +58,9 @@ type Draws struct {
 }
 
 // DrawsError is one mistake in a draws file, located by row (the line of
-// the file) and column (the field's number, from 1).
-type DrawsError struct {
-	// File is the draws file's name as given to ReadDraws.
-	File string
-	// Row and Column locate the field; Column is 0 for a mistake of the
-	// whole row and Row 0 for one of the whole file.
-	Row, Column int
-	// Field is the column's name, if known.
-	Field string
-	// Msg says what is wrong and what would be valid.
-	Msg string
-}
-
-// Error returns the mistake as "file: row 5, column 3 (behaviour.gamma): msg".
-func (e *DrawsError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Row > 0 {
-		fmt.Fprintf(&b, ": row %d", e.Row)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ", column %d", e.Column)
-		}
-		if e.Field != "" {
-			fmt.Fprintf(&b, " (%s)", e.Field)
-		}
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// the file) and column (the field's number, from 1). Its fields and message are
+// readfile.RowError's.
+type DrawsError = readfile.RowError
 
 // DrawsComment starts the comment line of a draws file that says how it
 // was made, such as "# interopsim draws: method=sir proposals=1000".

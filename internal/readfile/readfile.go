@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // ErrNotRegular is wrapped by the errors of files that are not regular
@@ -148,3 +149,36 @@ func (l *limited) Read(p []byte) (int, error) {
 }
 
 func (l *limited) Close() error { return l.f.Close() }
+
+// RowError is one mistake in a tabular file interopsim reads (a
+// calibration's data, a draws file), located by row (the line of the
+// file) and column (the field's number, from 1).
+type RowError struct {
+	// File is the file's name as given to the reader.
+	File string
+	// Row and Column locate the field; Column is 0 for a mistake of the
+	// whole row and Row 0 for one of the whole file.
+	Row, Column int
+	// Field is the column's name, if known.
+	Field string
+	// Msg says what is wrong and what would be valid.
+	Msg string
+}
+
+// Error returns the mistake as "file: row 5, column 3 (metric): msg".
+func (e *RowError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Row > 0 {
+		fmt.Fprintf(&b, ": row %d", e.Row)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ", column %d", e.Column)
+		}
+		if e.Field != "" {
+			fmt.Fprintf(&b, " (%s)", e.Field)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
