@@ -201,19 +201,9 @@ type sweepSetup struct {
 // sweep to run.
 func resolveSweep(opts SweepOptions, name string, shard *shardSpec) (*sweepSetup, error) {
 	const cmd = "sweep"
-	sc, err := loadScenario(name)
+	load := jobOptions{Seed: opts.Seed, Agents: opts.Agents, Sets: opts.Sets}
+	sc, err := load.load(cmd, name)
 	if err != nil {
-		return nil, err
-	}
-	if opts.Seed.set {
-		sc.SetSeed(opts.Seed.seed)
-	}
-	if opts.Agents.set {
-		if err := sc.SetAgents(opts.Agents.n); err != nil {
-			return nil, usagef(cmd, "--agents %d: %w", opts.Agents.n, err)
-		}
-	}
-	if err := opts.Sets.apply(cmd, sc); err != nil {
 		return nil, err
 	}
 	sw := scenarios.Sweep{Design: design.Grid, Runs: 1}
