@@ -89,49 +89,40 @@ func ParseParam(c *sim.Config, s string) (sim.Param, error) {
 	if spec.section == "behaviour" {
 		return p, nil
 	}
+	names := func(n int, name func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = name(i)
+		}
+		return out
+	}
+	methods := names(len(c.Methods), func(i int) string { return c.Methods[i].Name })
 	var list []string
+	what := strings.TrimSuffix(spec.section, "s")
 	switch spec.section {
 	case "methods":
-		for _, m := range c.Methods {
-			list = append(list, m.Name)
-		}
+		list = methods
 	case "platforms":
-		for _, pl := range c.Platforms {
-			list = append(list, pl.Name)
-		}
+		list = names(len(c.Platforms), func(i int) string { return c.Platforms[i].Name })
 	case "regions":
-		for _, r := range c.Regions {
-			list = append(list, r.Name)
-		}
+		list = names(len(c.Regions), func(i int) string { return c.Regions[i].Name })
 	case "channels":
-		for _, ch := range c.Channels {
-			list = append(list, ch.Name)
-		}
+		list = names(len(c.Channels), func(i int) string { return c.Channels[i].Name })
 	case "classes":
-		for _, k := range c.Classes {
-			list = append(list, k.Name)
-		}
-		k := slices.IndexFunc(c.Classes, func(k sim.Class) bool { return k.Name == parts[1] })
-		m := slices.IndexFunc(c.Methods, func(m sim.Method) bool { return m.Name == parts[3] })
-		if k >= 0 && m >= 0 {
+		list, what = names(len(c.Classes), func(i int) string { return c.Classes[i].Name }), "class"
+		if k := slices.Index(list, parts[1]); k >= 0 {
+			m := slices.Index(methods, parts[3])
+			if m < 0 {
+				return sim.Param{}, fmt.Errorf("parameter %q: unknown method %q (valid: %s)", s, parts[3], strings.Join(methods, ", "))
+			}
 			p.Index = k*len(c.Methods) + m
 			return p, nil
 		}
-		if k >= 0 {
-			var ms []string
-			for _, mt := range c.Methods {
-				ms = append(ms, mt.Name)
-			}
-			return sim.Param{}, fmt.Errorf("parameter %q: unknown method %q (valid: %s)", s, parts[3], strings.Join(ms, ", "))
-		}
 	}
-	for i, n := range list {
-		if n == parts[1] {
-			p.Index = i
-			return p, nil
-		}
+	if i := slices.Index(list, parts[1]); i >= 0 {
+		p.Index = i
+		return p, nil
 	}
-	what := strings.TrimSuffix(spec.section, "s")
 	return sim.Param{}, fmt.Errorf("parameter %q: unknown %s %q (valid: %s)", s, what, parts[1], strings.Join(list, ", "))
 }
 
