@@ -21,7 +21,7 @@ func addHoldings(m mapNode, c *sim.Config, sg *sim.Segment) {
 	} else {
 		wm := newMap()
 		for _, set := range walletOrder(sg.Wallets) {
-			wm.add(walletName(c, set), num(sg.Wallets[set]))
+			wm.add(WalletName(c, set), num(sg.Wallets[set]))
 		}
 		m.add("wallets", wm.Node)
 	}

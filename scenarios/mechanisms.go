@@ -162,7 +162,7 @@ func (b *builder) wallets(n *yaml.Node, path string) []float64 {
 		x, xok := b.bounded(e.val, kp, unitRange)
 		if sok {
 			if line, dup := seen[set]; dup {
-				b.fail(e.key, kp, "the wallet set %s is listed twice (first at line %d)", walletName(b.cfg, set), line)
+				b.fail(e.key, kp, "the wallet set %s is listed twice (first at line %d)", WalletName(b.cfg, set), line)
 				sok = false
 			} else {
 				seen[set] = e.key.Line
@@ -215,9 +215,9 @@ func (b *builder) walletSet(n *yaml.Node, path, s string) (int, bool) {
 	return set, true
 }
 
-// walletName returns the name of wallet set w as a wallets mapping
+// WalletName returns the name of wallet set w as a wallets mapping
 // writes it: its methods in the scenario's order joined by "+", or none.
-func walletName(c *sim.Config, w int) string {
+func WalletName(c *sim.Config, w int) string {
 	if w == 0 {
 		return noWallet
 	}

@@ -190,7 +190,7 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 			both := 0.0
 			for w, x := range s.Wallets {
 				if x > 0 {
-					sets = append(sets, fmt.Sprintf("%s %.3f", walletSetName(cfg, w), x))
+					sets = append(sets, fmt.Sprintf("%s %.3f", scenarios.WalletName(cfg, w), x))
 				}
 				if len(methods) >= 2 && w&3 == 3 {
 					both += x
@@ -408,19 +408,4 @@ func eventWhat(cfg *sim.Config, methods, platforms []string, e sim.Event) string
 		return fmt.Sprintf("%s = %s", name, fmtParam(e.Value))
 	}
 	return e.Kind.String()
-}
-
-// walletSetName names wallet set w as scenario files write it: its
-// methods joined by "+", or none.
-func walletSetName(cfg *sim.Config, w int) string {
-	if w == 0 {
-		return "none"
-	}
-	var names []string
-	for m := range cfg.Methods {
-		if w&(1<<m) != 0 {
-			names = append(names, cfg.Methods[m].Name)
-		}
-	}
-	return strings.Join(names, "+")
 }
