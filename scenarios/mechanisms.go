@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -354,7 +355,7 @@ func walletOrder(w []float64) []int {
 		}
 	}
 	sort.SliceStable(sets, func(i, j int) bool {
-		pi, pj := popcount(sets[i]), popcount(sets[j])
+		pi, pj := bits.OnesCount(uint(sets[i])), bits.OnesCount(uint(sets[j]))
 		if pi != pj {
 			return pi > pj
 		}
@@ -363,13 +364,6 @@ func walletOrder(w []float64) []int {
 	return sets
 }
 
-func popcount(x int) int {
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n
-}
 
 // memory reads a platform's memory key: own or shared.
 func (b *builder) memory(n *yaml.Node, path string) bool {
