@@ -364,7 +364,6 @@ func walletOrder(w []float64) []int {
 	return sets
 }
 
-
 // memory reads a platform's memory key: own or shared.
 func (b *builder) memory(n *yaml.Node, path string) bool {
 	s, ok := b.str(n, path)
