@@ -246,3 +246,24 @@ func TestHistoryCalibration(t *testing.T) {
 		t.Errorf("from another directory: %v", err)
 	}
 }
+
+// BenchmarkFlagshipMeanField times the engine of one mean-field run of
+// the flagship (its warm-up and 260 weekly steps), on one worker and on
+// two (the groups of a step move in parallel).
+//
+//	go test ./scenarios -run '^$' -bench '^BenchmarkFlagshipMeanField$'
+func BenchmarkFlagshipMeanField(b *testing.B) {
+	s, err := Load(Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := sim.Run(&s.Config, s.Seed, &sim.Settings{Engine: sim.MeanField, Workers: workers}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

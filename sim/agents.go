@@ -43,6 +43,7 @@ type agents[T uint8 | uint16] struct {
 	counts  [][]int64   // agents per state, per group
 	masses  [][]float64 // people per state, per group
 	wcnt    [][]uint32  // per worker, per table entry of all groups
+	tabs    []table     // per group, the joint outcome table of the step
 	// online[g] is the number of group g's agents in the population, its
 	// first ones; the others wait in state 0 and are neither stepped nor
 	// counted.
@@ -59,7 +60,7 @@ func newAgents(cfg *Config, sp space, groups []group, seed uint64, run, workers 
 func initAgents[T uint8 | uint16](cfg *Config, sp space, groups []group, seed uint64, run, workers int) *agents[T] {
 	a := &agents[T]{sp: sp, groups: groups, seed: seed, run: run, workers: workers,
 		counts: make([][]int64, len(groups)), masses: make([][]float64, len(groups)),
-		wcnt: make([][]uint32, workers), online: make([]int, len(groups))}
+		wcnt: make([][]uint32, workers), online: make([]int, len(groups)), tabs: make([]table, len(groups))}
 	n := cfg.Agents()
 	a.state = make([]T, n)
 	for g, gr := range groups {
@@ -155,7 +156,13 @@ func (a *agents[T]) setMass(g int) {
 
 func (a *agents[T]) mass(g int) []float64 { return a.masses[g] }
 
-func (a *agents[T]) advance(step int, tabs []table, flows [][]float64) {
+func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
+	tabs := a.tabs
+	// Tables of occupied states, a group per worker at a time.
+	parallel(len(tabs), a.workers, func(_, g int) {
+		cnt := a.counts[g]
+		bs[g].build(&tabs[g], func(s int) bool { return cnt[s] > 0 })
+	})
 	base := make([]int, len(tabs)+1)
 	for g := range tabs {
 		base[g+1] = base[g] + len(tabs[g].thr)
@@ -177,7 +184,8 @@ func (a *agents[T]) advance(step int, tabs []table, flows [][]float64) {
 	})
 	for g := range tabs {
 		t := &tabs[g]
-		flows[g] = resize(flows[g], len(t.thr))
+		flows[g] = resize(flows[g], a.sp.ne)
+		clear(flows[g])
 		clear(a.counts[g])
 		wt := a.groups[g].weight
 		for k := range t.thr {
@@ -185,8 +193,10 @@ func (a *agents[T]) advance(step int, tabs []table, flows [][]float64) {
 			for w := range a.wcnt {
 				c += int64(a.wcnt[w][base[g]+k])
 			}
-			flows[g][k] = float64(c) * wt
-			a.counts[g][t.next[k]] += c
+			if c != 0 {
+				flows[g][t.rec[k]] += float64(c) * wt
+				a.counts[g][t.next[k]] += c
+			}
 		}
 		a.setMass(g)
 	}

@@ -257,7 +257,7 @@ func TestJointWallets(t *testing.T) {
 	sp := spaceOf(c)
 	groups := groupsOf(c)
 	a := newAgents(c, sp, groups, 9, 0, 2).(*agents[uint16])
-	f := newMeanField(c, sp, groups).(*meanField)
+	f := newMeanField(c, sp, groups, 1).(*meanField)
 	for g, gr := range groups {
 		seg := gr.seg
 		n := float64(gr.agents)

@@ -1,19 +1,30 @@
 package sim
 
 // meanField is the mean-field engine: it carries the expected number of
-// people in every state and moves it by the same outcome tables the
-// agents draw from, so it is the exact expectation of one agent-based
-// step given the current aggregates, and the large-population limit of
-// the agent-based engine.
+// people in every state and moves it by the same outcome distributions
+// the agents draw from, so it is the exact expectation of one
+// agent-based step given the current aggregates, and the
+// large-population limit of the agent-based engine.
+//
+// It moves mass in the two stages a step is made of, not through the
+// joint table the agents draw from: first adoption (wallets w become w2
+// with the adoption matrix, memories and last platform unchanged), then
+// the purchase outcomes of every state after adoption. A state's joint
+// outcome is the product of the two, so the result is the same
+// expectation, at the cost of nw + outcomes per state instead of
+// nw x outcomes.
 type meanField struct {
-	sp     space
-	masses [][]float64
-	spare  []float64
-	pop    []float64 // people per group
+	sp      space
+	workers int
+	masses  [][]float64
+	mid     [][]float64 // per group, the masses after adoption
+	spare   [][]float64 // per group, the next masses
+	pop     []float64   // people per group
 }
 
-func newMeanField(cfg *Config, sp space, groups []group) engine {
-	f := &meanField{sp: sp, masses: make([][]float64, len(groups)), pop: make([]float64, len(groups))}
+func newMeanField(cfg *Config, sp space, groups []group, workers int) engine {
+	f := &meanField{sp: sp, workers: workers, masses: make([][]float64, len(groups)), pop: make([]float64, len(groups)),
+		mid: make([][]float64, len(groups)), spare: make([][]float64, len(groups))}
 	for g, gr := range groups {
 		m := make([]float64, sp.ns)
 		pop := cfg.Regions[gr.region].Population * gr.share
@@ -34,38 +45,58 @@ func newMeanField(cfg *Config, sp space, groups []group) engine {
 			m[sp.state(w, 0, 0)] = pr
 		}
 		f.masses[g] = m
+		f.mid[g] = make([]float64, sp.ns)
+		f.spare[g] = make([]float64, sp.ns)
 	}
 	return f
 }
 
 func (f *meanField) mass(g int) []float64 { return f.masses[g] }
 
-func (f *meanField) advance(_ int, tabs []table, flows [][]float64) {
-	for g := range tabs {
-		t := &tabs[g]
-		flows[g] = resize(flows[g], len(t.thr))
-		next := resize(f.spare, f.sp.ns)
-		clear(next)
-		cur := f.masses[g]
-		for s, x := range cur {
-			if x == 0 {
-				continue
-			}
-			end := len(t.thr)
-			for s2 := s + 1; s2 < len(cur); s2++ {
-				if t.off[s2] >= 0 {
-					end = int(t.off[s2])
-					break
-				}
-			}
-			for k := int(t.off[s]); k < end; k++ {
-				fl := x * t.prob[k]
-				flows[g][k] = fl
-				next[t.next[k]] += fl
+// advance moves every group, in parallel: groups are independent within
+// a step, so the result does not depend on the number of workers.
+func (f *meanField) advance(_ int, bs []*builder, flows [][]float64) {
+	parallel(len(bs), f.workers, func(_, g int) {
+		flows[g] = resize(flows[g], f.sp.ne)
+		f.move(g, bs[g], flows[g])
+	})
+}
+
+// move moves group g by one step with builder b, writing the people of
+// each purchase outcome into flow.
+func (f *meanField) move(g int, b *builder, flow []float64) {
+	sp := f.sp
+	nw := sp.nw
+	am := b.adoptionMatrix()
+	cur, mid, next := f.masses[g], f.mid[g], f.spare[g]
+	clear(mid)
+	for s, x := range cur {
+		if x == 0 {
+			continue
+		}
+		w := s % nw
+		rest := s - w // the state with no wallets and s's memory and last platform
+		for w2, a := range am[w*nw : (w+1)*nw] {
+			if a != 0 {
+				mid[rest+w2] += x * a
 			}
 		}
-		f.masses[g], f.spare = next, cur
 	}
+	clear(next)
+	clear(flow)
+	for s, x := range mid {
+		if x == 0 {
+			continue
+		}
+		w, mc, l := sp.split(s)
+		es, ps, ns := b.purchase(w, mc, l)
+		for i, p := range ps {
+			y := x * p
+			next[ns[i]] += y
+			flow[es[i]] += y
+		}
+	}
+	f.masses[g], f.spare[g] = next, cur
 }
 
 func (f *meanField) grow(g int, people float64) {

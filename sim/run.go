@@ -117,9 +117,11 @@ func classAgents(n int, shares []float64) []int {
 type engine interface {
 	// mass returns the people of group g in each state.
 	mass(g int) []float64
-	// advance applies the tables, writes the people moved by every entry
-	// of group g's table into flows[g], and updates the masses.
-	advance(step int, tabs []table, flows [][]float64)
+	// advance moves every group g by one step with the outcome
+	// distributions of builder bs[g] (reset for the step), drawing from
+	// the stream tagged step, writes the people of each purchase outcome
+	// of group g into flows[g] (sp.ne entries), and updates the masses.
+	advance(step int, bs []*builder, flows [][]float64)
 	// grow brings group g's population up to people (not less than it
 	// is), newcomers holding nothing, with no habit and no last platform.
 	grow(g int, people float64)
@@ -146,28 +148,29 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 	case AgentBased:
 		eng = newAgents(cfg, sp, groups, seed, s.Run, workers)
 	case MeanField:
-		eng = newMeanField(cfg, sp, groups)
+		eng = newMeanField(cfg, sp, groups, workers)
 	default:
 		return nil, fmt.Errorf("unknown engine %v", s.Engine)
 	}
 
 	res := &Result{Config: cfg, Engine: s.Engine, Seed: seed, Run: s.Run, Steps: make([]Tally, cfg.Steps)}
-	tabs := make([]table, len(groups))
 	flows := make([][]float64, len(groups))
 	dt := cfg.Step.Years()
+	bs := make([]*builder, len(groups))
+	for g := range bs {
+		bs[g] = newBuilder(sp, cfg, nil, nil, dt)
+	}
 	// step moves everyone by one step in world w, drawing from the
 	// stream tagged tag.
 	step := func(w *world, tag int) [][]float64 {
 		cs := combos(w)
 		shares := regionShares(cfg, sp, groups, eng)
-		b := newBuilder(sp, cfg, w, cs, dt)
 		for g := range groups {
 			gr := &groups[g]
-			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
-			mass := eng.mass(g)
-			b.build(&tabs[g], func(s int) bool { return mass[s] > 0 })
+			bs[g].at(w, cs)
+			bs[g].reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 		}
-		eng.advance(tag, tabs, flows)
+		eng.advance(tag, bs, flows)
 		return shares
 	}
 	if cfg.Warmup > 0 {
@@ -190,7 +193,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		}
 		w := worldAt(cfg, cfg.Date(n))
 		shares := step(w, n)
-		res.Steps[n] = tally(cfg, sp, groups, w, shares, tabs, flows, eng)
+		res.Steps[n] = tally(cfg, sp, groups, w, shares, flows, eng)
 		if s.Progress != nil {
 			s.Progress(n + 1)
 		}
@@ -262,7 +265,7 @@ func regionShares(cfg *Config, sp space, groups []group, eng engine) [][]float64
 // tally sums one step's flows and end-of-step stocks by region, and the
 // channel payments of the end-of-step holdings given the step's regional
 // shares.
-func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, tabs []table, flows [][]float64, eng engine) Tally {
+func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, flows [][]float64, eng engine) Tally {
 	t := Tally{Regions: make([]RegionTally, len(cfg.Regions))}
 	for r := range t.Regions {
 		t.Regions[r] = newRegionTally(sp.nm, sp.np, len(cfg.Channels))
@@ -287,11 +290,11 @@ func tally(cfg *Config, sp space, groups []group, w *world, shares [][]float64, 
 		rw := w.in(gr.region)
 		basket := rw.basketOf(gr.region, gr.seg)
 		orders := ordersPerTrip(rw.shoppingRate(gr.region, gr.seg) * cfg.Step.Years())
-		for k, f := range flows[g] {
+		for e, f := range flows[g] {
 			if f == 0 {
 				continue
 			}
-			kind, p, m := sp.outcome(int(tabs[g].rec[k]))
+			kind, p, m := sp.outcome(e)
 			switch kind {
 			case signupKind:
 				rt.Signups[p][m] += f
@@ -594,9 +597,9 @@ func (c *Config) Validate() error {
 func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	workers := runtime.GOMAXPROCS(0)
 	sp := spaceOf(cfg)
-	perState := tableEntriesPerState(cfg, sp)
+	perState, perPurchase := tableEntriesPerState(cfg, sp)
 	var groups, agents uint64
-	var entries float64
+	var entries, outcomes float64
 	for g, gr := range groupsOf(cfg) {
 		groups++
 		agents += uint64(gr.agents)
@@ -605,30 +608,38 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 			states = float64(gr.agents)
 		}
 		entries += states * perState[g]
+		outcomes += float64(sp.ns) * perPurchase[g]
 	}
 	n := uint64(math.Ceil(entries))
 	var b uint64
 	if e == AgentBased {
 		b += agents * uint64(stateBytes(sp))
-		b += uint64(workers) * n * 4 // counters
+		b += uint64(workers) * n * 4                             // counters
+		b += groups * uint64(sp.ns) * (8 + 8 + 4 + 2<<guideBits) // counts, masses, offsets, guides
+		b += n * (8 + 2 + 2)                                     // table entries
+	} else {
+		b += groups * uint64(sp.ns) * 3 * 8 // masses before, during and after a step
 	}
-	b += groups * uint64(sp.ns) * (8 + 4 + 2<<guideBits) // masses, offsets, guides
-	b += n * (8 + 2 + 2 + 8 + 8)                         // table entries and flows
+	// Every group's builder caches its purchase outcomes (2+8+2 bytes
+	// each) and the slice headers of every state.
+	b += uint64(math.Ceil(outcomes))*(2+8+2) + groups*uint64(sp.ns)*(3*24+4)
 	b += uint64(cfg.Steps) * tallyBytes(len(cfg.Regions), sp.nm, sp.np, len(cfg.Channels))
 	return b
 }
 
 // tableEntriesPerState returns, per group, the mean number of entries a
-// state's outcome table has: the larger of the first and the last
-// step's, every state built, regional holdings as at Start.
-func tableEntriesPerState(cfg *Config, sp space) []float64 {
+// state's outcome table has and the mean number of its purchase
+// outcomes: the larger of the first and the last step's, every state
+// built, regional holdings as at Start.
+func tableEntriesPerState(cfg *Config, sp space) (entries, outcomes []float64) {
 	groups := groupsOf(cfg)
-	out := make([]float64, len(groups))
+	entries, outcomes = make([]float64, len(groups)), make([]float64, len(groups))
 	if cfg.Validate() != nil {
-		for g := range out {
-			out[g] = float64(sp.nw * sp.ne)
+		for g := range entries {
+			entries[g] = float64(sp.nw * sp.ne)
+			outcomes[g] = float64(sp.ne)
 		}
-		return out
+		return entries, outcomes
 	}
 	shares := make([][]float64, len(cfg.Regions))
 	for r, reg := range cfg.Regions {
@@ -640,17 +651,23 @@ func tableEntriesPerState(cfg *Config, sp space) []float64 {
 		}
 	}
 	var t table
+	b := newBuilder(sp, cfg, nil, nil, cfg.Step.Years())
 	for _, day := range []int{0, cfg.Steps - 1} {
 		w := worldAt(cfg, cfg.Date(day))
-		b := newBuilder(sp, cfg, w, combos(w), cfg.Step.Years())
+		b.at(w, combos(w))
 		for g := range groups {
 			gr := &groups[g]
 			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			b.build(&t, func(int) bool { return true })
-			out[g] = math.Max(out[g], float64(len(t.thr))/float64(sp.ns))
+			entries[g] = math.Max(entries[g], float64(len(t.thr))/float64(sp.ns))
+			var n int
+			for _, ps := range b.purP {
+				n += len(ps)
+			}
+			outcomes[g] = math.Max(outcomes[g], float64(n)/float64(sp.ns))
 		}
 	}
-	return out
+	return entries, outcomes
 }
 
 // tallyBytes is the memory one step's Tally of regions regions takes,

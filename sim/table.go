@@ -29,6 +29,12 @@ type space struct {
 	// paidMc[(mc*np+p)*nm+m] is paidWith(mc, p, m).
 	kinds, plats, meths []int8
 	paidMc              []int32
+	// afterBase[(mc*nl+l)*ne+e] is the state, without wallets, after
+	// outcome e from memory code mc and last platform l; gains[e] is the
+	// method outcome e signs up for, as a wallet bit (0 for none). See
+	// after.
+	afterBase []int32
+	gains     []uint8
 }
 
 // newSpace returns the state space of nm methods and np platforms, of
@@ -81,6 +87,20 @@ func newSpace(nm, np int, own []bool, sharedUsed, ownUsed bool) space {
 						v = mc + (m+1-old)*sp.pow[k]
 					}
 					sp.paidMc[(mc*np+p)*nm+m] = int32(v)
+				}
+			}
+		}
+		sp.gains = make([]uint8, sp.ne)
+		for e := range sp.ne {
+			if k, _, m := sp.outcome(e); k == signupKind {
+				sp.gains[e] = 1 << m
+			}
+		}
+		sp.afterBase = make([]int32, sp.nc*sp.nl*sp.ne)
+		for mc := range sp.nc {
+			for l := range sp.nl {
+				for e := range sp.ne {
+					sp.afterBase[(mc*sp.nl+l)*sp.ne+e] = int32(sp.afterSlow(0, mc, l, e) &^ int(sp.gains[e]))
 				}
 			}
 		}
@@ -172,6 +192,11 @@ func (sp space) decode(e int) (kind, p, m int) {
 // after returns the state after adopting to wallets w2 then outcome e,
 // from memory code mc and last platform l.
 func (sp space) after(w2, mc, l, e int) int {
+	return int(sp.afterBase[(mc*sp.nl+l)*sp.ne+e]) + (w2 | int(sp.gains[e]))
+}
+
+// afterSlow computes after's answer.
+func (sp space) afterSlow(w2, mc, l, e int) int {
 	kind, p, m := sp.outcome(e)
 	switch kind {
 	case paidKind:
@@ -286,26 +311,42 @@ type builder struct {
 	purN   [][]uint16 // the state after each outcome of purE
 	purGen []uint32
 	gen    uint32
-	dense  []float64 // one state's purchase distribution, by outcome
-	vbuf   []float64
+	dense  []float64 // purchase distributions by outcome, per last platform
+	vbuf   []float64 // per platform, utilities then their exponentials
+	tbuf   []float64 // per platform, the checkout's term in its utility
+	ebuf   []float64 // per platform, exponentials of utilities
+	xbuf   []float64 // ebuf with one platform's loyalty
+	eloy   []float64 // per platform, the exponential of its loyalty
 	// choices caches the method choice at a checkout by (platform,
 	// usable set, remembered method+1), for the entries whose
 	// choiceGen is gen.
 	choices   []choice
 	choiceGen []uint32
+	// adopt is the adoption matrix of the step (see adoptionMatrix), valid
+	// when adoptGen is gen; stay is adoption's scratch.
+	adopt    []float64
+	adoptGen uint32
+	stay     []float64
 }
 
 func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builder {
+	// One builder serves one group through the run (see at), so that its
+	// buffers are allocated once.
 	b := &builder{sp: sp, root: w, w: w, cfg: cfg, combos: cs, dt: dt,
 		util: make([][]float64, sp.np), base: make([]float64, sp.np), bonus: make([]float64, sp.np), rem: make([]int, sp.np),
 		purE: make([][]uint16, sp.ns), purP: make([][]float64, sp.ns), purN: make([][]uint16, sp.ns), purGen: make([]uint32, sp.ns),
-		dense: make([]float64, sp.ne), vbuf: make([]float64, sp.np),
-		choices: make([]choice, sp.np*sp.nw*sp.nh), choiceGen: make([]uint32, sp.np*sp.nw*sp.nh)}
+		dense: make([]float64, sp.nl*sp.ne), vbuf: make([]float64, sp.np), tbuf: make([]float64, sp.np), ebuf: make([]float64, sp.np), xbuf: make([]float64, sp.np), eloy: make([]float64, sp.np),
+		choices: make([]choice, sp.np*sp.nw*sp.nh), choiceGen: make([]uint32, sp.np*sp.nw*sp.nh),
+		adopt: make([]float64, sp.nw*sp.nw), stay: make([]float64, sp.nm)}
 	for p := range b.util {
 		b.util[p] = make([]float64, sp.nm)
 	}
 	return b
 }
+
+// at moves the builder to the world w of another step, with acceptance
+// combinations cs; reset must follow before it builds.
+func (b *builder) at(w *world, cs []combo) { b.root, b.w, b.combos = w, w, cs }
 
 // reset prepares the builder for the people of preference class k (-1
 // without classes) in a segment of region r, with shopping rate rate and
@@ -317,6 +358,7 @@ func (b *builder) reset(r, k int, rate float64, shares []float64) {
 	for p := range b.util {
 		pl := &b.w.platforms[p]
 		b.base[p] = pl.Appeal + pl.RegionAppeal[r]
+		b.eloy[p] = math.Exp(pl.Loyalty)
 		b.bonus[p] = b.w.beh.Gamma
 		if pl.OwnMemory {
 			b.bonus[p] = b.w.beh.SwitchCost
@@ -329,6 +371,7 @@ func (b *builder) reset(r, k int, rate float64, shares []float64) {
 	if b.gen == 0 { // wrapped: forget every cached entry
 		clear(b.purGen)
 		clear(b.choiceGen)
+		b.adoptGen = 0
 		b.gen = 1
 	}
 }
@@ -370,80 +413,118 @@ func (b *builder) choose(p int, set uint32, rem int) *choice {
 // order, with their probabilities and the states they lead to.
 func (b *builder) purchase(w, mc, l int) (outcomes []uint16, probs []float64, next []uint16) {
 	idx := b.sp.state(w, mc, l)
-	if b.purGen[idx] == b.gen {
-		return b.purE[idx], b.purP[idx], b.purN[idx]
+	if b.purGen[idx] != b.gen {
+		b.purchaseRow(w, mc)
 	}
+	return b.purE[idx], b.purP[idx], b.purN[idx]
+}
+
+// purchaseRow computes purchase's answers for wallets w and memory code
+// mc with every last platform at once: they share the checkouts' method
+// choices and differ only in one platform's loyalty.
+func (b *builder) purchaseRow(w, mc int) {
 	sp, beh := b.sp, &b.w.beh
-	out := b.dense
+	nl, ne := sp.nl, sp.ne
+	out := b.dense // nl rows of ne outcomes
 	clear(out)
-	out[0] = 1 - b.pShop
+	for l := range nl {
+		out[l*ne] = 1 - b.pShop
+	}
 	rem := b.rem
 	for p := range rem {
 		rem[p] = sp.remembered(mc, p)
 	}
-	V := b.vbuf
+	V, term, E := b.vbuf, b.tbuf, b.ebuf
 	for _, c := range b.combos {
-		// Upper level: platform utilities.
+		// The checkouts: the inclusive value of each platform's usable
+		// methods, or the penalty of accepting none of them.
+		for p := range term {
+			if u := uint32(w) & c.mask[p]; u != 0 {
+				term[p] = beh.Beta * b.choose(p, u, rem[p]).lse
+			} else {
+				term[p] = -beh.Kappa
+			}
+		}
+		// Upper level: platform utilities, the same for every last
+		// platform but for the loyalty of returning to it.
 		vmax := math.Inf(-1)
 		for p := range V {
-			v := b.base[p]
-			if l == p+1 {
-				v += b.w.platforms[p].Loyalty
-			}
-			if u := uint32(w) & c.mask[p]; u != 0 {
-				v += beh.Beta * b.choose(p, u, rem[p]).lse
-			} else {
-				v -= beh.Kappa
-			}
-			V[p] = v
-			vmax = math.Max(vmax, v)
+			V[p] = b.base[p] + term[p]
+			vmax = math.Max(vmax, V[p])
 		}
-		var z float64
-		for p := range V {
-			V[p] = math.Exp(V[p] - vmax)
-			z += V[p]
+		for p := range E {
+			E[p] = math.Exp(V[p] - vmax)
 		}
-		// Lower level: method at checkout.
-		for p := range V {
-			mass := b.pShop * c.prob * V[p] / z
-			if mass == 0 {
-				continue
-			}
-			if u := uint32(w) & c.mask[p]; u != 0 {
-				ch := b.choose(p, u, rem[p])
-				for s := u; s != 0; s &= s - 1 {
-					m := bits.TrailingZeros32(s)
-					out[sp.paid(p, m)] += mass * ch.probs[m]
+		for l := range nl {
+			o := out[l*ne : (l+1)*ne]
+			// X holds the exponentials of the utilities from last
+			// platform l, scaled alike, and z their sum.
+			X := E
+			if l > 0 {
+				X = b.xbuf
+				copy(X, E)
+				p := l - 1
+				switch d := V[p] + b.w.platforms[p].Loyalty - vmax; {
+				case d < 700 && E[p] > 1e-300:
+					X[p] = E[p] * b.eloy[p]
+				case d < 700:
+					X[p] = math.Exp(d)
+				default: // so loyal that the others underflow
+					for q := range X {
+						X[q] = math.Exp(V[q] - V[p] - b.w.platforms[p].Loyalty)
+					}
+					X[p] = 1
 				}
-				continue
 			}
-			lost := sp.lost(p)
-			if w == 0 {
-				lost = sp.lostNone(p)
+			var z float64
+			for _, x := range X {
+				z += x
 			}
-			if a := c.mask[p]; a != 0 {
-				ch := b.choose(p, a, rem[p])
-				x := mass * beh.Psi
-				for s := a; s != 0; s &= s - 1 {
-					m := bits.TrailingZeros32(s)
-					out[sp.signup(p, m)] += x * ch.probs[m]
+			// Lower level: method at checkout.
+			for p := range X {
+				mass := b.pShop * c.prob * X[p] / z
+				if mass == 0 {
+					continue
 				}
-				out[lost] += mass * (1 - beh.Psi)
-			} else {
-				out[lost] += mass
+				if u := uint32(w) & c.mask[p]; u != 0 {
+					ch := b.choose(p, u, rem[p])
+					for s := u; s != 0; s &= s - 1 {
+						m := bits.TrailingZeros32(s)
+						o[sp.paid(p, m)] += mass * ch.probs[m]
+					}
+					continue
+				}
+				lost := sp.lost(p)
+				if w == 0 {
+					lost = sp.lostNone(p)
+				}
+				if a := c.mask[p]; a != 0 {
+					ch := b.choose(p, a, rem[p])
+					x := mass * beh.Psi
+					for s := a; s != 0; s &= s - 1 {
+						m := bits.TrailingZeros32(s)
+						o[sp.signup(p, m)] += x * ch.probs[m]
+					}
+					o[lost] += mass * (1 - beh.Psi)
+				} else {
+					o[lost] += mass
+				}
 			}
 		}
 	}
-	es, ps, ns := b.purE[idx][:0], b.purP[idx][:0], b.purN[idx][:0]
-	for e, pe := range out {
-		if pe != 0 {
-			es = append(es, uint16(e))
-			ps = append(ps, pe)
-			ns = append(ns, uint16(sp.after(w, mc, l, e)))
+	for l := range nl {
+		idx := sp.state(w, mc, l)
+		es, ps, ns := b.purE[idx][:0], b.purP[idx][:0], b.purN[idx][:0]
+		base := sp.afterBase[(mc*nl+l)*ne : (mc*nl+l+1)*ne]
+		for e, pe := range out[l*ne : (l+1)*ne] {
+			if pe != 0 {
+				es = append(es, uint16(e))
+				ps = append(ps, pe)
+				ns = append(ns, uint16(int(base[e])+(w|int(sp.gains[e]))))
+			}
 		}
+		b.purE[idx], b.purP[idx], b.purN[idx], b.purGen[idx] = es, ps, ns, b.gen
 	}
-	b.purE[idx], b.purP[idx], b.purN[idx], b.purGen[idx] = es, ps, ns, b.gen
-	return es, ps, ns
 }
 
 // logSumExp returns log sum over the methods in set of exp(f(m)).
@@ -472,7 +553,7 @@ func spread(set uint32, mass float64, f func(int) float64, add func(int, float64
 // wallet set (before any sign-up at checkout).
 func (b *builder) adoption(w int, out []float64) {
 	sp := b.sp
-	stay := make([]float64, sp.nm) // probability that method m's bit keeps its value
+	stay := b.stay // probability that method m's bit keeps its value
 	for m := 0; m < sp.nm; m++ {
 		mt := &b.w.methods[m]
 		if w&(1<<m) != 0 {
@@ -494,6 +575,20 @@ func (b *builder) adoption(w int, out []float64) {
 	}
 }
 
+// adoptionMatrix returns the step's adoption probabilities: entry
+// w*nw+w2 is the probability that wallets w become w2 before any sign-up
+// at checkout. Each method's bit changes independently (see adoption).
+func (b *builder) adoptionMatrix() []float64 {
+	if b.adoptGen != b.gen {
+		nw := b.sp.nw
+		for w := 0; w < nw; w++ {
+			b.adoption(w, b.adopt[w*nw:(w+1)*nw])
+		}
+		b.adoptGen = b.gen
+	}
+	return b.adopt
+}
+
 // build fills t with the outcome distributions of every state s for
 // which occupied(s) holds.
 func (b *builder) build(t *table, occupied func(s int) bool) {
@@ -501,7 +596,7 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 	t.off = resize(t.off, sp.ns)
 	t.guide = resize(t.guide, sp.ns<<guideBits)
 	t.thr, t.next, t.rec, t.prob = t.thr[:0], t.next[:0], t.rec[:0], t.prob[:0]
-	adopt := make([]float64, sp.nw)
+	am := b.adoptionMatrix()
 	const one = float64(1 << 63)
 	for s := 0; s < sp.ns; s++ {
 		if !occupied(s) {
@@ -511,9 +606,8 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 		start := len(t.thr)
 		t.off[s] = int32(start)
 		w, mc, l := sp.split(s)
-		b.adoption(w, adopt)
 		var cum float64
-		for w2, pa := range adopt {
+		for w2, pa := range am[w*sp.nw : (w+1)*sp.nw] {
 			if pa == 0 {
 				continue
 			}
