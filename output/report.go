@@ -545,6 +545,8 @@ func provenanceSentence(cfg *sim.Config, p Provenance, runs int, compare bool) s
 		b.WriteString(", agent-based engine")
 	case sim.MeanField.String():
 		b.WriteString(", mean-field engine")
+	case sim.Counts.String():
+		b.WriteString(", count engine")
 	default:
 		fmt.Fprintf(&b, ", %s engine", p.Engine)
 	}

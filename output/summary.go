@@ -151,7 +151,7 @@ type Provenance struct {
 	// End is the day after the last step (YYYY-MM-DD): the horizon is
 	// [Start, End).
 	End string `json:"end"`
-	// Engine is "agents" or "meanfield".
+	// Engine is "agents", "counts" or "meanfield".
 	Engine string `json:"engine"`
 	// Version is the program's version (see ProgramVersion).
 	Version string `json:"version"`
@@ -325,7 +325,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 		Command:        command,
 		Created:        info.Created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		WallSeconds:    math.Round(info.Wall.Seconds()*1000) / 1000,
-	}, Uncertainty: &Uncertainty{Sampling: info.Engine == sim.AgentBased, Parameters: info.Draws}}
+	}, Uncertainty: &Uncertainty{Sampling: info.Engine.Stochastic(), Parameters: info.Draws}}
 	before, note := beforeStep(cfg)
 	keys := summaryKeys(cfg)
 	for _, m := range []struct {

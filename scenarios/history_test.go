@@ -267,3 +267,28 @@ func BenchmarkFlagshipMeanField(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFlagshipCounts times the engine of one count-engine run of
+// the flagship with one agent per person (914.5 million agents), on two
+// workers, and reports agent-steps per second.
+//
+//	go test ./scenarios -run '^$' -bench '^BenchmarkFlagshipCounts$'
+func BenchmarkFlagshipCounts(b *testing.B) {
+	s, err := Load(Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := s.PopulationAgents()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.SetAgents(n); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := sim.Run(&s.Config, s.Seed, &sim.Settings{Engine: sim.Counts, Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(s.Config.Steps+s.Config.Warmup)*float64(b.N)/b.Elapsed().Seconds(), "agent-steps/s")
+}

@@ -155,6 +155,21 @@ func (s *Scenario) SetAgents(n int) error {
 	return nil
 }
 
+// PopulationAgents returns the number of agents that gives one agent per
+// person: the sum of the regions' largest populations, rounded. It fails
+// when that is more than MaxAgents.
+func (s *Scenario) PopulationAgents() (int, error) {
+	var people float64
+	for i := range s.Config.Regions {
+		people += s.Config.PeakPopulation(i)
+	}
+	n := math.Round(people)
+	if n > MaxAgents {
+		return 0, fmt.Errorf("one agent per person of scenario %s would be %.0f agents, more than the most the engines index, %d", s.Config.Name, n, MaxAgents)
+	}
+	return int(n), nil
+}
+
 // leastAgents returns, per segment of c in order, the least number of
 // agents it can have: one for each preference class with people in it
 // (one without classes).

@@ -15,7 +15,15 @@ const (
 	// MeanField computes the exact expected-value recursion over the
 	// distribution of agent states: the limit of AgentBased as agents grow.
 	MeanField
+	// Counts moves the numbers of agents in each state by exact
+	// multinomial draws: the law of AgentBased at a cost that does not
+	// grow with the number of agents.
+	Counts
 )
+
+// Stochastic reports whether the engine draws random numbers, so that
+// replicates differ and their spread is sampling noise.
+func (e Engine) Stochastic() bool { return e != MeanField }
 
 // String returns the engine's name as the CLI spells it.
 func (e Engine) String() string {
@@ -24,19 +32,24 @@ func (e Engine) String() string {
 		return "agents"
 	case MeanField:
 		return "meanfield"
+	case Counts:
+		return "counts"
 	}
 	return fmt.Sprintf("Engine(%d)", int(e))
 }
 
-// ParseEngine returns the engine named s ("agents" or "meanfield").
+// ParseEngine returns the engine named s ("agents", "meanfield" or
+// "counts").
 func ParseEngine(s string) (Engine, error) {
 	switch s {
 	case "agents":
 		return AgentBased, nil
 	case "meanfield":
 		return MeanField, nil
+	case "counts":
+		return Counts, nil
 	}
-	return 0, fmt.Errorf("unknown engine %q (valid: agents, meanfield)", s)
+	return 0, fmt.Errorf("unknown engine %q (valid: agents, meanfield, counts)", s)
 }
 
 // Settings tune how Run works without changing what it models. A nil

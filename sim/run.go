@@ -149,6 +149,8 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		eng = newAgents(cfg, sp, groups, seed, s.Run, workers)
 	case MeanField:
 		eng = newMeanField(cfg, sp, groups, workers)
+	case Counts:
+		eng = newCounts(cfg, sp, groups, seed, s.Run, workers)
 	default:
 		return nil, fmt.Errorf("unknown engine %v", s.Engine)
 	}
@@ -619,6 +621,9 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 		b += n * (8 + 2 + 2)                                     // table entries
 	} else {
 		b += groups * uint64(sp.ns) * 3 * 8 // masses before, during and after a step
+	}
+	if e == Counts {
+		b += groups * (uint64(sp.ns)*3*8 + uint64(max(sp.ne, sp.nw))*8) // counts before, during and after; a draw
 	}
 	// Every group's builder caches its purchase outcomes (2+8+2 bytes
 	// each) and the slice headers of every state.

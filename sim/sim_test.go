@@ -50,7 +50,14 @@ func TestAgentsConvergeToMeanField(t *testing.T) {
 // returns the largest deviation in standard errors.
 func agreeWithMeanField(t *testing.T, c *Config, seed uint64, z float64) float64 {
 	t.Helper()
-	ab := mustRun(t, c, seed, nil)
+	return engineAgreesWithMeanField(t, c, seed, z, AgentBased)
+}
+
+// engineAgreesWithMeanField is agreeWithMeanField for the stochastic
+// engine e.
+func engineAgreesWithMeanField(t *testing.T, c *Config, seed uint64, z float64, e Engine) float64 {
+	t.Helper()
+	ab := mustRun(t, c, seed, &Settings{Engine: e})
 	mf := mustRun(t, c, seed, &Settings{Engine: MeanField})
 	worst := 0.0
 	for n := range c.Steps {

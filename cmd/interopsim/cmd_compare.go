@@ -261,7 +261,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return fail(fmt.Errorf("effects table: %w", err))
 	}
 	if ps != nil {
-		output.ParameterShares(rows, diff, ps.k, engine == sim.AgentBased)
+		output.ParameterShares(rows, diff, ps.k, engine.Stochastic())
 	}
 	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
 	if err != nil {

@@ -148,9 +148,9 @@ func (o *jobOptions) changed(fs *pflag.FlagSet) {
 func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage string) {
 	fs.StringVarP(&o.Out, "out", "o", "", "write the results into `DIR` (default "+out+", with -seedN, -agentsN, -runsN or -meanfield appended when those flags change the results; interopsim-out/... if out is a file)")
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
-	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions; N may be written 100000, 100_000, 100k, 2m or 2M (m is million), 1.5M or 4e5")
+	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number, shared out in its proportions; N may be written 100000, 100_000, 100k, 2m or 2M (m is million), 1.5M or 4e5, or population (one agent per person; best with --engine counts)")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
-	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random) or meanfield (the exact expected values)")
+	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents (every agent drawn at random), counts (the numbers of agents in each state drawn at random: the same law, at a cost that does not grow with agents) or meanfield (the exact expected values)")
 	fs.IntVar(&o.Runs, "runs", runs, runsUsage)
 	addSwitch(fs, &o.KeepRuns, "keep-runs", "", "with --runs N (N of 2 or more), also write every replicate (runs.csv)")
 	fs.IntVar(&o.ParamDraws, "param-draws", 0, "carry parameter uncertainty into the intervals: replicate r runs with parameter set r mod `K`, set i being draw i of the scenario's parameter_draws (or of --draws); without --runs, K replicates (one per set), and with --engine meanfield always K runs")
@@ -176,6 +176,13 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 	}
 	if o.Seed.set {
 		sc.SetSeed(o.Seed.seed)
+	}
+	if o.Agents.population {
+		n, err := sc.PopulationAgents()
+		if err != nil {
+			return nil, usagef(cmd, "--agents population: %w", err)
+		}
+		o.Agents.n = n
 	}
 	if o.Agents.set {
 		if err := sc.SetAgents(o.Agents.n); err != nil {
@@ -364,7 +371,9 @@ func (o *jobOptions) variant(defaultRuns int) string {
 	if o.Seed.set {
 		fmt.Fprintf(&v, "-seed%d", o.Seed.seed)
 	}
-	if o.Agents.set {
+	if o.Agents.population {
+		v.WriteString("-population")
+	} else if o.Agents.set {
 		v.WriteString("-agents" + compactCount(o.Agents.n))
 	}
 	if o.ParamDraws > 0 {

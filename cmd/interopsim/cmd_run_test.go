@@ -637,3 +637,30 @@ func mustAbs(t *testing.T, path string) string {
 	}
 	return abs
 }
+
+// TestRunCountsPopulation runs the tiny world with one agent per person
+// on the count engine: the summary records 4,000,000 agents and the
+// counts engine, the run is deterministic whatever the workers, and the
+// default directory is out/tiny-population-counts.
+func TestRunCountsPopulation(t *testing.T) {
+	dir := runTiny(t, "--engine", "counts", "--agents", "population", "--workers", "1")
+	s := readSummary(t, dir)
+	if s.Provenance.Agents != 4_000_000 || s.Provenance.Engine != "counts" {
+		t.Errorf("summary: %d agents, engine %q; want 4000000 and counts", s.Provenance.Agents, s.Provenance.Engine)
+	}
+	again := runTiny(t, "--engine", "counts", "--agents", "population", "--workers", "2")
+	if !bytes.Equal(readFile(t, filepath.Join(dir, output.MetricsFile)), readFile(t, filepath.Join(again, output.MetricsFile))) {
+		t.Error("metrics.csv differs between 1 and 2 workers")
+	}
+	abs, err := filepath.Abs(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	if code, _, stderr := cli(t, "run", abs, "-q", "--no-plots", "--engine", "counts", "--agents", "population"); code != exitOK {
+		t.Fatalf("got exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join("out", "tiny-population-counts", output.MetricsFile)); err != nil {
+		t.Errorf("default output directory: %v", err)
+	}
+}

@@ -363,9 +363,9 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 	if err != nil {
 		return fmt.Errorf("shard %s: %w", first.dir, err)
 	}
-	engine := sim.AgentBased
-	if id.Engine == sim.MeanField.String() {
-		engine = sim.MeanField
+	engine, err := sim.ParseEngine(id.Engine)
+	if err != nil {
+		return fmt.Errorf("shard %s: %w", first.dir, err)
 	}
 	o := jobOptions{Out: opts.Out, Force: opts.Force, Quiet: opts.Quiet, Formats: opts.Formats, NoPlots: opts.NoPlots, NoTitle: opts.NoTitle,
 		Runs: id.Runs, KeepRuns: id.KeepRuns, Workers: opts.Workers}

@@ -103,7 +103,7 @@ func (o *SweepOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(&o.Seed, "seed", "use the random seed `N` instead of the scenario's")
 	fs.Var(&o.Agents, "agents", "simulate `N` agents in all instead of the scenario's number")
 	fs.Var(&o.Workers, "workers", "use `N` worker threads; 0 uses every core (results do not depend on it)")
-	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents or meanfield")
+	fs.Var(&o.Engine, "engine", "simulate with `ENGINE`: agents, counts or meanfield")
 	addSwitch(fs, &o.Quiet, "quiet", "q", "print nothing but errors")
 	addSwitch(fs, &o.Force, "force", "", "replace the results of another job in the output directory (files interopsim did not write are never replaced)")
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")

@@ -51,7 +51,8 @@
 // Flags of run:
 //
 //	-o, --out DIR         output directory (default out/<scenario name>, with
-//	                      -seedN, -agentsN, -runsN, -meanfield, -drawsK
+//	                      -seedN, -agentsN (or -population), -runsN,
+//	                      -meanfield (or -counts), -drawsK
 //	                      appended for those flags; interopsim-out/... if
 //	                      out is a file)
 //	    --seed N          random seed instead of the scenario's
@@ -59,10 +60,11 @@
 //	                      written 100000, 100_000, 100,000, 100k or 100K,
 //	                      2m or 2M (m is million, never milli), 1.5M, 4e5
 //	                      or 1b; after scaling a whole number (1.0005k is
-//	                      refused); the scenario's agents key takes the same
+//	                      refused); the scenario's agents key takes the same;
+//	                      or population: one agent per person
 //	    --workers N       worker threads, 0 for every core; results do not
 //	                      depend on it
-//	    --engine ENGINE   agents (default) or meanfield
+//	    --engine ENGINE   agents (default), counts or meanfield
 //	-q, --quiet           print nothing but errors
 //	    --force           replace the results of a run with other inputs
 //	                      (files interopsim did not write are never

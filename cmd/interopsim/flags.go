@@ -28,7 +28,7 @@ func (f *engineFlag) Type() string   { return "engine" }
 func (f *engineFlag) Set(s string) error {
 	e, err := sim.ParseEngine(s)
 	if err != nil {
-		return fmt.Errorf("%w%s", err, suggest.Hint(s, []string{sim.AgentBased.String(), sim.MeanField.String()}))
+		return fmt.Errorf("%w%s", err, suggest.Hint(s, []string{sim.AgentBased.String(), sim.MeanField.String(), sim.Counts.String()}))
 	}
 	f.engine = e
 	return nil
@@ -59,14 +59,18 @@ func (f *seedFlag) Set(s string) error {
 }
 
 // agentsFlag is a pflag.Value holding an optional positive number of
-// agents.
+// agents, or "population": one agent per person of the scenario.
 type agentsFlag struct {
-	n   int
-	set bool
+	n          int
+	set        bool
+	population bool
 }
 
 func (f *agentsFlag) String() string {
-	if !f.set {
+	switch {
+	case f.population:
+		return "population"
+	case !f.set:
 		return ""
 	}
 	return strconv.Itoa(f.n)
@@ -75,13 +79,17 @@ func (f *agentsFlag) Type() string { return "int" }
 
 // Set accepts the forms of scenarios.ParseAgents, as the scenario's
 // agents key does: 100000, 100_000, 100,000, 100k, 2m or 2M (million),
-// 1.5M, 4e5, 1b.
+// 1.5M, 4e5, 1b; or population.
 func (f *agentsFlag) Set(s string) error {
+	if strings.EqualFold(strings.TrimSpace(s), "population") {
+		f.n, f.set, f.population = 0, true, true
+		return nil
+	}
 	v, err := scenarios.ParseAgents(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; or population, for one agent per person", err)
 	}
-	f.n, f.set = v, true
+	f.n, f.set, f.population = v, true, false
 	return nil
 }
 

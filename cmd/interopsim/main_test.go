@@ -80,7 +80,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"help", "frob"}, `unknown command "frob"`},
 		{[]string{"help", "run", "validate"}, "help takes at most one command, got 2"},
 		{[]string{"run", "--bogus"}, "interopsim run: unknown flag: --bogus\nRun 'interopsim run --help' for usage."},
-		{[]string{"run", "--engine", "fast"}, `unknown engine "fast" (valid: agents, meanfield)`},
+		{[]string{"run", "--engine", "fast"}, `unknown engine "fast" (valid: agents, meanfield, counts)`},
 		{[]string{"run", "--engine"}, "flag needs an argument: --engine"},
 		{[]string{"run", "a.yaml", "b.yaml"}, "want at most one scenario, got 2"},
 		{[]string{"run", "--agents", "0"}, `invalid argument "0" for "--agents" flag: must be positive, got 0; write a number such as 100000, 100_000, 100,000, 100k, 2m, 1.5M or 4e5 (k or K is a thousand, m or M a million, b or bn a billion)`},

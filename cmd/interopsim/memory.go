@@ -310,7 +310,7 @@ func (m memoryNeed) advice(cfg *sim.Config, e sim.Engine, runs int, limit uint64
 			s += fmt.Sprintf(" (about %s fit)", fmtCount(float64(roundDown(fit))))
 		}
 		if e == sim.AgentBased {
-			s += ", or use --engine meanfield, whose memory does not grow with the agents"
+			s += ", or use --engine counts (the same law) or meanfield, whose memory does not grow with the agents"
 			if runs > 1 {
 				s += " (it runs one replicate: leave --runs out)"
 			}

@@ -35,10 +35,10 @@ func TestMemoryAdvice(t *testing.T) {
 			[]string{"100,000 replicates keep their metrics tables in memory until the end (", "use fewer --runs (about "},
 			[]string{"--agents", "meanfield"}},
 		{"agents", []string{"run", tiny, "--agents", "2b"},
-			[]string{"2,000,000,000 agents take ", ": lower --agents (about ", " fit), or use --engine meanfield, whose memory does not grow with the agents"},
+			[]string{"2,000,000,000 agents take ", ": lower --agents (about ", " fit), or use --engine counts (the same law) or meanfield, whose memory does not grow with the agents"},
 			[]string{"--runs", "replicates"}},
 		{"agents of replicates", []string{"run", tiny, "--agents", "2b", "--runs", "3"},
-			[]string{"2,000,000,000 agents take ", "or use --engine meanfield, whose memory does not grow with the agents (it runs one replicate: leave --runs out)"},
+			[]string{"2,000,000,000 agents take ", "or use --engine counts (the same law) or meanfield, whose memory does not grow with the agents (it runs one replicate: leave --runs out)"},
 			[]string{"fewer --runs"}},
 		{"steps", []string{"run", long, "--agents", "3", "--force"}, // past the typo check
 			[]string{"the 100,000 steps of the horizon take ", ": shorten the scenario's horizon (end or duration) or use a longer step"},

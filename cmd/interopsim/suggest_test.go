@@ -62,7 +62,7 @@ events:
 		{[]string{"run", "--bogus"}, exitUsage,
 			`interopsim run: unknown flag: --bogus`},
 		{[]string{"run", "--engine", "meanfeild"}, exitUsage,
-			`interopsim run: invalid argument "meanfeild" for "--engine" flag: unknown engine "meanfeild" (valid: agents, meanfield); did you mean meanfield?`},
+			`interopsim run: invalid argument "meanfeild" for "--engine" flag: unknown engine "meanfeild" (valid: agents, meanfield, counts); did you mean meanfield?`},
 		{[]string{"init", "x", "--from", "walled-garden"}, exitUsage,
 			`interopsim init: invalid argument "walled-garden" for "--from" flag: no built-in scenario "walled-garden" (valid: taobao-wechat-pay, walled-gardens, full-interop, jd-alipay, alipay-vs-wechat-2013); did you mean walled-gardens?`},
 		{[]string{"run", "taobao-wechatpay"}, exitFailure,
