@@ -9,9 +9,10 @@ package sim
 // It moves mass in the two stages a step is made of, not through the
 // joint table the agents draw from: first adoption (wallets w become w2
 // with the adoption matrix, memories and last platform unchanged), then
-// the purchase outcomes of every state after adoption. A state's joint
-// outcome is the product of the two, so the result is the same
-// expectation, at the cost of nw + outcomes per state instead of
+// the purchase outcomes of every state after adoption, a row of states
+// (wallets, memories; every last platform) at a time (see flowRow). A
+// state's joint outcome is the product of the two, so the result is the
+// same expectation, at the cost of nw + outcomes per state instead of
 // nw x outcomes.
 type meanField struct {
 	sp      space
@@ -19,12 +20,13 @@ type meanField struct {
 	masses  [][]float64
 	mid     [][]float64 // per group, the masses after adoption
 	spare   [][]float64 // per group, the next masses
+	row     [][]float64 // per group, the masses of one row of states (see flowRow)
 	pop     []float64   // people per group
 }
 
 func newMeanField(cfg *Config, sp space, groups []group, workers int) engine {
 	f := &meanField{sp: sp, workers: workers, masses: make([][]float64, len(groups)), pop: make([]float64, len(groups)),
-		mid: make([][]float64, len(groups)), spare: make([][]float64, len(groups))}
+		mid: make([][]float64, len(groups)), spare: make([][]float64, len(groups)), row: make([][]float64, len(groups))}
 	for g, gr := range groups {
 		m := make([]float64, sp.ns)
 		pop := cfg.Regions[gr.region].Population * gr.share
@@ -47,6 +49,7 @@ func newMeanField(cfg *Config, sp space, groups []group, workers int) engine {
 		f.masses[g] = m
 		f.mid[g] = make([]float64, sp.ns)
 		f.spare[g] = make([]float64, sp.ns)
+		f.row[g] = make([]float64, sp.nl)
 	}
 	return f
 }
@@ -84,16 +87,17 @@ func (f *meanField) move(g int, b *builder, flow []float64) {
 	}
 	clear(next)
 	clear(flow)
-	for s, x := range mid {
-		if x == 0 {
-			continue
-		}
-		w, mc, l := sp.split(s)
-		es, ps, ns := b.purchase(w, mc, l)
-		for i, p := range ps {
-			y := x * p
-			next[ns[i]] += y
-			flow[es[i]] += y
+	x := f.row[g]
+	for mc := range sp.nc {
+		for w := range nw {
+			occupied := false
+			for l := range x {
+				x[l] = mid[sp.state(w, mc, l)]
+				occupied = occupied || x[l] != 0
+			}
+			if occupied {
+				b.flowRow(w, mc, x, next, flow)
+			}
 		}
 	}
 	f.masses[g], f.spare[g] = next, cur

@@ -313,9 +313,9 @@ type builder struct {
 	gen    uint32
 	dense  []float64 // purchase distributions by outcome, per last platform
 	vbuf   []float64 // per platform, utilities then their exponentials
-	tbuf   []float64 // per platform, the checkout's term in its utility
 	ebuf   []float64 // per platform, exponentials of utilities
 	xbuf   []float64 // ebuf with one platform's loyalty
+	fbuf   []float64 // per platform, people buying there (flowRow)
 	eloy   []float64 // per platform, the exponential of its loyalty
 	// choices caches the method choice at a checkout by (platform,
 	// usable set, remembered method+1), for the entries whose
@@ -335,7 +335,7 @@ func newBuilder(sp space, cfg *Config, w *world, cs []combo, dt float64) *builde
 	b := &builder{sp: sp, root: w, w: w, cfg: cfg, combos: cs, dt: dt,
 		util: make([][]float64, sp.np), base: make([]float64, sp.np), bonus: make([]float64, sp.np), rem: make([]int, sp.np),
 		purE: make([][]uint16, sp.ns), purP: make([][]float64, sp.ns), purN: make([][]uint16, sp.ns), purGen: make([]uint32, sp.ns),
-		dense: make([]float64, sp.nl*sp.ne), vbuf: make([]float64, sp.np), tbuf: make([]float64, sp.np), ebuf: make([]float64, sp.np), xbuf: make([]float64, sp.np), eloy: make([]float64, sp.np),
+		dense: make([]float64, sp.nl*sp.ne), vbuf: make([]float64, sp.np), ebuf: make([]float64, sp.np), xbuf: make([]float64, sp.np), fbuf: make([]float64, sp.np), eloy: make([]float64, sp.np),
 		choices: make([]choice, sp.np*sp.nw*sp.nh), choiceGen: make([]uint32, sp.np*sp.nw*sp.nh),
 		adopt: make([]float64, sp.nw*sp.nw), stay: make([]float64, sp.nm)}
 	for p := range b.util {
@@ -434,52 +434,12 @@ func (b *builder) purchaseRow(w, mc int) {
 	for p := range rem {
 		rem[p] = sp.remembered(mc, p)
 	}
-	V, term, E := b.vbuf, b.tbuf, b.ebuf
-	for _, c := range b.combos {
-		// The checkouts: the inclusive value of each platform's usable
-		// methods, or the penalty of accepting none of them.
-		for p := range term {
-			if u := uint32(w) & c.mask[p]; u != 0 {
-				term[p] = beh.Beta * b.choose(p, u, rem[p]).lse
-			} else {
-				term[p] = -beh.Kappa
-			}
-		}
-		// Upper level: platform utilities, the same for every last
-		// platform but for the loyalty of returning to it.
-		vmax := math.Inf(-1)
-		for p := range V {
-			V[p] = b.base[p] + term[p]
-			vmax = math.Max(vmax, V[p])
-		}
-		for p := range E {
-			E[p] = math.Exp(V[p] - vmax)
-		}
+	for ci := range b.combos {
+		c := &b.combos[ci]
+		vmax := b.platforms(w, c)
 		for l := range nl {
 			o := out[l*ne : (l+1)*ne]
-			// X holds the exponentials of the utilities from last
-			// platform l, scaled alike, and z their sum.
-			X := E
-			if l > 0 {
-				X = b.xbuf
-				copy(X, E)
-				p := l - 1
-				switch d := V[p] + b.w.platforms[p].Loyalty - vmax; {
-				case d < 700 && E[p] > 1e-300:
-					X[p] = E[p] * b.eloy[p]
-				case d < 700:
-					X[p] = math.Exp(d)
-				default: // so loyal that the others underflow
-					for q := range X {
-						X[q] = math.Exp(V[q] - V[p] - b.w.platforms[p].Loyalty)
-					}
-					X[p] = 1
-				}
-			}
-			var z float64
-			for _, x := range X {
-				z += x
-			}
+			X, z := b.fromLast(l, vmax)
 			// Lower level: method at checkout.
 			for p := range X {
 				mass := b.pShop * c.prob * X[p] / z
@@ -524,6 +484,138 @@ func (b *builder) purchaseRow(w, mc int) {
 			}
 		}
 		b.purE[idx], b.purP[idx], b.purN[idx], b.purGen[idx] = es, ps, ns, b.gen
+	}
+}
+
+// platforms computes, for wallets w under acceptance combination c and
+// the remembered methods of b.rem, each platform's utility before
+// loyalty into b.vbuf and its exponential, scaled by the largest, into
+// b.ebuf; it returns the largest utility.
+func (b *builder) platforms(w int, c *combo) (vmax float64) {
+	beh := &b.w.beh
+	V, E := b.vbuf, b.ebuf
+	vmax = math.Inf(-1)
+	for p := range V {
+		// The checkout: the inclusive value of the platform's usable
+		// methods, or the penalty of accepting none of them.
+		t := -beh.Kappa
+		if u := uint32(w) & c.mask[p]; u != 0 {
+			t = beh.Beta * b.choose(p, u, b.rem[p]).lse
+		}
+		V[p] = b.base[p] + t
+		vmax = math.Max(vmax, V[p])
+	}
+	for p := range E {
+		E[p] = math.Exp(V[p] - vmax)
+	}
+	return vmax
+}
+
+// fromLast returns, after platforms, the exponentials of the platforms'
+// utilities for a shopper whose last platform is l (0 for none, else
+// platform+1), scaled alike, and their sum: those of platforms but for
+// the loyalty of returning to platform l-1.
+func (b *builder) fromLast(l int, vmax float64) (X []float64, z float64) {
+	V, E := b.vbuf, b.ebuf
+	X = E
+	if l > 0 {
+		X = b.xbuf
+		copy(X, E)
+		p := l - 1
+		switch d := V[p] + b.w.platforms[p].Loyalty - vmax; {
+		case d < 700 && E[p] > 1e-300:
+			X[p] = E[p] * b.eloy[p]
+		case d < 700:
+			X[p] = math.Exp(d)
+		default: // so loyal that the others underflow
+			for q := range X {
+				X[q] = math.Exp(V[q] - V[p] - b.w.platforms[p].Loyalty)
+			}
+			X[p] = 1
+		}
+	}
+	for _, x := range X {
+		z += x
+	}
+	return X, z
+}
+
+// flowRow moves, for the mean field, the people x[l] in the states
+// (wallets w, memory code mc, last platform l) by their purchase
+// outcomes: it adds to next the people reaching each state and to flow
+// those of each outcome. It is purchaseRow with the masses applied as it
+// goes: a purchase's next state does not depend on the last platform, so
+// purchases are summed over last platforms before they are spread over
+// methods, and the cost per row is that of one last platform plus a few
+// operations for each other.
+func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
+	sp, beh := b.sp, &b.w.beh
+	for l, xl := range x {
+		if xl != 0 {
+			y := xl * (1 - b.pShop)
+			next[sp.state(w, mc, l)] += y
+			flow[0] += y
+		}
+	}
+	for p := range b.rem {
+		b.rem[p] = sp.remembered(mc, p)
+	}
+	F := b.fbuf
+	for ci := range b.combos {
+		c := &b.combos[ci]
+		vmax := b.platforms(w, c)
+		clear(F)
+		for l, xl := range x {
+			if xl == 0 {
+				continue
+			}
+			X, z := b.fromLast(l, vmax)
+			k := b.pShop * c.prob * xl / z
+			for p, xp := range X {
+				mass := k * xp
+				if mass == 0 {
+					continue
+				}
+				if uint32(w)&c.mask[p] != 0 {
+					F[p] += mass
+					continue
+				}
+				// None of the shopper's methods is accepted: sign-ups
+				// leave for the platform, the others stay where they are.
+				lost := sp.lost(p)
+				if w == 0 {
+					lost = sp.lostNone(p)
+				}
+				if c.mask[p] != 0 {
+					F[p] += mass * beh.Psi
+					mass *= 1 - beh.Psi
+				}
+				next[sp.state(w, mc, l)] += mass
+				flow[lost] += mass
+			}
+		}
+		for p, mass := range F {
+			if mass == 0 {
+				continue
+			}
+			set, signup := uint32(w)&c.mask[p], false
+			if set == 0 {
+				set, signup = c.mask[p], true
+			}
+			ch := b.choose(p, set, b.rem[p])
+			for s := set; s != 0; s &= s - 1 {
+				m := bits.TrailingZeros32(s)
+				y := mass * ch.probs[m]
+				mc2 := sp.paidWith(mc, p, m)
+				if signup {
+					flow[sp.signup(p, m)] += y
+					next[sp.state(w|1<<m, mc2, p+1)] += y
+				} else {
+					flow[sp.paid(p, m)] += y
+					next[sp.state(w, mc2, p+1)] += y
+				}
+			}
+		}
 	}
 }
 
