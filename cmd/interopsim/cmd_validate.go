@@ -133,7 +133,9 @@ func describe(w io.Writer, sc *scenarios.Scenario) error {
 		}
 		t.rowf("parameter draws\t%d draws of %s from %s%s, for --param-draws K", len(pd.Set.Values), strings.Join(pd.Set.Names, ", "), pd.File, method)
 	}
-	mem := func(e sim.Engine) string { return fmtBytes(estimateMemory(cfg, e, memoryJob{runs: 1, plots: true}).total) }
+	mem := func(e sim.Engine) string {
+		return fmtBytes(estimateMemory(cfg, e, memoryJob{runs: 1, plots: true}).total)
+	}
 	t.rowf("memory\tabout %s with --engine agents, %s with counts, %s with meanfield", mem(sim.AgentBased), mem(sim.Counts), mem(sim.MeanField))
 	if err := t.flush(); err != nil {
 		return err
