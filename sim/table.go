@@ -549,7 +549,7 @@ func (b *builder) fromLast(l int, vmax float64) (X []float64, z float64) {
 // methods, and the cost per row is that of one last platform plus a few
 // operations for each other.
 func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
-	sp, beh := b.sp, &b.w.beh
+	sp := b.sp
 	for l, xl := range x {
 		if xl != 0 {
 			y := xl * (1 - b.pShop)
@@ -565,35 +565,7 @@ func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
 		c := &b.combos[ci]
 		vmax := b.platforms(w, c)
 		clear(F)
-		for l, xl := range x {
-			if xl == 0 {
-				continue
-			}
-			X, z := b.fromLast(l, vmax)
-			k := b.pShop * c.prob * xl / z
-			for p, xp := range X {
-				mass := k * xp
-				if mass == 0 {
-					continue
-				}
-				if uint32(w)&c.mask[p] != 0 {
-					F[p] += mass
-					continue
-				}
-				// None of the shopper's methods is accepted: sign-ups
-				// leave for the platform, the others stay where they are.
-				lost := sp.lost(p)
-				if w == 0 {
-					lost = sp.lostNone(p)
-				}
-				if c.mask[p] != 0 {
-					F[p] += mass * beh.Psi
-					mass *= 1 - beh.Psi
-				}
-				next[sp.state(w, mc, l)] += mass
-				flow[lost] += mass
-			}
-		}
+		b.flowEach(w, mc, c, vmax, x, next, flow)
 		for p, mass := range F {
 			if mass == 0 {
 				continue
@@ -617,6 +589,49 @@ func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
 			}
 		}
 	}
+}
+
+// flowEach is flowRow's first half under acceptance combination c: it
+// adds to b.fbuf the people buying on each platform
+// (signing up on those that accept none of their methods), summed over
+// last platforms, and moves the lost sales, last platform by last
+// platform.
+func (b *builder) flowEach(w, mc int, c *combo, vmax float64, x []float64, next, flow []float64) {
+	sp, psi, F := b.sp, b.w.beh.Psi, b.fbuf
+	for l, xl := range x {
+		if xl == 0 {
+			continue
+		}
+		X, z := b.fromLast(l, vmax)
+		k := b.pShop * c.prob * xl / z
+		for p, xp := range X {
+			mass := k * xp
+			if mass == 0 {
+				continue
+			}
+			if uint32(w)&c.mask[p] != 0 {
+				F[p] += mass
+				continue
+			}
+			// None of the shopper's methods is accepted: sign-ups
+			// leave for the platform, the others stay where they are.
+			if c.mask[p] != 0 {
+				F[p] += mass * psi
+				mass *= 1 - psi
+			}
+			next[sp.state(w, mc, l)] += mass
+			flow[b.lostOf(w, p)] += mass
+		}
+	}
+}
+
+// lostOf is the outcome of a sale lost on platform p by a shopper with
+// wallets w: none of w's methods is accepted there, or w is empty.
+func (b *builder) lostOf(w, p int) int {
+	if w == 0 {
+		return b.sp.lostNone(p)
+	}
+	return b.sp.lost(p)
 }
 
 // logSumExp returns log sum over the methods in set of exp(f(m)).
