@@ -592,10 +592,12 @@ func (c *Config) Validate() error {
 }
 
 // MemoryEstimate returns an estimate of the bytes Run needs for cfg with
-// engine e: agent state, outcome tables, per-worker counters (one worker
-// per core) and the result. The tables' sizes are measured: every
-// group's table is built with all states occupied on the first and the
-// last step's world, and the larger is taken.
+// engine e: for the agent engine, agent state, joint outcome tables and
+// per-worker counters (one worker per core); for the others, masses or
+// counts per state; for all, every group's cached purchase outcomes and
+// the result. The tables' sizes are measured: every group's table is
+// built with all states occupied on the first and the last step's world,
+// and the larger is taken.
 func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	workers := runtime.GOMAXPROCS(0)
 	sp := spaceOf(cfg)
