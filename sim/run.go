@@ -659,7 +659,7 @@ func tableEntriesPerState(cfg *Config, sp space) (entries, outcomes []float64) {
 			gr := &groups[g]
 			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			b.build(&t, func(int) bool { return true })
-			entries[g] = math.Max(entries[g], float64(len(t.thr))/float64(sp.ns))
+			entries[g] = math.Max(entries[g], float64(len(t.ents))/float64(sp.ns))
 			var n int
 			for _, ps := range b.purP {
 				n += len(ps)
