@@ -208,7 +208,7 @@ func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
 // search from the entry it names; then one count.
 func stepBlock[T uint8 | uint16](st []T, first int, key uint64, t *table, cnt []uint32) {
 	ents, guide := t.ents, t.guide
-	cnt = cnt[:len(ents)] // so that cnt[k] needs no check once ents[k] had one
+	cnt = cnt[:len(ents)]           // so that cnt[k] needs no check once ents[k] had one
 	z := key + uint64(first)*golden // draw(key, first+j) is mix(z)>>1
 	for j, s := range st {
 		u := mix(z) >> 1
