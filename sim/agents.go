@@ -203,9 +203,15 @@ func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
 }
 
 // stepBlock moves the agents of one block, whose first agent has index
-// first, by one step: one random number, one guide word of the state's
-// table, and only when the guide's bucket holds a threshold a short
-// search from the entry it names; then one count.
+// first, by one step: one random number, one guide index of the state's
+// table, a search from the entry it names (one entry read for most
+// agents, a few consecutive ones for the others), one count.
+//
+// Measured alternatives that were slower (docs/performance.md): a guide
+// word that gives the outcome directly when its bucket holds no
+// threshold (a mispredicted branch costs more than the entry read it
+// saves); the draws of a batch computed first; two banks of counters;
+// thresholds packed with the next state into 8 bytes.
 func stepBlock[T uint8 | uint16](st []T, first int, key uint64, t *table, cnt []uint32) {
 	ents, guide := t.ents, t.guide
 	cnt = cnt[:len(ents)]           // so that cnt[k] needs no check once ents[k] had one

@@ -615,8 +615,8 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	if e == AgentBased {
 		b += agents * uint64(stateBytes(sp))
 		b += uint64(workers) * n * 4                             // counters
-		b += groups * uint64(sp.ns) * (8 + 8 + 4 + 2<<guideBits) // counts, masses, offsets, guides
-		b += n * (8 + 2 + 2)                                     // table entries
+		b += groups * uint64(sp.ns) * (8 + 8 + 4 + 4<<guideBits) // counts, masses, offsets, guides
+		b += n * (16 + 8)                                        // table entries and their probabilities
 	} else {
 		b += groups * uint64(sp.ns) * 3 * 8 // masses before, during and after a step
 	}

@@ -258,7 +258,7 @@ func combos(w *world) []combo {
 }
 
 // guideBits sets the guide table size: 2^guideBits buckets per state.
-const guideBits = 6
+const guideBits = 7
 
 // table holds, for every occupied state of one segment, the ordered
 // distribution of joint outcomes (new wallets x purchase outcome) of one

@@ -2,23 +2,23 @@
 # Paired runs of the C reference loop (cloop.c) and interopsim's agent
 # engine on the default scenario, whole processes under /usr/bin/time:
 #
-#   bench/cloop/run.sh [INTEROPSIM_BINARY [PAIRS]]
+#   bench/cloop/run.sh [INTEROPSIM_BINARY...]
 #
 # builds cloop with gcc (-O3 -march=native -fopenmp), builds interopsim
-# from this checkout unless a binary is given, then alternates
-# cloop / interopsim PAIRS times (default 5) and prints, for each run and
-# as medians, agent-steps per CPU-second (user + system) and per wall
-# second. interopsim's agent-steps are agents x (steps + warm-up steps):
-# 4,000,000 x (260 + 26) for the flagship; cloop runs the same number.
-# CPU-seconds are the headline because the machine is shared: wall time
-# includes waiting for a core.
+# from this checkout unless binaries are given, then runs, ROUNDS times
+# (default 5), cloop followed by each binary's
+# `run --no-plots --agents 4M`, and prints every run and the medians:
+# agent-steps per CPU-second (user + system) and per wall second, and
+# each binary's ratio to cloop. interopsim's agent-steps are agents x
+# (steps + warm-up steps): 4,000,000 x (260 + 26) for the flagship; cloop
+# runs the same number. CPU-seconds are the headline because the machine
+# is shared: wall time includes waiting for a core.
 #
 # Not part of the build or of CI (see README.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin=${1:-}
-pairs=${2:-5}
+rounds=${ROUNDS:-5}
 agents=4000000
 steps=286 # the flagship: 260 weekly steps after a 26-week warm-up
 work=$(mktemp -d)
@@ -29,36 +29,39 @@ if ! command -v gcc >/dev/null; then
 	exit 1
 fi
 gcc -O3 -march=native -fopenmp -o "$work/cloop" "$here/cloop.c" -lm
-if [ -z "$bin" ]; then
+bins=("$@")
+if [ ${#bins[@]} -eq 0 ]; then
 	(cd "$root" && go build -o "$work/interopsim" ./cmd/interopsim)
-	bin=$work/interopsim
+	bins=("$work/interopsim")
 fi
 
-# measure NAME CMD...: one run, appends "NAME cpu wall" to $work/times.
+# measure NAME CMD...: one run; prints it and appends "NAME cpu wall" to
+# $work/times.
 measure() {
 	local name=$1
 	shift
 	/usr/bin/time -f "%U %S %e" -o "$work/t" "$@" >"$work/out" 2>&1
 	read -r user sys wall <"$work/t"
 	awk -v n="$name" -v u="$user" -v s="$sys" -v w="$wall" -v as=$((agents * steps)) \
-		'BEGIN { printf "%-10s cpu %6.2f s  wall %6.2f s  %.3g agent-steps/CPU-s  %.3g agent-steps/wall-s\n", n, u + s, w, as / (u + s), as / w }'
+		'BEGIN { printf "%-24s cpu %6.2f s  wall %6.2f s  %.3g agent-steps/CPU-s  %.3g agent-steps/wall-s\n", n, u + s, w, as / (u + s), as / w }'
 	echo "$name $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $wall" >>"$work/times"
 }
 
 export OMP_WAIT_POLICY=passive # no spinning threads charged as CPU time
-for i in $(seq "$pairs"); do
+for i in $(seq "$rounds"); do
 	measure cloop "$work/cloop" "$agents" "$steps"
-	measure interopsim "$bin" run --no-plots --agents 4M -q --out "$work/run" --force
+	for b in "${bins[@]}"; do
+		measure "$b" "$b" run --no-plots --agents 4M -q --out "$work/run" --force
+	done
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-c_cpu=$(awk '$1 == "cloop" { print $2 }' "$work/times" | median)
-c_wall=$(awk '$1 == "cloop" { print $3 }' "$work/times" | median)
-g_cpu=$(awk '$1 == "interopsim" { print $2 }' "$work/times" | median)
-g_wall=$(awk '$1 == "interopsim" { print $3 }' "$work/times" | median)
-awk -v cc="$c_cpu" -v cw="$c_wall" -v gc="$g_cpu" -v gw="$g_wall" -v as=$((agents * steps)) -v p="$pairs" 'BEGIN {
-	printf "medians of %d pairs, %d agent-steps each:\n", p, as
-	printf "cloop      %.3g agent-steps/CPU-s  %.3g agent-steps/wall-s\n", as / cc, as / cw
-	printf "interopsim %.3g agent-steps/CPU-s  %.3g agent-steps/wall-s\n", as / gc, as / gw
-	printf "interopsim / cloop: %.2f per CPU-second, %.2f per wall second\n", cc / gc, cw / gw
-}'
+col() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$work/times" | median; }
+c_cpu=$(col cloop 2)
+c_wall=$(col cloop 3)
+echo "medians of $rounds rounds, $((agents * steps)) agent-steps a run:"
+for n in cloop "${bins[@]}"; do
+	awk -v n="$n" -v gc="$(col "$n" 2)" -v gw="$(col "$n" 3)" -v cc="$c_cpu" -v cw="$c_wall" -v as=$((agents * steps)) 'BEGIN {
+		printf "%-24s %.3g agent-steps/CPU-s  %.3g agent-steps/wall-s  ratio to cloop: %.2f per CPU-s, %.2f per wall s\n", n, as / gc, as / gw, cc / gc, cw / gw
+	}'
+done
