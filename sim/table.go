@@ -294,57 +294,6 @@ type entry struct {
 	rec  uint16
 }
 
-// build fills t with the outcome distributions of every state s for
-// which occupied(s) holds.
-func (b *builder) build(t *table, occupied func(s int) bool) {
-	sp := b.sp
-	t.off = resize(t.off, sp.ns)
-	t.guide = resize(t.guide, sp.ns)
-	t.ents, t.prob = t.ents[:0], t.prob[:0]
-	am := b.adoptionMatrix()
-	const one = float64(1 << 63)
-	for s := 0; s < sp.ns; s++ {
-		if !occupied(s) {
-			t.off[s] = -1
-			continue
-		}
-		start := len(t.ents)
-		t.off[s] = int32(start)
-		w, mc, l := sp.split(s)
-		var cum float64
-		for w2, pa := range am[w*sp.nw : (w+1)*sp.nw] {
-			if pa == 0 {
-				continue
-			}
-			es, ps, ns := b.purchase(w2, mc, l)
-			for i, pe := range ps {
-				pr := pa * pe
-				if pr == 0 {
-					continue
-				}
-				cum += pr
-				th := uint64(1 << 63)
-				if cum < 1 {
-					th = uint64(cum * one)
-				}
-				t.ents = append(t.ents, entry{thr: th, next: ns[i], rec: es[i]})
-				t.prob = append(t.prob, pr)
-			}
-		}
-		t.ents[len(t.ents)-1].thr = 1 << 63
-		// Guide: first entry whose threshold exceeds each bucket's floor.
-		k := start
-		gs := &t.guide[s]
-		for g := range gs {
-			floor := uint64(g) << (63 - guideBits)
-			for t.ents[k].thr <= floor {
-				k++
-			}
-			gs[g] = int32(k)
-		}
-	}
-}
-
 // builder computes one segment's table at one step.
 type builder struct {
 	sp space
@@ -651,6 +600,57 @@ func (b *builder) adoptionMatrix() []float64 {
 		b.adoptGen = b.gen
 	}
 	return b.adopt
+}
+
+// build fills t with the outcome distributions of every state s for
+// which occupied(s) holds.
+func (b *builder) build(t *table, occupied func(s int) bool) {
+	sp := b.sp
+	t.off = resize(t.off, sp.ns)
+	t.guide = resize(t.guide, sp.ns)
+	t.ents, t.prob = t.ents[:0], t.prob[:0]
+	am := b.adoptionMatrix()
+	const one = float64(1 << 63)
+	for s := 0; s < sp.ns; s++ {
+		if !occupied(s) {
+			t.off[s] = -1
+			continue
+		}
+		start := len(t.ents)
+		t.off[s] = int32(start)
+		w, mc, l := sp.split(s)
+		var cum float64
+		for w2, pa := range am[w*sp.nw : (w+1)*sp.nw] {
+			if pa == 0 {
+				continue
+			}
+			es, ps, ns := b.purchase(w2, mc, l)
+			for i, pe := range ps {
+				pr := pa * pe
+				if pr == 0 {
+					continue
+				}
+				cum += pr
+				th := uint64(1 << 63)
+				if cum < 1 {
+					th = uint64(cum * one)
+				}
+				t.ents = append(t.ents, entry{thr: th, next: ns[i], rec: es[i]})
+				t.prob = append(t.prob, pr)
+			}
+		}
+		t.ents[len(t.ents)-1].thr = 1 << 63
+		// Guide: first entry whose threshold exceeds each bucket's floor.
+		k := start
+		gs := &t.guide[s]
+		for g := range gs {
+			floor := uint64(g) << (63 - guideBits)
+			for t.ents[k].thr <= floor {
+				k++
+			}
+			gs[g] = int32(k)
+		}
+	}
 }
 
 func resize[T any](s []T, n int) []T {
