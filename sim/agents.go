@@ -165,7 +165,7 @@ func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
 	})
 	base := make([]int, len(tabs)+1)
 	for g := range tabs {
-		base[g+1] = base[g] + len(tabs[g].thr)
+		base[g+1] = base[g] + len(tabs[g].ents)
 	}
 	for w := range a.wcnt {
 		a.wcnt[w] = resize(a.wcnt[w], base[len(tabs)])
@@ -188,14 +188,14 @@ func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
 		clear(flows[g])
 		clear(a.counts[g])
 		wt := a.groups[g].weight
-		for k := range t.thr {
+		for k, e := range t.ents {
 			var c int64
 			for w := range a.wcnt {
 				c += int64(a.wcnt[w][base[g]+k])
 			}
 			if c != 0 {
-				flows[g][t.rec[k]] += float64(c) * wt
-				a.counts[g][t.next[k]] += c
+				flows[g][e.rec] += float64(c) * wt
+				a.counts[g][e.next] += c
 			}
 		}
 		a.setMass(g)
@@ -203,17 +203,27 @@ func (a *agents[T]) advance(step int, bs []*builder, flows [][]float64) {
 }
 
 // stepBlock moves the agents of one block, whose first agent has index
-// first, by one step: one random number, one guided search in the
-// state's outcome table, one count.
+// first, by one step: one random number, one guide index of the state's
+// table, a search from the entry it names (one entry read for most
+// agents, a few consecutive ones for the others), one count.
+//
+// Measured alternatives that were slower (docs/performance.md): a guide
+// word that gives the outcome directly when its bucket holds no
+// threshold (a mispredicted branch costs more than the entry read it
+// saves); the draws of a batch computed first; two banks of counters;
+// thresholds packed with the next state into 8 bytes.
 func stepBlock[T uint8 | uint16](st []T, first int, key uint64, t *table, cnt []uint32) {
-	thr, next, off, guide := t.thr, t.next, t.off, t.guide
+	ents, guide := t.ents, t.guide
+	cnt = cnt[:len(ents)]           // so that cnt[k] needs no check once ents[k] had one
+	z := key + uint64(first)*golden // draw(key, first+j) is mix(z)>>1
 	for j, s := range st {
-		u := draw(key, first+j)
-		k := int(off[s]) + int(guide[int(s)<<guideBits|int(u>>(63-guideBits))])
-		for u >= thr[k] {
+		u := mix(z) >> 1
+		z += golden
+		k := int(guide[s][u>>(63-guideBits)&(1<<guideBits-1)])
+		for u >= ents[k].thr {
 			k++
 		}
-		st[j] = T(next[k])
+		st[j] = T(ents[k].next)
 		cnt[k]++
 	}
 }

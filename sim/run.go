@@ -619,8 +619,8 @@ func MemoryEstimate(cfg *Config, e Engine) uint64 {
 	if e == AgentBased {
 		b += agents * uint64(stateBytes(sp))
 		b += uint64(workers) * n * 4                             // counters
-		b += groups * uint64(sp.ns) * (8 + 8 + 4 + 2<<guideBits) // counts, masses, offsets, guides
-		b += n * (8 + 2 + 2)                                     // table entries
+		b += groups * uint64(sp.ns) * (8 + 8 + 4 + 4<<guideBits) // counts, masses, offsets, guides
+		b += n * (16 + 8)                                        // table entries and their probabilities
 	} else {
 		b += groups * uint64(sp.ns) * 3 * 8 // masses before, during and after a step
 	}
@@ -666,7 +666,7 @@ func tableEntriesPerState(cfg *Config, sp space) (entries, outcomes []float64) {
 			gr := &groups[g]
 			b.reset(gr.region, gr.class, w.in(gr.region).shoppingRate(gr.region, gr.seg), shares[gr.region])
 			b.build(&t, func(int) bool { return true })
-			entries[g] = math.Max(entries[g], float64(len(t.thr))/float64(sp.ns))
+			entries[g] = math.Max(entries[g], float64(len(t.ents))/float64(sp.ns))
 			var n int
 			for _, ps := range b.purP {
 				n += len(ps)

@@ -238,13 +238,13 @@ func TestTableMatchesModel(t *testing.T) {
 			next, e := referenceStep(sp, c, w, 1, seg, shares, s, rng)
 			freq[[2]int{next, e}]++
 		}
-		end := len(tb.thr)
+		end := len(tb.ents)
 		if s+1 < sp.ns {
 			end = int(tb.off[s+1])
 		}
 		seen := map[[2]int]bool{}
 		for k := int(tb.off[s]); k < end; k++ {
-			key := [2]int{int(tb.next[k]), int(tb.rec[k])}
+			key := [2]int{int(tb.ents[k].next), int(tb.ents[k].rec)}
 			p := tb.prob[k]
 			seen[key] = true
 			// Counts: within 5 standard deviations, plus 3 draws so that
@@ -253,7 +253,7 @@ func TestTableMatchesModel(t *testing.T) {
 			got := freq[key] / draws
 			sd := math.Sqrt(draws * p * (1 - p))
 			if math.Abs(freq[key]-draws*p) > 5*sd+3 {
-				kind, pl, m := sp.outcome(int(tb.rec[k]))
+				kind, pl, m := sp.outcome(int(tb.ents[k].rec))
 				t.Errorf("state %d outcome (next %d, kind %d, platform %d, method %d): direct %.6g, table %.6g", s, key[0], kind, pl, m, got, p)
 			}
 		}
@@ -390,7 +390,7 @@ func TestGuidedSearch(t *testing.T) {
 	b.build(&tb, func(int) bool { return true })
 	rng := rand.New(rand.NewPCG(3, 4))
 	for s := 0; s < sp.ns; s++ {
-		end := len(tb.thr)
+		end := len(tb.ents)
 		if s+1 < sp.ns {
 			end = int(tb.off[s+1])
 		}
@@ -404,11 +404,11 @@ func TestGuidedSearch(t *testing.T) {
 		for range 2000 {
 			u := rng.Uint64() >> 1
 			lin := int(tb.off[s])
-			for u >= tb.thr[lin] {
+			for u >= tb.ents[lin].thr {
 				lin++
 			}
-			k := int(tb.off[s]) + int(tb.guide[s<<guideBits|int(u>>(63-guideBits))])
-			for u >= tb.thr[k] {
+			k := int(tb.guide[s][u>>(63-guideBits)])
+			for u >= tb.ents[k].thr {
 				k++
 			}
 			if k != lin {

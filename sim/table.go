@@ -258,7 +258,7 @@ func combos(w *world) []combo {
 }
 
 // guideBits sets the guide table size: 2^guideBits buckets per state.
-const guideBits = 6
+const guideBits = 7
 
 // table holds, for every occupied state of one segment, the ordered
 // distribution of joint outcomes (new wallets x purchase outcome) of one
@@ -266,19 +266,32 @@ const guideBits = 6
 // that two scenarios with equal probabilities draw equal outcomes from
 // equal random numbers (common random numbers), and a small change of
 // probabilities moves few outcomes.
+//
+// The layout serves stepBlock: per agent-step one 4-byte guide index,
+// then one 16-byte entry (rarely a few consecutive ones) holding both
+// the threshold and the next state.
 type table struct {
 	// off[s] is the first entry of state s, or -1 if s was not built.
 	off []int32
-	// guide[s<<guideBits+b] is the entry, relative to off[s], at which to
-	// start searching for a random number in bucket b.
-	guide []uint16
-	// thr[k] is the upper threshold of entry k's interval in [0, 2^63).
-	thr []uint64
-	// next[k] is the state after entry k; rec[k] its purchase outcome.
-	next []uint16
-	rec  []uint16
+	// guide[s][b] is the index in ents of the first entry of state s
+	// whose threshold exceeds the floor of bucket b: where to start
+	// searching for a random number u with u>>(63-guideBits) == b. Only
+	// the guides of built states are valid.
+	guide [][1 << guideBits]int32
+	// ents are the entries of all built states, by state, each state's in
+	// canonical order. An entry's index is also the index of its counter.
+	ents []entry
 	// prob[k] is entry k's probability.
 	prob []float64
+}
+
+// entry is one joint outcome of a state's table: the upper threshold of
+// its interval in [0, 2^63), the state it leads to and its purchase
+// outcome.
+type entry struct {
+	thr  uint64
+	next uint16
+	rec  uint16
 }
 
 // builder computes one segment's table at one step.
@@ -701,8 +714,8 @@ func (b *builder) adoptionMatrix() []float64 {
 func (b *builder) build(t *table, occupied func(s int) bool) {
 	sp := b.sp
 	t.off = resize(t.off, sp.ns)
-	t.guide = resize(t.guide, sp.ns<<guideBits)
-	t.thr, t.next, t.rec, t.prob = t.thr[:0], t.next[:0], t.rec[:0], t.prob[:0]
+	t.guide = resize(t.guide, sp.ns)
+	t.ents, t.prob = t.ents[:0], t.prob[:0]
 	am := b.adoptionMatrix()
 	const one = float64(1 << 63)
 	for s := 0; s < sp.ns; s++ {
@@ -710,7 +723,7 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 			t.off[s] = -1
 			continue
 		}
-		start := len(t.thr)
+		start := len(t.ents)
 		t.off[s] = int32(start)
 		w, mc, l := sp.split(s)
 		var cum float64
@@ -729,21 +742,20 @@ func (b *builder) build(t *table, occupied func(s int) bool) {
 				if cum < 1 {
 					th = uint64(cum * one)
 				}
-				t.thr = append(t.thr, th)
-				t.next = append(t.next, ns[i])
-				t.rec = append(t.rec, es[i])
+				t.ents = append(t.ents, entry{thr: th, next: ns[i], rec: es[i]})
 				t.prob = append(t.prob, pr)
 			}
 		}
-		t.thr[len(t.thr)-1] = 1 << 63
+		t.ents[len(t.ents)-1].thr = 1 << 63
 		// Guide: first entry whose threshold exceeds each bucket's floor.
 		k := start
-		for g := 0; g < 1<<guideBits; g++ {
+		gs := &t.guide[s]
+		for g := range gs {
 			floor := uint64(g) << (63 - guideBits)
-			for t.thr[k] <= floor {
+			for t.ents[k].thr <= floor {
 				k++
 			}
-			t.guide[s<<guideBits+g] = uint16(k - start)
+			gs[g] = int32(k)
 		}
 	}
 }

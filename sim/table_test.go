@@ -82,3 +82,75 @@ func TestFlowRow(t *testing.T) {
 		}
 	}
 }
+
+// TestStepBlock checks the agent loop against a plain linear search of
+// each agent's state's thresholds with the agent's own draw: the state
+// it moves to and the count of every entry, for agents spread over every
+// state, one-byte (96 states) and two-byte (512 states) spaces, and a
+// block that does not start at agent 0.
+func TestStepBlock(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		c     *Config
+		first int
+	}{
+		{"one byte", testConfig(1000), 0},
+		{"two bytes", incumbencyConfig(1000), 12345},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			sp := spaceOf(c)
+			w := worldAt(c, date("2024-09-19")) // during a rollout
+			b := newBuilder(sp, c, w, combos(w), c.Step.Years())
+			b.reset(0, -1, c.Regions[0].Segments[0].ShoppingRate, make([]float64, sp.nm))
+			var tb table
+			b.build(&tb, func(int) bool { return true })
+			const n = 50_000
+			states := make([]int, n)
+			for j := range states {
+				states[j] = j * 7919 % sp.ns
+			}
+			key := streamKey(1, 2, 3)
+			want := make([]uint32, len(tb.ents))
+			wantNext := make([]int, n)
+			for j, s := range states {
+				u := draw(key, tc.first+j)
+				k := int(tb.off[s])
+				for u >= tb.ents[k].thr {
+					k++
+				}
+				want[k]++
+				wantNext[j] = int(tb.ents[k].next)
+			}
+			got := make([]uint32, len(tb.ents))
+			if sp.ns <= 256 {
+				st := make([]uint8, n)
+				for j, s := range states {
+					st[j] = uint8(s)
+				}
+				stepBlock(st, tc.first, key, &tb, got)
+				for j := range st {
+					if int(st[j]) != wantNext[j] {
+						t.Fatalf("agent %d in state %d: moved to %d, want %d", j, states[j], st[j], wantNext[j])
+					}
+				}
+			} else {
+				st := make([]uint16, n)
+				for j, s := range states {
+					st[j] = uint16(s)
+				}
+				stepBlock(st, tc.first, key, &tb, got)
+				for j := range st {
+					if int(st[j]) != wantNext[j] {
+						t.Fatalf("agent %d in state %d: moved to %d, want %d", j, states[j], st[j], wantNext[j])
+					}
+				}
+			}
+			for k := range want {
+				if got[k] != want[k] {
+					t.Fatalf("entry %d: counted %d, want %d", k, got[k], want[k])
+				}
+			}
+		})
+	}
+}
