@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"image/png"
 	"slices"
@@ -17,7 +18,7 @@ func TestPNGChunks(t *testing.T) {
 	})
 	render := func() []byte {
 		t.Helper()
-		files, err := Render(figs, Options{DPI: 300}, 1)
+		files, err := Render(context.Background(), figs, Options{DPI: 300}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
