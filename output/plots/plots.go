@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -183,18 +182,8 @@ type pngWriter struct {
 	text []PNGText
 }
 
-// pngCompression is the zlib level of the PNG files: the fastest, whose
-// files are a few percent larger than the default level's and take a
-// fraction of the time to encode (docs/performance.md).
-const pngCompression = png.BestSpeed
-
 func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: pngCompression}
-	if err := enc.Encode(&buf, p.img.Image()); err != nil {
-		return 0, err
-	}
-	data, err := addPNGChunks(buf.Bytes(), p.dpi, p.text)
+	data, err := encodePNG(p.img.Image(), p.dpi, p.text)
 	if err != nil {
 		return 0, err
 	}
