@@ -405,6 +405,10 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 			return err
 		}
 		rendered, err := plots.Render(ctx, []plots.Figure{fig}, figureOptions(nil, opts.NoTitle, in.seed), opts.Workers.n)
+		if ctx.Err() != nil {
+			out.Abandon()
+			return errors.New("calibration interrupted; " + nothingKept)
+		}
 		if err != nil {
 			out.Abandon()
 			return fmt.Errorf("draw figures: %w", err)

@@ -346,7 +346,6 @@ func drawPlots(ctx context.Context, table *output.StatTable, cfg *sim.Config, cm
 		return nil, fmt.Errorf("draw figures: %w", err)
 	}
 	return rendered, nil
-
 }
 
 // samePath says whether a and b name the same directory.

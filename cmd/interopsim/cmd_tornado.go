@@ -235,6 +235,10 @@ func runTornado(ctx context.Context, opts TornadoOptions, args []string, stdout,
 			return err
 		}
 		rendered, err := plots.Render(ctx, []plots.Figure{fig}, figureOptions(nil, opts.NoTitle, sc.Seed), 1)
+		if ctx.Err() != nil {
+			out.Abandon()
+			return errors.New("tornado interrupted; " + nothingKept)
+		}
 		if err != nil {
 			out.Abandon()
 			return fmt.Errorf("draw figure: %w", err)

@@ -30,6 +30,9 @@ func interruptible[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	}()
 	select {
 	case r := <-done:
+		if r.err != nil && ctx.Err() != nil {
+			return zero, errCanceled // f gave up on seeing ctx end
+		}
 		return r.v, r.err
 	case <-ctx.Done():
 		return zero, errCanceled
