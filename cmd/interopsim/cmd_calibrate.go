@@ -404,7 +404,11 @@ func runCalibrate(ctx context.Context, opts CalibrateOptions, args []string, std
 			out.Abandon()
 			return err
 		}
-		rendered, err := plots.Render([]plots.Figure{fig}, figureOptions(nil, opts.NoTitle, in.seed), opts.Workers.n)
+		rendered, err := plots.Render(ctx, []plots.Figure{fig}, figureOptions(nil, opts.NoTitle, in.seed), opts.Workers.n)
+		if ctx.Err() != nil {
+			out.Abandon()
+			return errors.New("calibration interrupted; " + nothingKept)
+		}
 		if err != nil {
 			out.Abandon()
 			return fmt.Errorf("draw figures: %w", err)

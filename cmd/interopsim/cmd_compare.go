@@ -234,9 +234,12 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		if tb, err = j.replicate(base, sc.Seed, bi, set, 2*i+1); err != nil {
 			break
 		}
-		if err = srs.Add(ts); err == nil {
-			err = brs.Add(tb)
-		}
+		_, err = interruptible(ctx, func() (struct{}, error) {
+			if err := srs.Add(ts); err != nil {
+				return struct{}{}, err
+			}
+			return struct{}{}, brs.Add(tb)
+		})
 	}
 	wall := time.Since(start)
 	fail := func(err error) error {
@@ -251,42 +254,55 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		return fail(err)
 	}
 
-	diff, err := srs.Difference(&brs)
+	prog.phase("tabulating results")
+	type tabulated struct {
+		sst, bst, est *output.StatTable
+		files         []output.File
+		summary       *output.Summary
+		rep           output.ReportInput
+	}
+	tab, err := interruptible(ctx, func() (tabulated, error) {
+		diff, err := srs.Difference(&brs)
+		if err != nil {
+			return tabulated{}, err
+		}
+		sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
+		rows, err := output.EffectsAt(sst, bst, est, cfg, plan)
+		if err != nil {
+			return tabulated{}, fmt.Errorf("effects table: %w", err)
+		}
+		if ps != nil {
+			output.ParameterShares(rows, diff, ps.k, engine.Stochastic())
+		}
+		files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
+		return tabulated{sst, bst, est, files, summary, rep}, err
+	})
 	if err != nil {
 		return fail(err)
 	}
-	sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
-	rows, err := output.EffectsAt(sst, bst, est, cfg, plan)
-	if err != nil {
-		return fail(fmt.Errorf("effects table: %w", err))
-	}
-	if ps != nil {
-		output.ParameterShares(rows, diff, ps.k, engine.Stochastic())
-	}
-	files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
-	if err != nil {
-		return fail(err)
-	}
+	files, summary, rep := tab.files, tab.summary, tab.rep
 	var plotWall time.Duration
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
 		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
 		fopt.Uncertainty = summary.Uncertainty
-		figs, err := compareFigures(sst, bst, est, cfg, base.Config.Name, fopt, opts.Workers.n)
+		figs, err := compareFigures(ctx, tab.sst, tab.bst, tab.est, cfg, base.Config.Name, fopt, opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
 		plotWall = time.Since(plotStart)
 		files = append(files, figs...)
 	}
-	prog.done()
 	rep.Figures = embedded(files)
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
 		return fail(errCanceled)
 	}
-	if err := out.WriteJob(ctx, files, summary); err != nil {
+	prog.phase("writing results")
+	err = out.WriteJob(ctx, files, summary)
+	prog.done()
+	if err != nil {
 		if errors.Is(err, output.ErrCanceled) {
 			return errors.New(interruptedMessage(j.done, 2*runs, nothingKept))
 		}
@@ -457,17 +473,20 @@ func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, s
 }
 
 // compareFigures draws the scenario against the baseline and the effects,
-// from the statistics as rounded in the files.
-func compareFigures(sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, opt plots.Options, workers int) ([]output.File, error) {
-	effOpt := opt
-	opt.Baseline, opt.BaselineName = bst.Rounded(), baseline
-	figs, err := plots.Figures(sst.Rounded(), cfg, cfg.Name, opt)
-	if err != nil {
-		return nil, fmt.Errorf("draw figures: %w", err)
-	}
-	effs, err := plots.EffectFigures(est.Rounded(), cfg, cfg.Name+" minus "+baseline, effOpt)
-	if err != nil {
-		return nil, fmt.Errorf("draw effect figures: %w", err)
-	}
-	return renderFiles(append(figs, effs...), opt, workers)
+// from the statistics as rounded in the files. When ctx ends it returns
+// errCanceled at once (see interruptible).
+func compareFigures(ctx context.Context, sst, bst, est *output.StatTable, cfg *sim.Config, baseline string, opt plots.Options, workers int) ([]output.File, error) {
+	return interruptible(ctx, func() ([]output.File, error) {
+		effOpt := opt
+		opt.Baseline, opt.BaselineName = bst.Rounded(), baseline
+		figs, err := plots.Figures(sst.Rounded(), cfg, cfg.Name, opt)
+		if err != nil {
+			return nil, fmt.Errorf("draw figures: %w", err)
+		}
+		effs, err := plots.EffectFigures(est.Rounded(), cfg, cfg.Name+" minus "+baseline, effOpt)
+		if err != nil {
+			return nil, fmt.Errorf("draw effect figures: %w", err)
+		}
+		return renderFiles(ctx, append(figs, effs...), opt, workers)
+	})
 }

@@ -132,7 +132,7 @@ func runMerge(ctx context.Context, opts MergeOptions, args []string, stdout, std
 		return err
 	}
 	defer out.Close()
-	files, err := res.files(!opts.NoPlots, figureOptions(opts.Formats.list(), opts.NoTitle, st.Seed), opts.Workers.n)
+	files, err := res.files(ctx, !opts.NoPlots, figureOptions(opts.Formats.list(), opts.NoTitle, st.Seed), opts.Workers.n)
 	if err != nil {
 		out.Abandon()
 		return err

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot/vg"
@@ -181,12 +182,24 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	}
 	cfg := &sc.Config
 
+	// A signal stops the job at once in every step up to the commit (see
+	// interruptible): reading, drawing, writing.
+	interrupted := errors.New("interrupted: no figure written")
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, 0, 0, time.Now)
+	defer prog.done()
 	csvPath := filepath.Join(runDir, output.MetricsFile)
-	table, err := readTable(csvPath)
-	if err != nil {
-		return err
+	prog.phase("reading " + output.MetricsFile)
+	table, err := interruptible(ctx, func() (*output.StatTable, error) {
+		table, err := readTable(ctx, csvPath)
+		if err != nil {
+			return nil, err
+		}
+		return table, checkTable(table, cfg, csvPath, scPath)
+	})
+	if ctx.Err() != nil {
+		return interrupted
 	}
-	if err := checkTable(table, cfg, csvPath, scPath); err != nil {
+	if err != nil {
 		return err
 	}
 
@@ -215,7 +228,10 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	popt.Methods, popt.Platforms = opts.Methods.names, opts.Platforms.names
 	popt.Figures = opts.Figures.names
 	popt.Uncertainty = runUncertainty(runDir)
-	cmp, err := readComparison(runDir, cfg)
+	cmp, err := interruptible(ctx, func() (*comparison, error) { return readComparison(ctx, runDir, cfg) })
+	if ctx.Err() != nil {
+		return interrupted
+	}
 	if err != nil {
 		return err
 	}
@@ -229,48 +245,19 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		}
 		for _, t := range tables {
 			for _, w := range t.Warnings {
-				fmt.Fprintf(stderr, "warning: %s\n", escapeControl(w.Error()))
+				prog.println(stderr, "warning: "+escapeControl(w.Error()))
 			}
 		}
 	}
-	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
-	if err != nil {
-		return plotError(err, opts)
-	}
-	if cmp != nil {
-		effOpt := popt
-		effOpt.Baseline, effOpt.BaselineName = nil, ""
-		effs, err := plots.EffectFigures(cmp.effects, cfg, cfg.Name+" minus "+cmp.name, effOpt)
-		if err != nil {
-			return plotError(err, opts)
-		}
-		figs = append(figs, effs...)
-	}
-	if len(opts.Figures.names) > 0 {
-		figs = slices.DeleteFunc(figs, func(f plots.Figure) bool { return !slices.Contains(opts.Figures.names, f.Name) })
-		if len(figs) == 0 {
-			return usagef("plot", "--figures %s: no such figure is drawn with these filters", opts.Figures.String())
-		}
-	}
-	if slices.Contains(popt.Formats, "png") {
-		dpi := vg.Length(plots.DefaultDPI)
-		if popt.DPI != 0 {
-			dpi = vg.Length(popt.DPI)
-		}
-		for _, f := range figs {
-			w, h := int(f.Width/vg.Inch*dpi), int(f.Height/vg.Inch*dpi)
-			if w*h > maxPixels {
-				return usagef("plot", "%s.png would be %d by %d pixels, more than %d million: lower --dpi, --width or --height",
-					f.Name, w, h, maxPixels/1_000_000)
-			}
-		}
-	}
-	rendered, err := plots.Render(figs, popt, 0)
-	if err != nil {
-		return fmt.Errorf("draw figures: %w", err)
-	}
+	prog.phase("drawing figures")
+	rendered, err := interruptible(ctx, func() ([]plots.File, error) {
+		return drawPlots(ctx, table, cfg, cmp, popt, opts)
+	})
 	if ctx.Err() != nil {
-		return errors.New("interrupted: no figure written")
+		return interrupted
+	}
+	if err != nil {
+		return err
 	}
 
 	// Into the run's own plots/, the figures join the run's record of
@@ -293,9 +280,12 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		return fmt.Errorf("write figures: %w", err)
 	}
 	defer d.Close()
-	if err := d.WriteFigures(ctx, files, prefix); err != nil {
+	prog.phase("writing figures")
+	err = d.WriteFigures(ctx, files, prefix)
+	prog.done()
+	if err != nil {
 		if errors.Is(err, output.ErrCanceled) {
-			return errors.New("interrupted: no figure written")
+			return interrupted
 		}
 		return fmt.Errorf("write figures: %w", err)
 	}
@@ -313,6 +303,49 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 		t.row("  "+r.Name, fmtBytes(uint64(len(r.Data))))
 	}
 	return t.flush()
+}
+
+// drawPlots draws the figures of the plot command from the run's table
+// and, for a comparison, its baseline and effects, and renders them in
+// every format of popt.
+func drawPlots(ctx context.Context, table *output.StatTable, cfg *sim.Config, cmp *comparison, popt plots.Options, opts PlotOptions) ([]plots.File, error) {
+	figs, err := plots.Figures(table, cfg, cfg.Name, popt)
+	if err != nil {
+		return nil, plotError(err, opts)
+	}
+	if cmp != nil {
+		effOpt := popt
+		effOpt.Baseline, effOpt.BaselineName = nil, ""
+		effs, err := plots.EffectFigures(cmp.effects, cfg, cfg.Name+" minus "+cmp.name, effOpt)
+		if err != nil {
+			return nil, plotError(err, opts)
+		}
+		figs = append(figs, effs...)
+	}
+	if len(opts.Figures.names) > 0 {
+		figs = slices.DeleteFunc(figs, func(f plots.Figure) bool { return !slices.Contains(opts.Figures.names, f.Name) })
+		if len(figs) == 0 {
+			return nil, usagef("plot", "--figures %s: no such figure is drawn with these filters", opts.Figures.String())
+		}
+	}
+	if slices.Contains(popt.Formats, "png") {
+		dpi := vg.Length(plots.DefaultDPI)
+		if popt.DPI != 0 {
+			dpi = vg.Length(popt.DPI)
+		}
+		for _, f := range figs {
+			w, h := int(f.Width/vg.Inch*dpi), int(f.Height/vg.Inch*dpi)
+			if w*h > maxPixels {
+				return nil, usagef("plot", "%s.png would be %d by %d pixels, more than %d million: lower --dpi, --width or --height",
+					f.Name, w, h, maxPixels/1_000_000)
+			}
+		}
+	}
+	rendered, err := plots.Render(ctx, figs, popt, 0)
+	if err != nil {
+		return nil, fmt.Errorf("draw figures: %w", err)
+	}
+	return rendered, nil
 }
 
 // samePath says whether a and b name the same directory.
@@ -362,13 +395,13 @@ func minHeightCM(l vg.Length) string {
 // readTable reads a metrics.csv file: statistics over replicates, or
 // (written by hand, or before schema version 1) the values of one or more
 // runs, summarised.
-func readTable(path string) (*output.StatTable, error) {
+func readTable(ctx context.Context, path string) (*output.StatTable, error) {
 	f, err := readfile.Open(path, "metrics file", output.MaxCSVBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
 	defer f.Close()
-	t, err := output.ReadStats(bufio.NewReaderSize(f, 64<<10), path)
+	t, err := output.ReadStats(bufio.NewReaderSize(ctxReader{ctx: ctx, r: f}, 64<<10), path)
 	if err != nil {
 		return nil, err
 	}
@@ -466,7 +499,7 @@ type comparison struct {
 // readComparison reads the baseline and the effects of a comparison's
 // directory, or returns nil when dir holds no comparison (no
 // baseline.yaml).
-func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
+func readComparison(ctx context.Context, dir string, cfg *sim.Config) (*comparison, error) {
 	bPath := filepath.Join(dir, output.BaselineScenarioFile)
 	data, err := readfile.ReadFile(bPath, "scenario file", scenarios.MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -485,7 +518,7 @@ func readComparison(dir string, cfg *sim.Config) (*comparison, error) {
 		st   **output.StatTable
 	}{{output.BaselineFile, &c.baseline}, {output.EffectsFile, &c.effects}} {
 		path := filepath.Join(dir, f.name)
-		st, err := readTable(path)
+		st, err := readTable(ctx, path)
 		if err != nil {
 			return nil, err
 		}

@@ -162,6 +162,7 @@ func TestRunBadFormat(t *testing.T) {
 }
 
 func TestPlotHandwritten(t *testing.T) {
+	noProgress(t)
 	out := filepath.Join(t.TempDir(), "figs")
 	code, stdout, stderr := cli(t, "plot", handwritten, "--out", out, "--dpi", "50", "--width", "10cm", "--height", "80mm")
 	if code != exitOK || stderr != "" {

@@ -272,20 +272,41 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		}
 		return err
 	}
-	st := rs.Stats()
-	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
+	interrupted := func() error {
+		prog.done()
+		out.Abandon()
+		return errors.New(interruptedMessage(j.done, runs, nothingKept))
+	}
+	prog.phase("tabulating results")
+	type tabulated struct {
+		st      *output.StatTable
+		files   []output.File
+		summary *output.Summary
+	}
+	tab, err := interruptible(ctx, func() (tabulated, error) {
+		st := rs.Stats()
+		files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
+		return tabulated{st, files, summary}, err
+	})
+	if errors.Is(err, errCanceled) {
+		return interrupted()
+	}
 	if err != nil {
 		prog.done()
 		out.Abandon()
 		return err
 	}
+	files, summary := tab.files, tab.summary
 	var plotWall time.Duration // drawing the figures, reported apart from the run's wall time
 	if !opts.NoPlots {
 		prog.phase("drawing figures")
 		plotStart := time.Now()
 		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
 		fopt.Uncertainty = summary.Uncertainty
-		figs, err := figureFiles(st, &sc.Config, fopt, opts.Workers.n)
+		figs, err := figureFiles(ctx, tab.st, &sc.Config, fopt, opts.Workers.n)
+		if errors.Is(err, errCanceled) {
+			return interrupted()
+		}
 		if err != nil {
 			prog.done()
 			out.Abandon()
@@ -294,17 +315,18 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		plotWall = time.Since(plotStart)
 		files = append(files, figs...)
 	}
-	prog.done()
 	rep := output.ReportInput{
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
 		Figures: embedded(files),
 	}
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
-		out.Abandon()
-		return errors.New(interruptedMessage(j.done, runs, nothingKept))
+		return interrupted()
 	}
-	if err := out.WriteJob(ctx, files, summary); err != nil {
+	prog.phase("writing results")
+	err = out.WriteJob(ctx, files, summary)
+	prog.done()
+	if err != nil {
 		if errors.Is(err, output.ErrCanceled) {
 			return errors.New(interruptedMessage(j.done, runs, nothingKept))
 		}
@@ -527,18 +549,26 @@ func metricsFile(name string, st *output.StatTable) output.File {
 
 // figureFiles draws the figures of a run in every format, as files of
 // plots/. They are drawn from the statistics as rounded in metrics.csv, so
-// that 'interopsim plot' redraws them byte for byte.
-func figureFiles(st *output.StatTable, cfg *sim.Config, opt plots.Options, workers int) ([]output.File, error) {
-	figs, err := plots.Figures(st.Rounded(), cfg, cfg.Name, opt)
-	if err != nil {
-		return nil, fmt.Errorf("draw figures: %w", err)
-	}
-	return renderFiles(figs, opt, workers)
+// that 'interopsim plot' redraws them byte for byte. When ctx ends it
+// returns errCanceled at once (see interruptible).
+func figureFiles(ctx context.Context, st *output.StatTable, cfg *sim.Config, opt plots.Options, workers int) ([]output.File, error) {
+	return interruptible(ctx, func() ([]output.File, error) {
+		figs, err := plots.Figures(st.Rounded(), cfg, cfg.Name, opt)
+		if err != nil {
+			return nil, fmt.Errorf("draw figures: %w", err)
+		}
+		return renderFiles(ctx, figs, opt, workers)
+	})
 }
 
 // renderFiles renders figs in every format of opt, as files of plots/.
-func renderFiles(figs []plots.Figure, opt plots.Options, workers int) ([]output.File, error) {
-	rendered, err := plots.Render(figs, opt, workers)
+// When ctx ends it returns errCanceled once the figures under way are
+// drawn.
+func renderFiles(ctx context.Context, figs []plots.Figure, opt plots.Options, workers int) ([]output.File, error) {
+	rendered, err := plots.Render(ctx, figs, opt, workers)
+	if ctx.Err() != nil {
+		return nil, errCanceled
+	}
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
 	}

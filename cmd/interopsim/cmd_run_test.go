@@ -58,6 +58,7 @@ func readSummary(t *testing.T, dir string) *output.Summary {
 var resultFileNames = []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile, output.ReportFile}
 
 func TestRun(t *testing.T) {
+	noProgress(t)
 	dir := filepath.Join(t.TempDir(), "results", "tiny")
 	code, stdout, stderr := cli(t, "run", tiny, "--out", dir)
 	if code != exitOK || stderr != "" {

@@ -274,7 +274,7 @@ func runSensitivity(ctx context.Context, opts SensitivityOptions, args []string,
 			out.Abandon()
 			return err
 		}
-		rendered, err := renderFiles([]plots.Figure{fig}, opt, 0)
+		rendered, err := renderFiles(ctx, []plots.Figure{fig}, opt, 0)
 		if err != nil {
 			out.Abandon()
 			return err

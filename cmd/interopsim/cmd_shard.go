@@ -390,7 +390,7 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 			return err
 		}
 		if !o.NoPlots {
-			figs, err := figureFiles(st, &sc.Config, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
+			figs, err := figureFiles(ctx, st, &sc.Config, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
 			if err != nil {
 				out.Abandon()
 				return err
@@ -463,7 +463,7 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 		return err
 	}
 	if !o.NoPlots {
-		figs, err := compareFigures(sst, bst, est, &sc.Config, base.Config.Name, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
+		figs, err := compareFigures(ctx, sst, bst, est, &sc.Config, base.Config.Name, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
 		if err != nil {
 			out.Abandon()
 			return err

@@ -492,13 +492,13 @@ func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, std
 			}
 		}
 		s.res.rows = rows
-		files, err := s.res.files(figs, figureOptions(opts.Formats.list(), opts.NoTitle, s.sc.Seed), opts.Workers.n)
-		if err != nil {
-			return err
-		}
 		wctx := ctx
 		if !complete {
 			wctx = context.Background() // a checkpoint on Ctrl-C must be written
+		}
+		files, err := s.res.files(wctx, figs, figureOptions(opts.Formats.list(), opts.NoTitle, s.sc.Seed), opts.Workers.n)
+		if err != nil {
+			return err
 		}
 		return out.WriteJob(wctx, files, sweepSummary(s.res, commandLine(ctx), time.Since(start)))
 	}
@@ -537,7 +537,7 @@ func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, std
 	err = commit(true, !opts.NoPlots)
 	prog.done()
 	if err != nil {
-		if errors.Is(err, output.ErrCanceled) {
+		if errors.Is(err, output.ErrCanceled) || errors.Is(err, errCanceled) {
 			return errors.New(interruptedMessage(len(todo), len(todo), "the output directory holds the last checkpoint"))
 		}
 		return fmt.Errorf("write results: %w", err)

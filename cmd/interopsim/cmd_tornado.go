@@ -234,7 +234,11 @@ func runTornado(ctx context.Context, opts TornadoOptions, args []string, stdout,
 			out.Abandon()
 			return err
 		}
-		rendered, err := plots.Render([]plots.Figure{fig}, figureOptions(nil, opts.NoTitle, sc.Seed), 1)
+		rendered, err := plots.Render(ctx, []plots.Figure{fig}, figureOptions(nil, opts.NoTitle, sc.Seed), 1)
+		if ctx.Err() != nil {
+			out.Abandon()
+			return errors.New("tornado interrupted; " + nothingKept)
+		}
 		if err != nil {
 			out.Abandon()
 			return fmt.Errorf("draw figure: %w", err)

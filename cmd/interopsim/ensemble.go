@@ -10,9 +10,10 @@ import (
 	"github.com/interopsim/interopsim/sim"
 )
 
-// errCanceled reports replicates stopped by a signal; the caller says
-// what was kept.
-var errCanceled = errors.New("canceled")
+// errCanceled reports a job stopped by a signal before it wrote
+// anything. Most callers say more (how many replicates were done, what
+// was kept); its own message is for those that do not.
+var errCanceled = errors.New("interrupted: " + nothingKept)
 
 // job runs the replicates of one or more scenarios, reporting progress.
 type job struct {
@@ -53,8 +54,13 @@ func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", sc.Config.Name, err)
 	}
+	// Tabulating a long horizon takes a while: a signal must not wait.
+	t, err := interruptible(j.ctx, func() (*output.Table, error) { return output.FromResult(res), nil })
+	if err != nil {
+		return nil, err
+	}
 	j.done++
-	return output.FromResult(res), nil
+	return t, nil
 }
 
 // ensemble runs replicates 0..runs-1 of sc with its seed, replicate r
@@ -70,7 +76,7 @@ func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := rs.Add(t); err != nil {
+		if _, err := interruptible(j.ctx, func() (struct{}, error) { return struct{}{}, rs.Add(t) }); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interopsim/interopsim/scenarios"
 )
@@ -15,6 +16,15 @@ import (
 func cli(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	return cliContext(t, context.Background(), args...)
+}
+
+// noProgress shows no progress in the jobs of the rest of test t however
+// long they take, so that t can ask for an empty standard error on a
+// loaded machine.
+func noProgress(t *testing.T) {
+	saved := progressDelay
+	progressDelay = time.Hour
+	t.Cleanup(func() { progressDelay = saved })
 }
 
 func cliContext(t *testing.T, ctx context.Context, args ...string) (int, string, string) {

@@ -9,9 +9,13 @@ import (
 	"unicode/utf8"
 )
 
+// progressDelay is how long a job runs before its progress is shown: a
+// variable, so that the tests of whole commands can keep a loaded
+// machine's slowness out of what they compare.
+var progressDelay = time.Second
+
 // Defaults of a progress's timing and layout.
 const (
-	progressDelay    = time.Second            // nothing is shown before
 	progressRedraw   = 100 * time.Millisecond // between two redraws of the bar
 	progressInterval = 5 * time.Second        // between two plain lines
 	progressWidth    = 79                     // columns the bar line may fill
@@ -35,7 +39,9 @@ const (
 //
 //	taobao-wechat-pay: 52% (run 3/10, step 120/260), elapsed 4.1s, about 3.8s left
 //
-// A quiet progress prints nothing. The methods are safe for concurrent use.
+// A job of no units (the plot command's) shows its phase and elapsed time
+// only. A quiet progress prints nothing. The methods are safe for
+// concurrent use.
 type progress struct {
 	w        io.Writer
 	terminal bool
@@ -114,6 +120,23 @@ func (p *progress) phase(name string) {
 	}
 }
 
+// println writes line and a newline on the progress's writer, first
+// clearing the bar's line on a terminal; the bar comes back at the next
+// phase or step shown. A quiet or nil progress prints it too.
+func (p *progress) println(w io.Writer, line string) {
+	if p == nil {
+		fmt.Fprintln(w, line)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		io.WriteString(p.w, "\r\033[K")
+		p.shown = false
+	}
+	fmt.Fprintln(w, line)
+}
+
 // done clears the bar's line on a terminal, so that what follows starts on
 // a clean line, and stops the progress: later calls show nothing. It
 // prints nothing else.
@@ -179,7 +202,10 @@ func (p *progress) barLine(now time.Time) string {
 	}
 	bar := "[" + strings.Repeat("#", filled) + strings.Repeat("-", progressBar-filled) + "]"
 	fields := func(withStep bool) []string {
-		f := []string{bar, fmt.Sprintf("%d%%", pct)}
+		var f []string
+		if p.total() > 0 {
+			f = append(f, bar, fmt.Sprintf("%d%%", pct))
+		}
 		if run != "" {
 			f = append(f, run)
 			if withStep {
@@ -226,14 +252,19 @@ func cutLabel(s string, n int) string {
 func (p *progress) plainLine(now time.Time) string {
 	pct, run, step, elapsed, left := p.status(now)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d%%", p.label, pct)
-	if run != "" {
-		fmt.Fprintf(&b, " (%s, %s)", run, step)
+	parts := []string{}
+	if p.total() > 0 {
+		part := fmt.Sprintf("%d%%", pct)
+		if run != "" {
+			part += fmt.Sprintf(" (%s, %s)", run, step)
+		}
+		parts = append(parts, part)
 	}
 	if p.phaseName != "" {
-		b.WriteString(", " + p.phaseName)
+		parts = append(parts, p.phaseName)
 	}
-	b.WriteString(", elapsed " + elapsed)
+	parts = append(parts, "elapsed "+elapsed)
+	b.WriteString(p.label + ": " + strings.Join(parts, ", "))
 	if left != "" {
 		b.WriteString(", about " + left + " left")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -263,7 +264,7 @@ type sweepResult struct {
 
 // files returns the data files of the directory and, when complete and
 // figures are asked for, the figures.
-func (res *sweepResult) files(figs bool, opt plots.Options, workers int) ([]output.File, error) {
+func (res *sweepResult) files(ctx context.Context, figs bool, opt plots.Options, workers int) ([]output.File, error) {
 	st := res.state
 	state, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
@@ -293,7 +294,7 @@ func (res *sweepResult) files(figs bool, opt plots.Options, workers int) ([]outp
 		if err != nil {
 			return nil, err
 		}
-		rendered, err := renderFiles(fs, opt, workers)
+		rendered, err := renderFiles(ctx, fs, opt, workers)
 		if err != nil {
 			return nil, err
 		}

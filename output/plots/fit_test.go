@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"math"
 	"slices"
@@ -122,7 +123,7 @@ func TestFitFigure(t *testing.T) {
 	checkGolden(t, fig, "fit")
 	writeReview(t, []Figure{fig}, "")
 
-	files, err := Render([]Figure{fig}, opt, 1)
+	files, err := Render(context.Background(), []Figure{fig}, opt, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"context"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ func TestFiguresHugeValues(t *testing.T) {
 			}
 			continue
 		}
-		if _, err := Render(figs, Options{Formats: []string{"svg"}}, 1); err != nil {
+		if _, err := Render(context.Background(), figs, Options{Formats: []string{"svg"}}, 1); err != nil {
 			t.Errorf("%g: %v", v, err)
 		}
 	}

@@ -2,9 +2,9 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -182,18 +182,8 @@ type pngWriter struct {
 	text []PNGText
 }
 
-// pngCompression is the zlib level of the PNG files: the fastest, whose
-// files are a few percent larger than the default level's and take a
-// fraction of the time to encode (docs/performance.md).
-const pngCompression = png.BestSpeed
-
 func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: pngCompression}
-	if err := enc.Encode(&buf, p.img.Image()); err != nil {
-		return 0, err
-	}
-	data, err := addPNGChunks(buf.Bytes(), p.dpi, p.text)
+	data, err := encodePNG(p.img.Image(), p.dpi, p.text)
 	if err != nil {
 		return 0, err
 	}
@@ -226,7 +216,9 @@ func init() {
 // the order of figs, then of opt.Formats. Figures are drawn concurrently,
 // one goroutine per figure up to workers (0 means GOMAXPROCS); each
 // writes into its own slots, so the result does not depend on workers.
-func Render(figs []Figure, opt Options, workers int) ([]File, error) {
+// When ctx ends, no further figure or format is started and Render
+// returns ctx's error once those under way are done.
+func Render(ctx context.Context, figs []Figure, opt Options, workers int) ([]File, error) {
 	opt = opt.withDefaults()
 	if err := opt.check(); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
@@ -245,6 +237,9 @@ func Render(figs []Figure, opt Options, workers int) ([]File, error) {
 			// is drawn by one goroutine, in every format in turn.
 			for i := range next {
 				for j, format := range opt.Formats {
+					if ctx.Err() != nil {
+						break
+					}
 					name := figs[i].Name + "." + format
 					wt, err := figs[i].WriterTo(format, opt.DPI)
 					var buf bytes.Buffer
@@ -261,10 +256,16 @@ func Render(figs []Figure, opt Options, workers int) ([]File, error) {
 		})
 	}
 	for i := range figs {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -277,7 +278,7 @@ func Render(figs []Figure, opt Options, workers int) ([]File, error) {
 // as by Render, then each file is written to a temporary file in dir and
 // renamed into place, so a reader never sees a partial figure.
 func Save(dir string, figs []Figure, opt Options) ([]string, error) {
-	files, err := Render(figs, opt, 0)
+	files, err := Render(context.Background(), figs, opt, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -257,7 +258,7 @@ func TestEffectZero(t *testing.T) {
 	if len(figs) != 1 || figs[0].Name != "effect-headline" {
 		t.Fatalf("figures %v, want effect-headline", names(figs))
 	}
-	if _, err := Render(figs, Options{DPI: 30}, 1); err != nil {
+	if _, err := Render(context.Background(), figs, Options{DPI: 30}, 1); err != nil {
 		t.Fatal(err)
 	}
 	b, err := newBuilder(zero, cfg, "test", Options{}.withDefaults(), Metrics())

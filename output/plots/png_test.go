@@ -2,7 +2,10 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"image"
+	"image/color"
 	"image/png"
 	"slices"
 	"testing"
@@ -17,7 +20,7 @@ func TestPNGChunks(t *testing.T) {
 	})
 	render := func() []byte {
 		t.Helper()
-		files, err := Render(figs, Options{DPI: 300}, 1)
+		files, err := Render(context.Background(), figs, Options{DPI: 300}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,4 +78,68 @@ func TestPNGTextLatin1(t *testing.T) {
 			t.Errorf("keyword %q: no error", k)
 		}
 	}
+}
+
+// encodePNG writes the pixels it is given, opaque (its own encoder) or
+// not (image/png's), with the pHYs and tEXt chunks after IHDR.
+func TestEncodePNGPixels(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		alpha uint8
+		w, h  int
+	}{
+		{"opaque", 255, 37, 23},
+		{"one pixel", 255, 1, 1},
+		{"translucent", 128, 5, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := image.NewRGBA(image.Rect(0, 0, tc.w, tc.h))
+			for y := range tc.h {
+				for x := range tc.w {
+					v := uint8((x*7 + y*13) % 256)
+					img.Set(x, y, color.NRGBA{v, 255 - v, uint8(x * y), tc.alpha})
+				}
+			}
+			data, err := encodePNG(img, 300, []PNGText{{"Title", "a test"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			chunks, err := readPNGChunks(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var types []string
+			for _, c := range chunks {
+				types = append(types, c.typ)
+			}
+			if len(types) < 4 || types[0] != "IHDR" || types[1] != "pHYs" || types[2] != "tEXt" || types[len(types)-1] != "IEND" {
+				t.Errorf("chunks %v, want IHDR, pHYs, tEXt, ..., IEND", types)
+			}
+			got, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Bounds() != img.Bounds() {
+				t.Fatalf("got bounds %v, want %v", got.Bounds(), img.Bounds())
+			}
+			for y := range tc.h {
+				for x := range tc.w {
+					r, g, b, a := got.At(x, y).RGBA()
+					wr, wg, wb, wa := img.At(x, y).RGBA()
+					// image/png stores translucent pixels unpremultiplied:
+					// they may come back a unit off.
+					if d := max(diff(r, wr), diff(g, wg), diff(b, wb), diff(a, wa)); d > 0x101 || tc.alpha == 255 && d != 0 {
+						t.Fatalf("pixel %d,%d: got %v %v %v %v, want %v %v %v %v", x, y, r, g, b, a, wr, wg, wb, wa)
+					}
+				}
+			}
+		})
+	}
+}
+
+func diff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }

@@ -128,11 +128,12 @@ func newStyle(width, printWidth vg.Length) *style {
 	// PDF under the same file name, so a second face (bold) would be drawn
 	// with the first one's glyphs. Hierarchy comes from size and colour.
 	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	measured := newMeasuredText()
 	mk := func(f font.Font, size float64, c color.Color) text.Style {
 		return text.Style{
 			Color:   c,
 			Font:    font.From(f, s.pt(size)),
-			Handler: plot.DefaultTextHandler,
+			Handler: measured,
 		}
 	}
 	s.title = mk(sans, titleSize, black)

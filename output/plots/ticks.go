@@ -22,13 +22,26 @@ type dateTicks struct {
 	bare  bool       // ticks without labels: a panel below gives them
 
 	// The last ticks returned and what they were for: laying a figure
-	// out asks for the same ticks hundreds of times, and measuring
-	// their labels is most of the work.
+	// out asks for the same ticks hundreds of times.
 	memo struct {
 		width, min, max float64
 		bare            bool
 		ticks           []plot.Tick
 	}
+	// The candidate ticks of each of tickSteps for the range min to max,
+	// with the width of their widest label: they do not depend on the
+	// axis's length, which changes at every try of a layout.
+	steps struct {
+		min, max float64
+		cands    []stepTicks
+	}
+}
+
+// stepTicks are the ticks of one of tickSteps over an axis's range.
+type stepTicks struct {
+	ticks  []plot.Tick // labelled, then the minor ticks
+	major  int         // labelled ticks, the first of ticks
+	widest vg.Length   // of the labels
 }
 
 // tickSteps are the candidate label steps in months, with the minor tick
@@ -50,33 +63,52 @@ func (t *dateTicks) ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil
 	}
-	lo := time.Unix(int64(math.Ceil(min)), 0).UTC()
-	hi := time.Unix(int64(math.Floor(max)), 0).UTC()
 	span := max - min
 	gap := t.style.Width("M")
+	cands := t.candidates(min, max)
 	for k, s := range tickSteps {
-		ticks := monthTicks(lo, hi, s.major, true)
-		var widest vg.Length
-		for _, tk := range ticks {
-			widest = vg.Length(math.Max(float64(widest), float64(t.style.Width(tk.Label))))
-		}
+		c := cands[k]
 		spacing := t.width * vg.Length(float64(s.major)*30.4*86400/span)
-		if k < len(tickSteps)-1 && widest+gap > spacing {
+		if k < len(tickSteps)-1 && c.widest+gap > spacing {
 			continue
 		}
-		if s.minor > 0 {
-			for _, m := range monthTicks(lo, hi, s.minor, false) {
-				if !hasTick(ticks, m.Value) {
-					ticks = append(ticks, m)
-				}
-			}
-		}
+		ticks := slices.Clone(c.ticks)
 		if t.bare {
 			blank(ticks)
 		}
 		return ticks
 	}
 	return nil
+}
+
+// candidates returns the ticks of every one of tickSteps over min to max
+// (max > min), in order, measured once for that range.
+func (t *dateTicks) candidates(min, max float64) []stepTicks {
+	m := &t.steps
+	if m.cands != nil && m.min == min && m.max == max {
+		return m.cands
+	}
+	lo := time.Unix(int64(math.Ceil(min)), 0).UTC()
+	hi := time.Unix(int64(math.Floor(max)), 0).UTC()
+	cands := make([]stepTicks, len(tickSteps))
+	for k, s := range tickSteps {
+		ticks := monthTicks(lo, hi, s.major, true)
+		c := stepTicks{major: len(ticks)}
+		for _, tk := range ticks {
+			c.widest = vg.Length(math.Max(float64(c.widest), float64(t.style.Width(tk.Label))))
+		}
+		if s.minor > 0 {
+			for _, m := range monthTicks(lo, hi, s.minor, false) {
+				if !hasTick(ticks[:c.major], m.Value) {
+					ticks = append(ticks, m)
+				}
+			}
+		}
+		c.ticks = ticks
+		cands[k] = c
+	}
+	m.min, m.max, m.cands = min, max, cands
+	return cands
 }
 
 func hasTick(ts []plot.Tick, v float64) bool {
