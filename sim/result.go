@@ -64,7 +64,8 @@ type Settings struct {
 	// stream; 0 for a single run.
 	Run int
 	// Progress, if not nil, is called from Run's goroutine after each
-	// step with the number of steps done. It must not block for long.
+	// step, warm-up steps included, with the number of steps done out of
+	// Config.Warmup + Config.Steps. It must not block for long.
 	Progress func(done int)
 	// Cancel, if not nil, is polled between steps; when it returns true Run
 	// stops and returns ErrCanceled.

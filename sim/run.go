@@ -182,6 +182,9 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 				return nil, ErrCanceled
 			}
 			step(w, warmupTag-k)
+			if s.Progress != nil {
+				s.Progress(k + 1)
+			}
 		}
 	}
 	for n := 0; n < cfg.Steps; n++ {
@@ -197,7 +200,7 @@ func Run(cfg *Config, seed uint64, s *Settings) (*Result, error) {
 		shares := step(w, n)
 		res.Steps[n] = tally(cfg, sp, groups, w, shares, flows, eng)
 		if s.Progress != nil {
-			s.Progress(n + 1)
+			s.Progress(cfg.Warmup + n + 1)
 		}
 	}
 	return res, nil

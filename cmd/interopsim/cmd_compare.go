@@ -214,7 +214,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	// random numbers both use the streams of (seed, i); independent
 	// baselines use (seed, runs+i), streams no scenario replicate uses.
 	// Both use parameter set i mod K.
-	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, id, 2*runs, cfg.Steps, time.Now)
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, id, 2*runs, cfg.Warmup+cfg.Steps, time.Now).withWarmup(cfg.Warmup)
 	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog, sets: ps}
 	var srs, brs output.Runs
 	start := time.Now()

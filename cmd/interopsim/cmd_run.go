@@ -259,7 +259,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	defer out.Close()
 
-	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Steps, time.Now)
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, runs, cfg.Warmup+cfg.Steps, time.Now).withWarmup(cfg.Warmup)
 	j := &job{ctx: ctx, engine: engine, workers: opts.Workers.n, prog: prog, sets: ps}
 	start := time.Now()
 	rs, err := j.ensemble(sc, runs)

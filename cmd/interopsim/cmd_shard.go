@@ -180,7 +180,7 @@ func runShard(ctx context.Context, cmd string, o *jobOptions, cmp *CompareOption
 	if base != nil {
 		per = 2
 	}
-	prog := newProgress(stderr, isTerminal(stderr), o.Quiet, cfg.Name+" shard "+shard.String(), per*len(st.Replicates), cfg.Steps, time.Now)
+	prog := newProgress(stderr, isTerminal(stderr), o.Quiet, cfg.Name+" shard "+shard.String(), per*len(st.Replicates), cfg.Warmup+cfg.Steps, time.Now).withWarmup(cfg.Warmup)
 	j := &job{ctx: ctx, engine: engine, workers: o.Workers.n, prog: prog}
 	start := time.Now()
 	var srs, brs output.Runs

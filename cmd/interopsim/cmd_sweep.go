@@ -478,7 +478,7 @@ func runSweep(ctx context.Context, opts SweepOptions, args []string, stdout, std
 		per = 2
 	}
 	label := cfg.Name + " sweep"
-	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, label, len(todo)*st.Runs*per, cfg.Steps, time.Now)
+	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, label, len(todo)*st.Runs*per, cfg.Warmup+cfg.Steps, time.Now).withWarmup(cfg.Warmup)
 	j := &job{ctx: ctx, engine: opts.Engine.engine, workers: opts.Workers.n, prog: prog}
 	start := time.Now()
 	lastCommit := start

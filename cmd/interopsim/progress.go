@@ -49,6 +49,7 @@ type progress struct {
 	label    string
 	runs     int // replicates
 	steps    int // steps per replicate
+	warmup   int // of which the first are warm-up steps (see withWarmup)
 	now      func() time.Time
 
 	// delay is how long nothing is shown after newProgress.
@@ -84,6 +85,14 @@ func newProgress(w io.Writer, terminal bool, quiet bool, label string, replicate
 		delay: progressDelay, redraw: progressRedraw, interval: progressInterval, width: progressWidth,
 		start: start,
 	}
+}
+
+// withWarmup says that the first n steps of each replicate are its
+// warm-up, as sim.Run counts them: lines name them "warm-up k/n" and the
+// steps after them "step k/steps-n". It returns p.
+func (p *progress) withWarmup(n int) *progress {
+	p.warmup = min(max(n, 0), p.steps)
+	return p
 }
 
 // step records that stepsDone steps of replicate are done. Replicates
@@ -180,7 +189,10 @@ func (p *progress) status(now time.Time) (pct int, run, step, elapsed, left stri
 	}
 	if p.started && done < total {
 		run = fmt.Sprintf("run %d/%d", p.replicate+1, p.runs)
-		step = fmt.Sprintf("step %d/%d", p.stepsDone, p.steps)
+		step = fmt.Sprintf("step %d/%d", p.stepsDone-p.warmup, p.steps-p.warmup)
+		if p.stepsDone < p.warmup {
+			step = fmt.Sprintf("warm-up %d/%d", p.stepsDone, p.warmup)
+		}
 	}
 	e := now.Sub(p.start)
 	elapsed = fmtDurationShort(e)

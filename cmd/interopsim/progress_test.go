@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -367,6 +368,24 @@ func TestProgressInterruptedMessage(t *testing.T) {
 	for _, tc := range tests {
 		if got := interruptedMessage(tc.done, tc.runs, tc.kept); got != tc.want {
 			t.Errorf("interruptedMessage(%d, %d, %q): got %q, want %q", tc.done, tc.runs, tc.kept, got, tc.want)
+		}
+	}
+}
+
+// TestProgressWarmup checks the step field of a job with a warm-up:
+// warm-up steps are named as such, and the recorded steps count from
+// the end of the warm-up, while the percentage counts both.
+func TestProgressWarmup(t *testing.T) {
+	clock := time.Unix(0, 0)
+	p := newProgress(io.Discard, false, false, "demo", 1, 36, func() time.Time { return clock }).withWarmup(10)
+	for _, tc := range []struct {
+		done int
+		pct  int
+		want string
+	}{{3, 8, "warm-up 3/10"}, {10, 27, "step 0/26"}, {20, 55, "step 10/26"}, {35, 97, "step 25/26"}} {
+		p.step(0, tc.done)
+		if pct, _, step, _, _ := p.status(clock); step != tc.want || pct != tc.pct {
+			t.Errorf("%d steps done: %d%%, %q; want %d%%, %q", tc.done, pct, step, tc.pct, tc.want)
 		}
 	}
 }
