@@ -562,7 +562,7 @@ func (b *builder) fromLast(l int, vmax float64) (X []float64, z float64) {
 // methods, and the cost per row is that of one last platform plus a few
 // operations for each other.
 func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
-	sp := b.sp
+	sp := &b.sp
 	for l, xl := range x {
 		if xl != 0 {
 			y := xl * (1 - b.pShop)
@@ -610,7 +610,7 @@ func (b *builder) flowRow(w, mc int, x []float64, next, flow []float64) {
 // last platforms, and moves the lost sales, last platform by last
 // platform.
 func (b *builder) flowEach(w, mc int, c *combo, vmax float64, x []float64, next, flow []float64) {
-	sp, psi, F := b.sp, b.w.beh.Psi, b.fbuf
+	sp, psi, F := &b.sp, b.w.beh.Psi, b.fbuf
 	for l, xl := range x {
 		if xl == 0 {
 			continue
