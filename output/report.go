@@ -32,7 +32,7 @@ type ReportInput struct {
 	Summary *Summary
 	// Baseline holds the figures of the scenario compared with, and
 	// BaselineName its name; nil unless a comparison.
-	Baseline     *StatTable
+	Baseline     Statistics
 	BaselineName string
 	// Effects is the effects table of a comparison (see EffectsAt); nil
 	// unless a comparison. Each event of the rows gets a table of its
@@ -347,9 +347,8 @@ func buildReport(in ReportInput) (*report, error) {
 	}}
 	if compare {
 		lt.columns = append(lt.columns, reportColumn{baseName + " end", cfg.Date(last).Format(DateLayout)})
-		bidx := indexStats(in.Baseline)
 		levels = append(levels, level{func(k Key) (float64, float64, float64, int, bool) {
-			r, ok := bidx[statKey{last, k}]
+			r, ok := in.Baseline.Lookup(last, k)
 			if !ok {
 				return 0, 0, 0, 0, false
 			}

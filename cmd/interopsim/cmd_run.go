@@ -265,8 +265,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		}
 		return err
 	}
-	st := rs.Stats()
-	files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
+	files, summary, err := resultFiles(ctx, sc, resolved, rs, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
 	if err != nil {
 		prog.done()
 		out.Abandon()
@@ -278,7 +277,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		plotStart := time.Now()
 		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
 		fopt.Uncertainty = summary.Uncertainty
-		figs, err := figureFiles(st, &sc.Config, fopt, opts.Workers.n)
+		figs, err := figureFiles(figureStats(rs), &sc.Config, fopt, opts.Workers.n)
 		if err != nil {
 			prog.done()
 			out.Abandon()
@@ -490,21 +489,23 @@ func commandLine(ctx context.Context) []string {
 
 // resultFiles returns the data files of a run's output directory and its
 // summary, whose provenance is info with the hash of resolved, the
-// scenario.yaml: metrics.csv holds the statistics st of the replicates rs
+// scenario.yaml: metrics.csv holds the statistics of the replicates rs
 // (of one replicate for a single run), and runs.csv every replicate when
-// keepRuns is set and there are several.
-func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *output.StatTable, keepRuns bool, info output.RunInfo) ([]output.File, *output.Summary, error) {
+// keepRuns is set and there are several. Both are written from rs as
+// they go, and the summary's figures are looked up in it; the writers
+// stop when ctx ends.
+func resultFiles(ctx context.Context, sc *scenarios.Scenario, resolved []byte, rs *output.Runs, keepRuns bool, info output.RunInfo) ([]output.File, *output.Summary, error) {
 	info.Resolved = resolved
-	summary, err := output.NewSummary(st, &sc.Config, info)
+	summary, err := output.NewSummary(rs, &sc.Config, info)
 	if err != nil {
 		return nil, nil, err
 	}
 	files := append([]output.File{
-		metricsFile(output.MetricsFile, st),
+		metricsFile(ctx, output.MetricsFile, rs),
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 	}, drawsFiles(sc)...)
-	if keepRuns && st.Runs > 1 {
-		files = append(files, output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }})
+	if keepRuns && rs.Replicates() > 1 {
+		files = append(files, runsFile(ctx, output.RunsFile, rs))
 	}
 	return files, summary, nil
 }
@@ -512,9 +513,20 @@ func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *o
 // metricsFile returns the file name holding the statistics st in the
 // layout of metrics.csv (output.StatColumns), which is the same for a
 // single run, an ensemble and either engine.
-func metricsFile(name string, st *output.StatTable) output.File {
-	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }}
+func metricsFile(ctx context.Context, name string, st output.Statistics) output.File {
+	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(ctx, w, st) }}
 }
+
+// runsFile returns the file name holding every replicate of rs in the
+// layout of runs.csv (output.RunColumns).
+func runsFile(ctx context.Context, name string, rs *output.Runs) output.File {
+	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteRunsCSV(ctx, w, rs) }}
+}
+
+// figureStats returns the statistics of rs that the figures draw
+// (plots.Metrics), as a table in memory: the only table of rows a job
+// builds.
+func figureStats(rs *output.Runs) *output.StatTable { return rs.StatTable(plots.Metrics()) }
 
 // figureFiles draws the figures of a run in every format, as files of
 // plots/. They are drawn from the statistics as rounded in metrics.csv, so

@@ -27,11 +27,11 @@ type job struct {
 }
 
 // replicate runs replicate run of sc with parameter set set of j.sets
-// (ignored without them) and returns its table. Replicate run draws from
+// (ignored without them) and returns its result. Replicate run draws from
 // the random streams of (seed, run) whatever the scenario, so replicate
 // run of a scenario and of its counterfactual share every draw (common
 // random numbers); seed overrides the scenario's own.
-func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int) (*output.Table, error) {
+func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int) (*sim.Result, error) {
 	cfg := &sc.Config
 	if j.sets != nil {
 		var err error
@@ -54,7 +54,18 @@ func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int)
 		return nil, fmt.Errorf("run %s: %w", sc.Config.Name, err)
 	}
 	j.done++
-	return output.FromResult(res), nil
+	return res, nil
+}
+
+// add runs a replicate (see replicate) and adds its values to rs: the
+// result is dropped once they are read, and no table of its rows is
+// built.
+func (j *job) add(rs *output.Runs, sc *scenarios.Scenario, seed uint64, run, set, slot int) error {
+	res, err := j.replicate(sc, seed, run, set, slot)
+	if err != nil {
+		return err
+	}
+	return rs.TakeResult(res)
 }
 
 // ensemble runs replicates 0..runs-1 of sc with its seed, replicate r
@@ -66,11 +77,7 @@ func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
 		if j.sets != nil {
 			set = j.sets.set(run)
 		}
-		t, err := j.replicate(sc, sc.Seed, run, set, run)
-		if err != nil {
-			return nil, err
-		}
-		if err := rs.Add(t); err != nil {
+		if err := j.add(&rs, sc, sc.Seed, run, set, run); err != nil {
 			return nil, err
 		}
 	}
