@@ -179,7 +179,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err := checkHorizon("compare", cfg, engine, 2*runs, opts.Force); err != nil {
 		return err
 	}
-	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
+	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots, parquet: opts.Table.format == output.Parquet}); err != nil {
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
@@ -426,21 +426,23 @@ func compareFiles(ctx context.Context, sc, base *scenarios.Scenario, resolved, b
 		return nil, nil, output.ReportInput{}, err
 	}
 	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows, notes)
+	table := opts.Table.String()
 	files := []output.File{
-		metricsFile(ctx, output.MetricsFile, srs),
-		metricsFile(ctx, output.BaselineFile, brs),
-		metricsFile(ctx, output.EffectsFile, diff),
+		metricsFile(ctx, output.MetricsFile, table, srs),
+		metricsFile(ctx, output.BaselineFile, table, brs),
+		metricsFile(ctx, output.EffectsFile, table, diff),
 		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(ctx, w, rows) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
 	}
 	files = append(files, drawsFiles(sc)...)
 	if opts.KeepRuns && srs.Replicates() > 1 {
-		files = append(files, runsFile(ctx, output.RunsFile, srs), runsFile(ctx, output.BaselineRunsFile, brs))
+		files = append(files, runsFile(ctx, output.RunsFile, table, srs), runsFile(ctx, output.BaselineRunsFile, table, brs))
 	}
 	rep := output.ReportInput{
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
 		Baseline: brs, BaselineName: base.Config.Name, Effects: rows, Notes: notes,
+		MetricsFile: output.TableFile(output.MetricsFile, table),
 	}
 	if opts.Event == "" {
 		rep.EffectsNote = effectsNote(cfg, nil, opts.Baseline)

@@ -384,7 +384,7 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 			return err
 		}
 		defer out.Close()
-		files, summary, err := resultFiles(ctx, sc, resolvedOut, &srs, o.KeepRuns, runInfo(ctx, sc, engine, 0, nil))
+		files, summary, err := resultFiles(ctx, sc, resolvedOut, &srs, o.KeepRuns, o.Table.String(), runInfo(ctx, sc, engine, 0, nil))
 		if err != nil {
 			out.Abandon()
 			return err

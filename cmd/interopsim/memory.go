@@ -37,6 +37,9 @@ type memoryJob struct {
 	keepRuns bool
 	// plots draws the figures.
 	plots bool
+	// parquet writes the tables as Parquet (--table parquet), whose
+	// writer holds a row group's pages and its encoders' buffers.
+	parquet bool
 	// calibrate is set for calibrate: workers mean-field runs at once,
 	// bandRuns agent-based runs kept for the fit figure.
 	calibrate         bool
@@ -93,11 +96,11 @@ type memoryNeed struct {
 // on the jobs of docs/performance.md with /usr/bin/time -v.
 const (
 	// baseBytes is the resident size of the program itself: a run of
-	// a tiny world peaks at 13 MiB.
-	baseBytes = 13 << 20
+	// a tiny world peaks at 17 MiB (13 MiB before Parquet was linked in).
+	baseBytes = 17 << 20
 	// plotRowBytes is what drawing takes per value plotted besides its
 	// row: the series' points, bands and paths, in every figure.
-	plotRowBytes = 130
+	plotRowBytes = 160
 	// gcFactor is the resident size over the live data at the peak: the
 	// garbage collector lets the heap grow to twice what it found live
 	// (GOGC=100) before it collects, and minHeap is the least it lets
@@ -107,11 +110,16 @@ const (
 	// canvasFactor is what drawing a figure takes per byte of its RGBA
 	// canvas (4 bytes a pixel): the canvas, the rasteriser's coverage
 	// buffer (a float32 a pixel) and PNG encoding's buffers, measured.
-	canvasFactor = 2.5
+	canvasFactor = 3
+	// parquetWriterBytes is what the Parquet writer holds while it
+	// writes a table: its column buffers, a row group's compressed pages
+	// and dictionaries, measured (about 10 MiB for row groups of 2^17
+	// rows).
+	parquetWriterBytes = 10 << 20
 	// calibrateBytes is what a calibration holds besides its runs: the
 	// data, the fit's working memory and the parameter draws, measured
 	// on calibrate/history-like.yaml.
-	calibrateBytes = 12 << 20
+	calibrateBytes = 4 << 20
 )
 
 // estimateMemory returns the peak resident memory of job with cfg and
@@ -160,6 +168,9 @@ func estimateMemory(cfg *sim.Config, e sim.Engine, job memoryJob) memoryNeed {
 		// its tallies and the values of every replicate.
 		{agents: agents, once: tables, other: result, perRun: sets * values},
 		{perRun: sets*values + diff},
+	}
+	if job.parquet {
+		phases = append(phases, phase{other: parquetWriterBytes, perRun: sets*values + diff})
 	}
 	if job.plots {
 		// The rows drawn, in a table per statistics table: built, then
