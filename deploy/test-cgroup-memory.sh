@@ -1,8 +1,8 @@
 #!/bin/sh
 # test-cgroup-memory.sh checks that interopsim refuses at once, with exit
 # 1 and a message naming the limit, a job that does not fit a 1 GiB
-# cgroup memory limit (cmd/interopsim/testdata/long.yaml needs about
-# 1.4 GiB), instead of starting it and being killed by the out-of-memory
+# cgroup memory limit (cmd/interopsim/testdata/huge.yaml needs about
+# 1.6 GiB), instead of starting it and being killed by the out-of-memory
 # killer. The limit is set by the first of these that works here:
 #
 #   systemd-run --user --scope -p MemoryMax=1G, then without --user
@@ -22,8 +22,8 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -z "${child:-}" ] || rmdir "$child" 2>/dev/null || true' EXIT
 CGO_ENABLED=0 go build -o "$work/interopsim" ./cmd/interopsim
-cp cmd/interopsim/testdata/long.yaml "$work/"
-job="run /work/long.yaml --out /work/out -q --no-plots"
+cp cmd/interopsim/testdata/huge.yaml "$work/"
+job="run /work/huge.yaml --out /work/out -q --no-plots"
 method=${METHOD:-}
 
 # run_limited runs interopsim's job under a 1 GiB limit; stderr goes to

@@ -34,46 +34,6 @@ const DateLayout = "2006-01-02"
 // instead, whatever the number of replicates.
 var RunColumns = []string{"run", "step", "date", "region", "metric", "entity", "value"}
 
-// WriteCSV writes t to w as CSV in the layout of runs.csv: a header line
-// of RunColumns, then one line
-// per row in table order. Dates are written as YYYY-MM-DD and values with
-// ValueDigits significant digits in the shortest form ('g' format); a NaN
-// value is written as an empty field, which pandas and R read as missing.
-// Fields are quoted as encoding/csv requires.
-func WriteCSV(w io.Writer, t *Table) error {
-	return writeRecords(w, RunColumns, len(t.Rows), func(i int, rec []string) {
-		r := &t.Rows[i]
-		rec[0] = strconv.Itoa(r.Run)
-		rec[1] = strconv.Itoa(r.Step)
-		rec[2] = r.Date.Format(DateLayout)
-		rec[3] = r.Region
-		rec[4] = r.Metric
-		rec[5] = r.Entity
-		rec[6] = FormatValue(r.Value)
-	})
-}
-
-// writeRecords writes a CSV file to w: the header, then n records, record
-// filling rec (len(header) fields) for the i-th.
-func writeRecords(w io.Writer, header []string, n int, record func(i int, rec []string)) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
-	rec := make([]string, len(header))
-	for i := range n {
-		record(i, rec)
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv row %d: %w", i+1, err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	return nil
-}
-
 // FormatValue formats v as WriteCSV does: ValueDigits significant digits,
 // shortest form, and the empty string for NaN.
 func FormatValue(v float64) string {

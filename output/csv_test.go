@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 func TestGoldenCSV(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteCSV(&b, FromResult(smallResult())); err != nil {
+	if err := WriteCSV(context.Background(), &b, FromResult(smallResult())); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "small_golden.csv", b.Bytes())
@@ -21,7 +22,7 @@ func sameValue(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN
 func TestCSVRoundTrip(t *testing.T) {
 	want := FromResult(smallResult())
 	var b bytes.Buffer
-	if err := WriteCSV(&b, want); err != nil {
+	if err := WriteCSV(context.Background(), &b, want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadCSV(bytes.NewReader(b.Bytes()), "metrics.csv")
@@ -46,7 +47,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 	// Writing what was read gives the same bytes.
 	var again bytes.Buffer
-	if err := WriteCSV(&again, got); err != nil {
+	if err := WriteCSV(context.Background(), &again, got); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(again.Bytes(), b.Bytes()) {
@@ -153,7 +154,7 @@ func FuzzReadCSV(f *testing.F) {
 			return
 		}
 		var b bytes.Buffer
-		if err := WriteCSV(&b, tab); err != nil {
+		if err := WriteCSV(context.Background(), &b, tab); err != nil {
 			t.Fatal(err)
 		}
 		again, err := ReadCSV(&b, "again.csv")

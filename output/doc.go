@@ -6,17 +6,25 @@
 // in. docs/metrics.md is the data dictionary of these files; SchemaVersion
 // numbers their layout.
 //
-// Data flows one way: sim.Result → FromResult (a Table, one replicate) →
-// Runs (the replicates) → StatTable (their statistics) → metrics.csv,
-// the Summary, and from the Summary summary.json, summary.md and the
-// terminal's table.
+// Data flows one way, and is never copied into a table of rows on the
+// way: sim.Result → Runs (the replicates' values, 8 bytes per value and
+// replicate, read from each result's measures; their keys are a Layout
+// computed from the row index) → every file and figure. Runs is a
+// Statistics: WriteStatCSV writes metrics.csv from it row by row,
+// computing each row's statistics as it goes, with a CSV appender into
+// one reused buffer; NewSummary, EffectsAt and the report look their
+// headline figures up in it by key; StatTable builds, for the figures
+// only, a table of the rows they draw.
 //
 // The main entry points are:
 //
-//   - FromResult builds the Table of every measure of a sim.Result;
-//     WriteCSV and ReadCSV write and read tables of replicates as runs.csv.
+//   - Runs.AddResult (or TakeResult, which lets the result's tallies go
+//     as it reads them) adds a replicate's values; WriteRunsCSV writes
+//     every replicate as runs.csv. FromResult builds the Table of rows of
+//     a sim.Result, for tests and small tables; WriteCSV and ReadCSV
+//     write and read such tables in the layout of runs.csv.
 //   - NewSummary builds a Summary (provenance and headline figures with
-//     their statistics) from a StatTable and the scenario's sim.Config;
+//     their statistics) from a Statistics and the scenario's sim.Config;
 //     WriteSummary and ReadSummary write and read it as summary.json. Its
 //     Uncertainty says what the intervals include (sampling noise,
 //     parameter draws or both; Uncertainty.Label in words), and
@@ -35,12 +43,14 @@
 //     record (JournalFile) that the next LockDir rolls forward after a
 //     crash: the directory holds all of one set or all of the previous
 //     one (docs/reliability.md).
-//   - Runs collects the replicates of a run compactly (one or more); Stats
-//     gives their StatTable (number, mean, sd, 5th, 50th and 95th
-//     percentiles of every value), Difference the paired differences of
-//     two ensembles (the effects of a comparison). WriteStatCSV writes a
-//     StatTable as metrics.csv and ReadStats reads it back (and files in
-//     the layout of runs.csv, summarised).
+//   - Runs collects the replicates of a run compactly (one or more); as a
+//     Statistics it gives the number, mean, sd and 5th, 50th and 95th
+//     percentiles of every value, row by row (Stat) or by key (Lookup);
+//     Difference gives the paired differences of two ensembles (the
+//     effects of a comparison). WriteStatCSV writes any Statistics as
+//     metrics.csv and ReadStats reads it back as a StatTable (and files
+//     in the layout of runs.csv, summarised). Every table writer takes a
+//     context and stops with ErrCanceled soon after it ends.
 //   - PlanEffects says at which steps the effects of a comparison are
 //     reported: each horizon (ParseHorizons: 14d, 13w, 6m, 2y, calendar
 //     months) after each acceptance event (EffectEvents), counted from
@@ -57,11 +67,10 @@
 // A typical use, after sim.Run:
 //
 //	var rs output.Runs
-//	if err := rs.Add(output.FromResult(res)); err != nil {
+//	if err := rs.AddResult(res); err != nil {
 //		return err
 //	}
-//	st := rs.Stats()
-//	s, err := output.NewSummary(st, res.Config, output.RunInfo{
+//	s, err := output.NewSummary(&rs, res.Config, output.RunInfo{
 //		File: "flagship.yaml", Source: src, Resolved: resolved, Seed: res.Seed,
 //		Engine: res.Engine, Command: os.Args[1:], Created: time.Now(), Wall: elapsed,
 //	})
@@ -69,7 +78,7 @@
 //		return err
 //	}
 //	err = output.WriteFiles(dir, []output.File{
-//		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }},
+//		{Name: output.MetricsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(ctx, w, &rs) }},
 //		{Name: output.SummaryFile, Write: func(w io.Writer) error { return output.WriteSummary(w, s) }},
 //	})
 package output

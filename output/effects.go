@@ -1,11 +1,11 @@
 package output
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -540,20 +540,21 @@ var EffectColumns = []string{"event", "horizon", "step", "date", "region", "metr
 // plan (see PlanEffects), in its order, every figure of EventKeys for the
 // moment's event. scenario and baseline hold the statistics of the two
 // scenarios over replicates and effects those of their paired
-// differences (Runs.Difference(...).Stats()); cfg is the scenario's
-// configuration. It is an error when a table lacks a figure or dates a
+// differences (the Runs of Runs.Difference); cfg is the scenario's
+// configuration. Each figure is looked up, not found in an index of
+// every row. It is an error when a table lacks a figure or dates a
 // step otherwise than cfg.
-func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, plan *EffectPlan) ([]EffectRow, error) {
+func EffectsAt(scenario, baseline, effects Statistics, cfg *sim.Config, plan *EffectPlan) ([]EffectRow, error) {
 	if plan == nil || len(plan.Points) == 0 {
 		return nil, fmt.Errorf("effects: no horizon given")
 	}
 	tables := []struct {
 		name string
-		idx  map[statKey]*StatRow
+		st   Statistics
 	}{
-		{"scenario", indexStats(scenario)},
-		{"baseline", indexStats(baseline)},
-		{"effects", indexStats(effects)},
+		{"scenario", scenario},
+		{"baseline", baseline},
+		{"effects", effects},
 	}
 	var rows []EffectRow
 	for _, pt := range plan.Points {
@@ -563,9 +564,9 @@ func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, plan *Ef
 		date := cfg.Date(pt.Step)
 		name := EventName(cfg, pt.Event)
 		for _, k := range EventKeys(cfg, pt.Event) {
-			var got [3]*StatRow
+			var got [3]StatRow
 			for i, t := range tables {
-				r, ok := t.idx[statKey{pt.Step, k}]
+				r, ok := lookup(t.st, pt.Step, k)
 				if !ok {
 					return nil, fmt.Errorf("effects: the %s table has no %s at step %d", t.name, k, pt.Step)
 				}
@@ -587,39 +588,39 @@ func EffectsAt(scenario, baseline, effects *StatTable, cfg *sim.Config, plan *Ef
 	return rows, nil
 }
 
-// statKey identifies a row of a StatTable.
-type statKey struct {
-	step int
-	key  Key
-}
-
-// indexStats maps each row of st to its key. A nil table has no rows.
-func indexStats(st *StatTable) map[statKey]*StatRow {
+// lookup is st.Lookup, finding nothing in a nil table.
+func lookup(st Statistics, step int, k Key) (StatRow, bool) {
 	if st == nil {
-		return nil
+		return StatRow{}, false
 	}
-	idx := make(map[statKey]*StatRow, len(st.Rows))
-	for i := range st.Rows {
-		r := &st.Rows[i]
-		idx[statKey{r.Step, Key{r.Region, r.Metric, r.Entity}}] = r
-	}
-	return idx
+	return st.Lookup(step, k)
 }
 
 // WriteEffectsCSV writes rows to w as CSV with the EffectColumns header,
 // dates as YYYY-MM-DD and values as WriteCSV writes them (NaN as an empty
-// field).
-func WriteEffectsCSV(w io.Writer, rows []EffectRow) error {
-	return writeRecords(w, EffectColumns, len(rows), func(i int, rec []string) {
+// field). It stops with an error wrapping ErrCanceled soon after ctx
+// ends.
+func WriteEffectsCSV(ctx context.Context, w io.Writer, rows []EffectRow) error {
+	c := newCSVLines(ctx, w)
+	if err := c.header(EffectColumns); err != nil {
+		return err
+	}
+	for i := range rows {
 		r := &rows[i]
-		rec[0] = r.EventName
-		rec[1] = r.Horizon
-		rec[2] = strconv.Itoa(r.Step)
-		rec[3] = r.Date.Format(DateLayout)
-		rec[4], rec[5], rec[6] = r.Key.Region, r.Key.Metric, r.Key.Entity
-		rec[7] = strconv.Itoa(r.Runs)
-		for k, v := range []float64{r.Scenario, r.Baseline, r.Effect, r.Lo, r.Hi} {
-			rec[8+k] = FormatValue(v)
+		c.field(r.EventName)
+		c.field(r.Horizon)
+		c.int(r.Step)
+		c.dateField(r.Date)
+		c.field(r.Key.Region)
+		c.field(r.Key.Metric)
+		c.field(r.Key.Entity)
+		c.int(r.Runs)
+		for _, v := range []float64{r.Scenario, r.Baseline, r.Effect, r.Lo, r.Hi} {
+			c.value(v)
 		}
-	})
+		if err := c.end(); err != nil {
+			return err
+		}
+	}
+	return c.flush()
 }

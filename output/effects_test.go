@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -386,7 +387,7 @@ func TestEffectsAtErrors(t *testing.T) {
 func TestEffectsGoldenCSV(t *testing.T) {
 	in := reportInput(t, 5, true)
 	var b bytes.Buffer
-	if err := WriteEffectsCSV(&b, in.Effects); err != nil {
+	if err := WriteEffectsCSV(context.Background(), &b, in.Effects); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "effects_compare_golden.csv", b.Bytes())
@@ -404,7 +405,7 @@ func ExampleWriteEffectsCSV() {
 		Key:      Key{Region: AllRegions, Metric: "payment_share", Entity: "taobao_tmall/wechat_pay"},
 		Scenario: 0.081, Baseline: 0, Effect: 0.081, Lo: 0.076, Hi: 0.086, Runs: 20,
 	}
-	if err := WriteEffectsCSV(os.Stdout, []EffectRow{row}); err != nil {
+	if err := WriteEffectsCSV(context.Background(), os.Stdout, []EffectRow{row}); err != nil {
 		panic(err)
 	}
 	// Output:

@@ -1,6 +1,7 @@
 package output_test
 
 import (
+	"context"
 	"math"
 	"os"
 	"time"
@@ -15,7 +16,7 @@ func ExampleWriteCSV() {
 		{Step: 88, Date: day, Region: "rural", Metric: "payment_share", Entity: "taobao/wechat_pay", Value: 0},
 		{Step: 88, Date: day, Region: "rural", Metric: "gmv_share", Entity: "jd", Value: math.NaN()},
 	}}
-	if err := output.WriteCSV(os.Stdout, t); err != nil {
+	if err := output.WriteCSV(context.Background(), os.Stdout, t); err != nil {
 		panic(err)
 	}
 	// Output:

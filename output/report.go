@@ -32,7 +32,7 @@ type ReportInput struct {
 	Summary *Summary
 	// Baseline holds the figures of the scenario compared with, and
 	// BaselineName its name; nil unless a comparison.
-	Baseline     *StatTable
+	Baseline     Statistics
 	BaselineName string
 	// Effects is the effects table of a comparison (see EffectsAt); nil
 	// unless a comparison. Each event of the rows gets a table of its
@@ -47,6 +47,9 @@ type ReportInput struct {
 	// Figures are the paths of figures to embed in the markdown, relative
 	// to its directory and with slashes ("plots/headline.png"), in order.
 	Figures []string
+	// MetricsFile is the file holding every metric at every step, which
+	// the markdown links to; empty means MetricsFile (metrics.csv).
+	MetricsFile string
 }
 
 // TextWidth is the widest line WriteText writes, in characters, unless a
@@ -108,8 +111,12 @@ func WriteMarkdown(w io.Writer, in ReportInput) error {
 		fmt.Fprintf(bw, "![%s](%s)\n\n", mdEscape(title), (&url.URL{Path: f}).EscapedPath())
 	}
 
+	metrics := in.MetricsFile
+	if metrics == "" {
+		metrics = MetricsFile
+	}
 	fmt.Fprintf(bw, "## How to read this\n\n%s Every metric at every step is in [%s](%s).\n",
-		mdEscape(rep.howToRead), MetricsFile, MetricsFile)
+		mdEscape(rep.howToRead), mdEscape(metrics), (&url.URL{Path: metrics}).EscapedPath())
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write summary.md: %w", err)
 	}
@@ -347,9 +354,8 @@ func buildReport(in ReportInput) (*report, error) {
 	}}
 	if compare {
 		lt.columns = append(lt.columns, reportColumn{baseName + " end", cfg.Date(last).Format(DateLayout)})
-		bidx := indexStats(in.Baseline)
 		levels = append(levels, level{func(k Key) (float64, float64, float64, int, bool) {
-			r, ok := bidx[statKey{last, k}]
+			r, ok := in.Baseline.Lookup(last, k)
 			if !ok {
 				return 0, 0, 0, 0, false
 			}

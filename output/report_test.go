@@ -130,7 +130,7 @@ func reportComparison(t *testing.T, runs int) (scen, base, diff *StatTable) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reportStats(t, runs, true), reportStats(t, runs, false), d.Stats()
+	return reportStats(t, runs, true), reportStats(t, runs, false), d.StatTable(nil)
 }
 
 func reportInput(t *testing.T, runs int, compare bool) ReportInput {

@@ -6,11 +6,13 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/interopsim/interopsim/sim"
 )
 
 // StatColumns are the columns of metrics.csv, baseline.csv and
@@ -54,24 +56,68 @@ type StatTable struct {
 	Warnings []*ReadError
 }
 
-// Runs holds the values of several runs of one scenario compactly: the
-// rows of the first run, without their values, and one slice of values
-// per run in that row order. It is what an ensemble keeps in memory
-// (8 bytes per value and run, not a Row).
+// Runs holds the values of the replicates of a run compactly: their
+// Layout (the keys of the rows, shared) and one slice of values per
+// replicate, in that row order, 8 bytes per value and replicate. It is
+// what an ensemble keeps in memory, and every file and figure of a job
+// is made from it: Runs is a Statistics whose rows are the statistics
+// over replicates of each value, computed as they are read.
 type Runs struct {
-	// Keys are the rows of the first run added; their Run and Value are
-	// not used.
-	Keys []Row
-	// Values holds Values[run][i], the value of Keys[i] in that run.
+	// Layout holds the keys of the rows, set by the first replicate added.
+	Layout *Layout
+	// Values holds Values[run][i], the value of row i in that run.
 	Values [][]float64
+}
+
+// AddResult appends the replicate res, whose table (FromResult's rows)
+// must have the rows of the replicates already added, in the same order.
+// Its values are read from res's measures directly, without building
+// its table.
+func (rs *Runs) AddResult(res *sim.Result) error { return rs.addResult(res, false) }
+
+// TakeResult is AddResult for a caller done with res: each step's tally
+// is let go once its values are read (res.Steps is left holding empty
+// tallies), so that the result and its values are never both held whole.
+func (rs *Runs) TakeResult(res *sim.Result) error { return rs.addResult(res, true) }
+
+func (rs *Runs) addResult(res *sim.Result, take bool) error {
+	l := rs.Layout
+	if l == nil || len(rs.Values) == 0 {
+		l = LayoutOf(res)
+	} else if err := l.same(LayoutOf(res)); err != nil {
+		return fmt.Errorf("run %d: %w", len(rs.Values), err)
+	}
+	m := len(l.metrics)
+	v := make([]float64, 0, l.Len())
+	for n := range res.Steps {
+		for k := range len(res.Config.Regions) + 1 {
+			i := k
+			if k == len(res.Config.Regions) {
+				i = -1
+			}
+			ms := res.Measures(n, i)
+			if len(ms) != m {
+				return fmt.Errorf("run %d: step %d has %d measures, want %d", len(rs.Values), n, len(ms), m)
+			}
+			for _, x := range ms {
+				v = append(v, x.Value)
+			}
+		}
+		if take {
+			res.Steps[n] = sim.Tally{}
+		}
+	}
+	rs.Layout = l
+	rs.Values = append(rs.Values, v)
+	return nil
 }
 
 // Add appends the run in t, which must hold the same rows as the runs
 // already added, in the same order.
 func (rs *Runs) Add(t *Table) error {
-	if len(rs.Values) == 0 {
-		rs.Keys = slices.Clone(t.Rows)
-	} else if err := sameKeys(rs.Keys, t.Rows); err != nil {
+	if rs.Layout == nil || len(rs.Values) == 0 {
+		rs.Layout = layoutOfRows(t.Rows)
+	} else if err := sameRows(rs.Layout, t.Rows); err != nil {
 		return fmt.Errorf("run %d: %w", len(rs.Values), err)
 	}
 	v := make([]float64, len(t.Rows))
@@ -82,13 +128,13 @@ func (rs *Runs) Add(t *Table) error {
 	return nil
 }
 
-// sameKeys checks that b holds the rows of a, in order.
-func sameKeys(a, b []Row) error {
-	if len(a) != len(b) {
-		return fmt.Errorf("%d rows, want %d: every run must hold the same values", len(b), len(a))
+// sameRows checks that rows hold the keys of l, in order.
+func sameRows(l *Layout, rows []Row) error {
+	if len(rows) != l.Len() {
+		return fmt.Errorf("%d rows, want %d: every run must hold the same values", len(rows), l.Len())
 	}
-	for i := range a {
-		x, y := &a[i], &b[i]
+	for i := range rows {
+		x, y := l.Key(i), &rows[i]
 		if x.Step != y.Step || x.Region != y.Region || x.Metric != y.Metric || x.Entity != y.Entity {
 			return fmt.Errorf("row %d is step %d %s %s %s, want step %d %s %s %s: every run must hold the same values in the same order",
 				i+1, y.Step, y.Region, y.Metric, y.Entity, x.Step, x.Region, x.Metric, x.Entity)
@@ -97,34 +143,95 @@ func sameKeys(a, b []Row) error {
 	return nil
 }
 
+// Len returns the number of rows of one replicate.
+func (rs *Runs) Len() int { return rs.Layout.Len() }
+
+// Replicates returns the number of replicates added.
+func (rs *Runs) Replicates() int { return len(rs.Values) }
+
+// Key returns the key of row i (see Layout.Key).
+func (rs *Runs) Key(i int) Row { return rs.Layout.Key(i) }
+
+// Stat returns the statistics over replicates of row i. NaN values
+// (undefined shares) are left out.
+func (rs *Runs) Stat(i int) StatRow {
+	k := rs.Layout.Key(i)
+	if len(rs.Values) == 1 { // a single run: no slice to sort
+		return singleRow(k, rs.Values[0][i])
+	}
+	p := scratch.Get().(*[]float64)
+	vals := (*p)[:0]
+	for _, v := range rs.Values {
+		if !math.IsNaN(v[i]) {
+			vals = append(vals, v[i])
+		}
+	}
+	r := statRow(k, vals)
+	*p = vals
+	scratch.Put(p)
+	return r
+}
+
+// scratch holds the slices Runs.Stat sorts a row's values in.
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
+// Lookup returns the statistics of the row of k at step.
+func (rs *Runs) Lookup(step int, k Key) (StatRow, bool) {
+	i, ok := rs.Layout.Find(step, k)
+	if !ok {
+		return StatRow{}, false
+	}
+	return rs.Stat(i), true
+}
+
+// StatTable returns the statistics of the rows whose metric is one of
+// metrics (every row when metrics is nil) as a table in memory: what the
+// figures draw, and no more.
+func (rs *Runs) StatTable(metrics []string) *StatTable {
+	st := &StatTable{Runs: len(rs.Values)}
+	keep := func(string) bool { return true }
+	if metrics != nil {
+		keep = func(m string) bool { return slices.Contains(metrics, m) }
+	}
+	l := rs.Layout
+	if l != nil && l.keys == nil {
+		// A grid: the rows kept are the same measures at every step and
+		// region.
+		var kept []int
+		for m, metric := range l.metrics {
+			if keep(metric) {
+				kept = append(kept, m)
+			}
+		}
+		st.Rows = make([]StatRow, 0, len(l.dates)*len(l.regions)*len(kept))
+		for base := 0; base < l.Len(); base += len(l.metrics) {
+			for _, m := range kept {
+				st.Rows = append(st.Rows, rs.Stat(base+m))
+			}
+		}
+		return st
+	}
+	for i := range rs.Len() {
+		if keep(rs.Key(i).Metric) {
+			st.Rows = append(st.Rows, rs.Stat(i))
+		}
+	}
+	return st
+}
+
 // Table returns every run as one Table, runs numbered from 0 in the
-// order added: the layout of a single run's metrics.csv.
+// order added: the layout of runs.csv. It holds a Row per value and
+// replicate; WriteRunsCSV writes the same rows without it.
 func (rs *Runs) Table() *Table {
-	t := &Table{Rows: make([]Row, 0, len(rs.Keys)*len(rs.Values))}
+	t := &Table{Rows: make([]Row, 0, rs.Len()*len(rs.Values))}
 	for run, vals := range rs.Values {
-		for i, k := range rs.Keys {
+		for i := range rs.Len() {
+			k := rs.Key(i)
 			k.Run, k.Value = run, vals[i]
 			t.Rows = append(t.Rows, k)
 		}
 	}
 	return t
-}
-
-// Stats returns the distribution over runs of every value. NaN values
-// (undefined shares) are left out of each value's statistics.
-func (rs *Runs) Stats() *StatTable {
-	st := &StatTable{Runs: len(rs.Values), Rows: make([]StatRow, len(rs.Keys))}
-	vals := make([]float64, 0, len(rs.Values))
-	for i, k := range rs.Keys {
-		vals = vals[:0]
-		for _, v := range rs.Values {
-			if !math.IsNaN(v[i]) {
-				vals = append(vals, v[i])
-			}
-		}
-		st.Rows[i] = statRow(k, vals)
-	}
-	return st
 }
 
 // Difference returns rs - b, run by run and value by value: the effect of
@@ -134,15 +241,20 @@ func (rs *Runs) Difference(b *Runs) (*Runs, error) {
 	if len(rs.Values) != len(b.Values) {
 		return nil, fmt.Errorf("difference: %d runs against %d", len(rs.Values), len(b.Values))
 	}
-	if err := sameKeys(rs.Keys, b.Keys); err != nil {
+	if rs.Layout == nil || b.Layout == nil {
+		return &Runs{Layout: rs.Layout, Values: make([][]float64, len(rs.Values))}, nil
+	}
+	if err := rs.Layout.same(b.Layout); err != nil {
 		return nil, fmt.Errorf("difference: %w", err)
 	}
-	d := &Runs{Keys: rs.Keys, Values: make([][]float64, len(rs.Values))}
+	d := &Runs{Layout: rs.Layout, Values: make([][]float64, len(rs.Values))}
 	for run := range rs.Values {
-		d.Values[run] = make([]float64, len(rs.Keys))
-		for i := range rs.Keys {
-			d.Values[run][i] = rs.Values[run][i] - b.Values[run][i]
+		a, bv := rs.Values[run], b.Values[run]
+		dv := make([]float64, len(a))
+		for i := range a {
+			dv[i] = a[i] - bv[i]
 		}
+		d.Values[run] = dv
 	}
 	return d, nil
 }
@@ -170,20 +282,17 @@ func Summarize(t *Table) (*StatTable, error) {
 			return nil, fmt.Errorf("summarize: %w", err)
 		}
 	}
-	return rs.Stats(), nil
+	return rs.StatTable(nil), nil
 }
 
 // statRow summarises vals, the values of r's key over replicates.
 func statRow(r Row, vals []float64) StatRow {
 	s := StatRow{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Runs: len(vals)}
-	nan := math.NaN()
 	switch len(vals) {
 	case 0:
-		s.Mean, s.SD, s.P05, s.P50, s.P95 = nan, nan, nan, nan, nan
-		return s
+		return singleRow(r, math.NaN())
 	case 1:
-		s.Mean, s.SD, s.P05, s.P50, s.P95 = vals[0], nan, vals[0], vals[0], vals[0]
-		return s
+		return singleRow(r, vals[0])
 	}
 	s.Mean, s.SD = stat.MeanStdDev(vals, nil)
 	slices.Sort(vals)
@@ -201,6 +310,19 @@ func statRow(r Row, vals []float64) StatRow {
 	return s
 }
 
+// singleRow is the row of r's key with one replicate's value v: runs 1,
+// v as mean and every percentile and sd NaN; runs 0 and every statistic
+// NaN when v is NaN.
+func singleRow(r Row, v float64) StatRow {
+	s := StatRow{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Runs: 1}
+	nan := math.NaN()
+	if math.IsNaN(v) {
+		s.Runs = 0
+	}
+	s.Mean, s.SD, s.P05, s.P50, s.P95 = v, nan, v, v, v
+	return s
+}
+
 func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(x, hi)) }
 
 // OrderTolerance is the relative amount by which a percentile read from a
@@ -214,21 +336,6 @@ const OrderTolerance = 1e-9
 // rounding.
 func Disordered(a, b float64) bool {
 	return a-b > OrderTolerance*math.Max(math.Abs(a), math.Abs(b))
-}
-
-// WriteStatCSV writes st to w as CSV with the StatColumns header, values
-// formatted as WriteCSV formats them (NaN as an empty field).
-func WriteStatCSV(w io.Writer, st *StatTable) error {
-	return writeRecords(w, StatColumns, len(st.Rows), func(i int, rec []string) {
-		r := &st.Rows[i]
-		rec[0] = strconv.Itoa(r.Step)
-		rec[1] = r.Date.Format(DateLayout)
-		rec[2], rec[3], rec[4] = r.Region, r.Metric, r.Entity
-		rec[5] = strconv.Itoa(r.Runs)
-		for k, v := range []float64{r.Mean, r.SD, r.P05, r.P50, r.P95} {
-			rec[6+k] = FormatValue(v)
-		}
-	})
 }
 
 // ReadStats reads a table of statistics over replicates from r: a file

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func TestStatCSVRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := WriteStatCSV(&buf, st); err != nil {
+	if err := WriteStatCSV(context.Background(), &buf, st); err != nil {
 		t.Fatal(err)
 	}
 	if h, _, _ := strings.Cut(buf.String(), "\n"); h != strings.Join(StatColumns, ",") {
@@ -144,7 +145,7 @@ func TestSingleRunStatCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := WriteStatCSV(&buf, rs.Stats()); err != nil {
+	if err := WriteStatCSV(context.Background(), &buf, &rs); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
@@ -162,7 +163,7 @@ func TestSingleRunStatCSV(t *testing.T) {
 
 func TestReadStatsSingleRunLayout(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, runsTable([][]float64{{0.5, 0.25}, {0.7, 0.25}})); err != nil {
+	if err := WriteCSV(context.Background(), &buf, runsTable([][]float64{{0.5, 0.25}, {0.7, 0.25}})); err != nil {
 		t.Fatal(err)
 	}
 	st, err := ReadStats(&buf, "m.csv")
@@ -208,7 +209,7 @@ func FuzzReadStats(f *testing.F) {
 			return
 		}
 		var b bytes.Buffer
-		if err := WriteStatCSV(&b, st); err != nil {
+		if err := WriteStatCSV(context.Background(), &b, st); err != nil {
 			t.Fatal(err)
 		}
 		again, err := ReadStats(&b, "again.csv")

@@ -285,8 +285,9 @@ const (
 )
 
 // NewSummary builds the summary of the run whose statistics over one or
-// more replicates are st (Runs.Stats, or ReadStats of its metrics.csv)
-// and whose scenario is cfg.
+// more replicates are st (its Runs, or ReadStats of its metrics.csv)
+// and whose scenario is cfg. Each figure is looked up in st (see
+// Statistics.Lookup), not found in an index of every row.
 //
 // It reports two moments. Before is the last step before the first
 // acceptance event (sim.Accept) takes effect, or the first step when the
@@ -294,14 +295,13 @@ const (
 // first step; an event after the horizon makes the last step the moment
 // before. The final moment is the last step. It is an error if st lacks
 // a figure that the summary reports.
-func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) {
-	if len(st.Rows) == 0 {
+func NewSummary(st Statistics, cfg *sim.Config, info RunInfo) (*Summary, error) {
+	if st == nil || st.Len() == 0 {
 		return nil, fmt.Errorf("summarise: the table has no rows")
 	}
 	if cfg.Steps < 1 {
 		return nil, fmt.Errorf("summarise: the scenario has %d steps, want at least 1", cfg.Steps)
 	}
-	idx := indexStats(st)
 	sum := sha256.Sum256(info.Source)
 	command := info.Command
 	if command == nil {
@@ -313,7 +313,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 		ScenarioSHA256: hex.EncodeToString(sum[:]),
 		ResolvedSHA256: ResolvedSHA256(info.Resolved),
 		Seed:           info.Seed,
-		Runs:           max(st.Runs, 1),
+		Runs:           max(st.Replicates(), 1),
 		Agents:         cfg.Agents(),
 		Steps:          cfg.Steps,
 		StepUnit:       cfg.Step.String(),
@@ -337,7 +337,7 @@ func NewSummary(st *StatTable, cfg *sim.Config, info RunInfo) (*Summary, error) 
 	} {
 		mo := Moment{Name: m.name, Note: m.note, Step: m.step, Date: cfg.Date(m.step).Format(DateLayout)}
 		for _, k := range keys {
-			r, ok := idx[statKey{m.step, k}]
+			r, ok := st.Lookup(m.step, k)
 			if !ok {
 				return nil, fmt.Errorf("summarise %s moment: no %s at step %d", m.name, k, m.step)
 			}

@@ -97,14 +97,13 @@ func TestSummaryFigures(t *testing.T) {
 			if s.Provenance.Runs != runs {
 				t.Errorf("provenance runs: got %d, want %d", s.Provenance.Runs, runs)
 			}
-			idx := indexStats(st)
 			for _, m := range s.Moments {
 				for _, k := range HeadlineKeys(cfg) {
 					f := m.Figure(k)
 					if f == nil {
 						t.Fatalf("moment %s lacks %s, a figure of the report", m.Name, k)
 					}
-					r := idx[statKey{m.Step, k}]
+					r, _ := st.Lookup(m.Step, k)
 					got := []float64{float64(f.Mean), float64(f.SD), float64(f.P05), float64(f.P50), float64(f.P95)}
 					want := []float64{r.Mean, r.SD, r.P05, r.P50, r.P95}
 					if f.Runs != r.Runs || !slices.EqualFunc(got, want, same) {

@@ -72,18 +72,10 @@ func (u *Uncertainty) Label() string {
 // noise, or no variance at all. With few replicates per set it is a
 // rough estimate.
 func ParameterShares(rows []EffectRow, diff *Runs, k int, sampling bool) {
-	type key struct {
-		step                   int
-		region, metric, entity string
-	}
-	index := make(map[key]int, len(diff.Keys))
-	for i, r := range diff.Keys {
-		index[key{r.Step, r.Region, r.Metric, r.Entity}] = i
-	}
 	for i := range rows {
 		r := &rows[i]
 		r.ParameterShare = nil
-		j, ok := index[key{r.Step, r.Key.Region, r.Key.Metric, r.Key.Entity}]
+		j, ok := diff.Layout.Find(r.Step, r.Key)
 		if !ok || k < 2 {
 			continue
 		}

@@ -65,7 +65,7 @@ func TestParameterShare(t *testing.T) {
 		t.Errorf("one replicate per set with sampling noise: want no share")
 	}
 	// Through ParameterShares: replicate r in set r mod k.
-	diff := &Runs{Keys: []Row{{Step: 3, Region: AllRegions, Metric: "adoption", Entity: "alipay"}}}
+	diff := &Runs{Layout: layoutOfRows([]Row{{Step: 3, Region: AllRegions, Metric: "adoption", Entity: "alipay"}})}
 	for r := range 6 {
 		diff.Values = append(diff.Values, []float64{float64(r % 2)})
 	}

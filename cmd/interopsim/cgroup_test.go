@@ -77,14 +77,14 @@ func fakeMemory(t *testing.T, meminfo, cgroup string) {
 // container's limit is refused, naming the limit, and that the tighter
 // of MemAvailable and the limit applies.
 func TestCgroupRefusal(t *testing.T) {
-	long := filepath.Join("testdata", "long.yaml") // needs about 1.4 GiB
+	long := filepath.Join("testdata", "huge.yaml") // needs about 1.6 GiB
 	for _, tc := range []struct {
 		name, meminfo, cgroup string
 		code                  int
 		want                  string
 	}{
 		{"container limit", "MemAvailable: 64000000 kB\n", "v2", exitFailure,
-			"is available under the container's memory limit of 1.0 GiB (cgroup /system.slice/job.scope, 96.0 MiB in use; at most 90% may be used): the 27,759 steps of the horizon take "},
+			"is available under the container's memory limit of 1.0 GiB (cgroup /system.slice/job.scope, 96.0 MiB in use; at most 90% may be used): the 71,587 steps of the horizon take "},
 		{"v1 limit", "MemAvailable: 64000000 kB\n", "v1-container", exitFailure,
 			"and 1.0 GiB is available under the container's memory limit of 1.0 GiB (cgroup /, 0 B in use"},
 		{"machine tighter", "MemAvailable: 262144 kB\n", "v1", exitFailure,
@@ -111,8 +111,8 @@ func TestCgroupRefusal(t *testing.T) {
 }
 
 // TestRefusalUnderCgroupLimit runs the real binary under a real 1 GiB
-// cgroup memory limit with a job that needs more (testdata/long.yaml
-// needs about 1.4 GiB), and checks that it refuses at once, naming the
+// cgroup memory limit with a job that needs more (testdata/huge.yaml
+// needs about 1.6 GiB), and checks that it refuses at once, naming the
 // limit. It needs a limit it can set: the test's own cgroup's, if it
 // already runs under one of at most 2 GiB (as deploy/test-cgroup-memory.sh
 // runs it), or one systemd-run makes. Otherwise it skips, naming the
@@ -131,7 +131,7 @@ func TestRefusalUnderCgroupLimit(t *testing.T) {
 				"deploy/test-cgroup-memory.sh runs this check under a 1 GiB limit (systemd-run, docker or a writable cgroup v2 tree)")
 		}
 	}
-	long, err := filepath.Abs(filepath.Join("testdata", "long.yaml"))
+	long, err := filepath.Abs(filepath.Join("testdata", "huge.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

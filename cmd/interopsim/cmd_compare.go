@@ -179,7 +179,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	if err := checkHorizon("compare", cfg, engine, 2*runs, opts.Force); err != nil {
 		return err
 	}
-	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
+	if err := checkMemory(cfg, engine, memoryJob{runs: runs, compare: true, keepRuns: opts.KeepRuns, plots: !opts.NoPlots, parquet: opts.Table.format == output.Parquet}); err != nil {
 		return err
 	}
 	id := cfg.Name + " vs " + base.Config.Name
@@ -219,27 +219,18 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 	var srs, brs output.Runs
 	start := time.Now()
 	for i := 0; i < runs && err == nil; i++ {
-		var ts, tb *output.Table
 		set := 0
 		if ps != nil {
 			set = ps.set(i)
 		}
-		if ts, err = j.replicate(sc, sc.Seed, i, set, 2*i); err != nil {
+		if err = j.add(&srs, sc, sc.Seed, i, set, 2*i); err != nil {
 			break
 		}
 		bi := i
 		if opts.Independent {
 			bi = runs + i
 		}
-		if tb, err = j.replicate(base, sc.Seed, bi, set, 2*i+1); err != nil {
-			break
-		}
-		_, err = interruptible(ctx, func() (struct{}, error) {
-			if err := srs.Add(ts); err != nil {
-				return struct{}{}, err
-			}
-			return struct{}{}, brs.Add(tb)
-		})
+		err = j.add(&brs, base, sc.Seed, bi, set, 2*i+1)
 	}
 	wall := time.Since(start)
 	fail := func(err error) error {
@@ -256,26 +247,25 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 
 	prog.phase("tabulating results")
 	type tabulated struct {
-		sst, bst, est *output.StatTable
-		files         []output.File
-		summary       *output.Summary
-		rep           output.ReportInput
+		diff    *output.Runs
+		files   []output.File
+		summary *output.Summary
+		rep     output.ReportInput
 	}
 	tab, err := interruptible(ctx, func() (tabulated, error) {
 		diff, err := srs.Difference(&brs)
 		if err != nil {
 			return tabulated{}, err
 		}
-		sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
-		rows, err := output.EffectsAt(sst, bst, est, cfg, plan)
+		rows, err := output.EffectsAt(&srs, &brs, diff, cfg, plan)
 		if err != nil {
 			return tabulated{}, fmt.Errorf("effects table: %w", err)
 		}
 		if ps != nil {
 			output.ParameterShares(rows, diff, ps.k, engine.Stochastic())
 		}
-		files, summary, rep, err := compareFiles(sc, base, resolved, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
-		return tabulated{sst, bst, est, files, summary, rep}, err
+		files, summary, rep, err := compareFiles(ctx, sc, base, resolved, baseResolved, &srs, &brs, diff, rows, plan.Notes, opts, runInfo(ctx, sc, engine, wall, ps))
+		return tabulated{diff, files, summary, rep}, err
 	})
 	if err != nil {
 		return fail(err)
@@ -287,7 +277,7 @@ func runCompare(ctx context.Context, opts CompareOptions, args []string, stdout,
 		plotStart := time.Now()
 		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
 		fopt.Uncertainty = summary.Uncertainty
-		figs, err := compareFigures(ctx, tab.sst, tab.bst, tab.est, cfg, base.Config.Name, fopt, opts.Workers.n)
+		figs, err := compareFigures(ctx, figureStats(&srs), figureStats(&brs), figureStats(tab.diff), cfg, base.Config.Name, fopt, opts.Workers.n)
 		if err != nil {
 			return fail(err)
 		}
@@ -436,33 +426,36 @@ func sameWorld(a, b *sim.Config) error {
 	return nil
 }
 
-// compareFiles returns the data files of a comparison and its report.
-func compareFiles(sc, base *scenarios.Scenario, resolved, baseResolved []byte, srs, brs *output.Runs, sst, bst, est *output.StatTable,
+// compareFiles returns the data files of a comparison and its report:
+// the statistics of the replicates of the scenario srs, of the baseline
+// brs and of their differences diff, written from them as they go, and
+// the effects table rows. The writers stop when ctx ends.
+func compareFiles(ctx context.Context, sc, base *scenarios.Scenario, resolved, baseResolved []byte, srs, brs, diff *output.Runs,
 	rows []output.EffectRow, notes []string, opts CompareOptions, info output.RunInfo) ([]output.File, *output.Summary, output.ReportInput, error) {
 	cfg := &sc.Config
 	info.Resolved = resolved
-	summary, err := output.NewSummary(sst, cfg, info)
+	summary, err := output.NewSummary(srs, cfg, info)
 	if err != nil {
 		return nil, nil, output.ReportInput{}, err
 	}
 	summary.Comparison = output.NewComparison(base.Config.Name, base.File, baseResolved, !opts.Independent, rows, notes)
+	table := opts.Table.String()
 	files := []output.File{
-		metricsFile(output.MetricsFile, sst),
-		metricsFile(output.BaselineFile, bst),
-		{Name: output.EffectsFile, Write: func(w io.Writer) error { return output.WriteStatCSV(w, est) }},
-		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(w, rows) }},
+		metricsFile(ctx, output.MetricsFile, table, srs),
+		metricsFile(ctx, output.BaselineFile, table, brs),
+		metricsFile(ctx, output.EffectsFile, table, diff),
+		{Name: output.EffectsAtFile, Write: func(w io.Writer) error { return output.WriteEffectsCSV(ctx, w, rows) }},
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
 	}
 	files = append(files, drawsFiles(sc)...)
-	if opts.KeepRuns && sst.Runs > 1 {
-		files = append(files,
-			output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, srs.Table()) }},
-			output.File{Name: output.BaselineRunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, brs.Table()) }})
+	if opts.KeepRuns && srs.Replicates() > 1 {
+		files = append(files, runsFile(ctx, output.RunsFile, table, srs), runsFile(ctx, output.BaselineRunsFile, table, brs))
 	}
 	rep := output.ReportInput{
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
-		Baseline: bst, BaselineName: base.Config.Name, Effects: rows, Notes: notes,
+		Baseline: brs, BaselineName: base.Config.Name, Effects: rows, Notes: notes,
+		MetricsFile: output.TableFile(output.MetricsFile, table),
 	}
 	if opts.Event == "" {
 		rep.EffectsNote = effectsNote(cfg, nil, opts.Baseline)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,10 +30,11 @@ var plotCommand = &command{
 	name:  "plot",
 	args:  "RUN_DIR",
 	short: "redraw the figures of a run from its metrics.csv",
-	long: `Redraw the figures of a run from RUN_DIR/metrics.csv and
-RUN_DIR/scenario.yaml, without running the simulation again, into
-RUN_DIR/plots (or --out DIR). Drawn with the defaults, they are the
-figures 'interopsim run' wrote, byte for byte.
+	long: `Redraw the figures of a run from RUN_DIR/metrics.csv (or the
+metrics.parquet of --table parquet) and RUN_DIR/scenario.yaml, without
+running the simulation again, into RUN_DIR/plots (or --out DIR). Drawn
+with the defaults, they are the figures 'interopsim run' wrote, byte for
+byte.
 
 plot replaces only figures interopsim wrote and that are unchanged since:
 in RUN_DIR/plots, those recorded in RUN_DIR/summary.json (which then
@@ -53,9 +55,11 @@ of at most 4 GiB is read. docs/metrics.md describes every file and
 column, and what plot accepts.
 
 In the directory of 'interopsim compare', the figures are drawn against
-the baseline (baseline.csv, baseline.yaml), and the effect figures
+the baseline (baseline.csv or baseline.parquet, baseline.yaml), and the
+effect figures
 (effect-headline, effect-platform-shares, effect-adoption,
-effect-lost-sales) from effects.csv, as compare drew them.
+effect-lost-sales) from effects.csv (or effects.parquet), as compare drew
+them.
 
 --figures chooses figures by name: adoption, payment-shares, headline,
 platform-shares, lost-sales, multihoming and, for a comparison, the
@@ -187,8 +191,8 @@ func runPlot(ctx context.Context, opts PlotOptions, args []string, stdout, stder
 	interrupted := errors.New("interrupted: no figure written")
 	prog := newProgress(stderr, isTerminal(stderr), opts.Quiet, cfg.Name, 0, 0, time.Now)
 	defer prog.done()
-	csvPath := filepath.Join(runDir, output.MetricsFile)
-	prog.phase("reading " + output.MetricsFile)
+	csvPath := tablePath(runDir, output.MetricsFile)
+	prog.phase("reading " + filepath.Base(csvPath))
 	table, err := interruptible(ctx, func() (*output.StatTable, error) {
 		table, err := readTable(ctx, csvPath)
 		if err != nil {
@@ -392,10 +396,57 @@ func minHeightCM(l vg.Length) string {
 	return strconv.FormatFloat(math.Ceil(float64(l/vg.Centimeter)*10-1e-6)/10, 'f', 1, 64)
 }
 
+// tablePath returns the path of the table name (metrics.csv,
+// baseline.csv, effects.csv) in dir: the CSV file, or the Parquet file
+// of --table parquet when only it is there, or when both are and the
+// run's summary.json records the Parquet file as its own.
+func tablePath(dir, name string) string {
+	csvPath := filepath.Join(dir, name)
+	pqName := output.TableFile(name, output.Parquet)
+	pqPath := filepath.Join(dir, pqName)
+	_, csvErr := os.Lstat(csvPath)
+	if _, err := os.Lstat(pqPath); err != nil {
+		return csvPath
+	}
+	if csvErr != nil {
+		return pqPath
+	}
+	path := filepath.Join(dir, output.SummaryFile)
+	f, err := readfile.Open(path, "summary", scenarios.MaxFileBytes)
+	if err != nil {
+		return csvPath
+	}
+	defer f.Close()
+	s, err := output.ReadSummary(f, path)
+	if err != nil {
+		return csvPath
+	}
+	for _, r := range s.Files {
+		if r.Name == pqName {
+			return pqPath
+		}
+	}
+	return csvPath
+}
+
 // readTable reads a metrics.csv file: statistics over replicates, or
 // (written by hand, or before schema version 1) the values of one or more
-// runs, summarised.
+// runs, summarised; or a metrics.parquet file of --table parquet.
 func readTable(ctx context.Context, path string) (*output.StatTable, error) {
+	if filepath.Ext(path) == ".parquet" {
+		data, err := readfile.ReadFile(path, "metrics file", output.MaxCSVBytes)
+		if err != nil {
+			return nil, fmt.Errorf("read metrics: %w", err)
+		}
+		t, err := output.ReadStatsParquet(bytes.NewReader(data), int64(len(data)), path)
+		if err != nil {
+			return nil, err
+		}
+		if len(t.Rows) == 0 {
+			return nil, fmt.Errorf("%s: no data, no row", path)
+		}
+		return t, nil
+	}
 	f, err := readfile.Open(path, "metrics file", output.MaxCSVBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
@@ -517,7 +568,7 @@ func readComparison(ctx context.Context, dir string, cfg *sim.Config) (*comparis
 		name string
 		st   **output.StatTable
 	}{{output.BaselineFile, &c.baseline}, {output.EffectsFile, &c.effects}} {
-		path := filepath.Join(dir, f.name)
+		path := tablePath(dir, f.name)
 		st, err := readTable(ctx, path)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"flag"
 	"hash/crc32"
@@ -404,7 +405,7 @@ func TestPlotOldLayout(t *testing.T) {
 		old.Rows = append(old.Rows, output.Row{Step: r.Step, Date: r.Date, Region: r.Region, Metric: r.Metric, Entity: r.Entity, Value: r.Mean})
 	}
 	var b bytes.Buffer
-	if err := output.WriteCSV(&b, old); err != nil {
+	if err := output.WriteCSV(context.Background(), &b, old); err != nil {
 		t.Fatal(err)
 	}
 	oldDir := badRun(t, b.String())

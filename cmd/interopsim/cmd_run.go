@@ -63,6 +63,11 @@ name and a copy of the draws, parameter_draws.csv, which its
 scenario.yaml names; summary.json's uncertainty, summary.md, the report
 and every figure's note say what the intervals include.
 
+--table parquet writes metrics.parquet (and runs.parquet) instead of the
+CSV files: the same columns and rows, typed (dates as DATE, undefined
+values as NULL) and compressed, a fifth of the size, for DuckDB, pandas
+and Arrow (docs/metrics.md).
+
 To redraw the figures at another size, in another format or for some
 regions, methods or platforms only, use 'interopsim plot'.
 
@@ -74,7 +79,8 @@ A run that would need more than 90% of the available memory is refused.`,
 interopsim run flagship.yaml --agents 100k --seed 7 --out results/flagship-7
 interopsim run --format png,pdf
 interopsim run --runs 40 --param-draws 20 --draws out/my-world-calibrate/draws.csv
-interopsim run --no-plots`,
+interopsim run --no-plots
+interopsim run --set end=2122-08-31 --agents 20000 --no-plots --table parquet`,
 	setup: func(fs *pflag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var opts RunOptions
 		opts.AddFlags(fs)
@@ -132,6 +138,9 @@ type jobOptions struct {
 	Sets setFlag
 	// Shard is --shard I/N: run only those replicates (see runShard).
 	Shard string
+	// Table is the format of the tables (metrics.csv or metrics.parquet
+	// and the others).
+	Table tableFlag
 
 	// runsSet and paramDrawsSet say that --runs and --param-draws were
 	// given.
@@ -160,6 +169,7 @@ func (o *jobOptions) addFlags(fs *pflag.FlagSet, out string, runs int, runsUsage
 	fs.Var(&o.Formats, "format", "write the figures as `FORMATS`: png, svg or pdf, several separated by commas")
 	addSwitch(fs, &o.NoPlots, "no-plots", "", "write no figures (and remove those an earlier job wrote in the output directory, if unchanged)")
 	addSwitch(fs, &o.NoTitle, "no-title", "", "draw the figures without titles and subtitles (papers give them in captions)")
+	fs.Var(&o.Table, "table", "write the tables (metrics, and baseline, effects and runs where written) as `FORMAT`: csv, or parquet (metrics.parquet and so on: typed columns, compressed, for DuckDB, pandas, Arrow and Spark)")
 	o.Sets.register(fs)
 	fs.StringVar(&o.Shard, "shard", "", "with --runs N, run only the slice `I/K` of the replicates (r mod K = I-1) into a shard directory, for interopsim merge")
 }
@@ -195,8 +205,12 @@ func (o *jobOptions) load(cmd, name string) (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-// checkRuns checks --runs against the engine and --keep-runs.
+// checkRuns checks --runs against the engine and --keep-runs, and
+// --table against --shard.
 func (o *jobOptions) checkRuns(cmd string) error {
+	if o.Shard != "" && o.Table.format == output.Parquet {
+		return usagef(cmd, "--table parquet: a shard writes its replicates as replicates.csv, for interopsim merge, which writes the tables as CSV; leave --table out")
+	}
 	if o.Runs < 1 {
 		return usagef(cmd, "--runs %d: want at least 1", o.Runs)
 	}
@@ -242,7 +256,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	if err := checkHorizon("run", cfg, engine, runs, opts.Force); err != nil {
 		return err
 	}
-	if err := checkMemory(cfg, engine, memoryJob{runs: runs, keepRuns: opts.KeepRuns, plots: !opts.NoPlots}); err != nil {
+	if err := checkMemory(cfg, engine, memoryJob{runs: runs, keepRuns: opts.KeepRuns, plots: !opts.NoPlots, parquet: opts.Table.format == output.Parquet}); err != nil {
 		return err
 	}
 	resolved, jobID, err := jobOf(sc, engine, runs, ps)
@@ -279,14 +293,12 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	prog.phase("tabulating results")
 	type tabulated struct {
-		st      *output.StatTable
 		files   []output.File
 		summary *output.Summary
 	}
 	tab, err := interruptible(ctx, func() (tabulated, error) {
-		st := rs.Stats()
-		files, summary, err := resultFiles(sc, resolved, rs, st, opts.KeepRuns, runInfo(ctx, sc, engine, wall, ps))
-		return tabulated{st, files, summary}, err
+		files, summary, err := resultFiles(ctx, sc, resolved, rs, opts.KeepRuns, opts.Table.String(), runInfo(ctx, sc, engine, wall, ps))
+		return tabulated{files, summary}, err
 	})
 	if errors.Is(err, errCanceled) {
 		return interrupted()
@@ -303,7 +315,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 		plotStart := time.Now()
 		fopt := figureOptions(opts.Formats.list(), opts.NoTitle, sc.Seed)
 		fopt.Uncertainty = summary.Uncertainty
-		figs, err := figureFiles(ctx, tab.st, &sc.Config, fopt, opts.Workers.n)
+		figs, err := figureFiles(ctx, figureStats(rs), &sc.Config, fopt, opts.Workers.n)
 		if errors.Is(err, errCanceled) {
 			return interrupted()
 		}
@@ -317,7 +329,7 @@ func runRun(ctx context.Context, opts RunOptions, args []string, stdout, stderr 
 	}
 	rep := output.ReportInput{
 		Config: cfg, Scenario: cfg.Name, Description: sc.Description, Summary: summary,
-		Figures: embedded(files),
+		Figures: embedded(files), MetricsFile: output.TableFile(output.MetricsFile, opts.Table.String()),
 	}
 	files = append(files, output.File{Name: output.ReportFile, Write: func(w io.Writer) error { return output.WriteMarkdown(w, rep) }})
 	if ctx.Err() != nil {
@@ -431,19 +443,20 @@ func compactCount(n int) string {
 // data files, the copy of its parameter draws and, unless --no-plots, its
 // figures in the formats asked for.
 func (o *jobOptions) mayWrite(comparison bool, sc *scenarios.Scenario) []string {
-	names := []string{output.MetricsFile, output.SummaryFile, output.ScenarioFile, output.ReportFile}
+	table := func(name string) string { return output.TableFile(name, o.Table.String()) }
+	names := []string{table(output.MetricsFile), output.SummaryFile, output.ScenarioFile, output.ReportFile}
 	for _, f := range drawsFiles(sc) {
 		names = append(names, f.Name)
 	}
 	figs := plots.Names()
 	if comparison {
-		names = append(names, output.BaselineFile, output.BaselineScenarioFile, output.EffectsFile, output.EffectsAtFile)
+		names = append(names, table(output.BaselineFile), output.BaselineScenarioFile, table(output.EffectsFile), output.EffectsAtFile)
 		figs = append(figs, plots.EffectNames()...)
 	}
 	if o.KeepRuns {
-		names = append(names, output.RunsFile)
+		names = append(names, table(output.RunsFile))
 		if comparison {
-			names = append(names, output.BaselineRunsFile)
+			names = append(names, table(output.BaselineRunsFile))
 		}
 	}
 	if !o.NoPlots {
@@ -521,31 +534,52 @@ func commandLine(ctx context.Context) []string {
 
 // resultFiles returns the data files of a run's output directory and its
 // summary, whose provenance is info with the hash of resolved, the
-// scenario.yaml: metrics.csv holds the statistics st of the replicates rs
-// (of one replicate for a single run), and runs.csv every replicate when
-// keepRuns is set and there are several.
-func resultFiles(sc *scenarios.Scenario, resolved []byte, rs *output.Runs, st *output.StatTable, keepRuns bool, info output.RunInfo) ([]output.File, *output.Summary, error) {
+// scenario.yaml: metrics.csv (or metrics.parquet, as table says) holds
+// the statistics of the replicates rs (of one replicate for a single
+// run), and runs.csv every replicate when keepRuns is set and there are
+// several. Both are written from rs as they go, and the summary's
+// figures are looked up in it; the writers stop when ctx ends.
+func resultFiles(ctx context.Context, sc *scenarios.Scenario, resolved []byte, rs *output.Runs, keepRuns bool, table string, info output.RunInfo) ([]output.File, *output.Summary, error) {
 	info.Resolved = resolved
-	summary, err := output.NewSummary(st, &sc.Config, info)
+	summary, err := output.NewSummary(rs, &sc.Config, info)
 	if err != nil {
 		return nil, nil, err
 	}
 	files := append([]output.File{
-		metricsFile(output.MetricsFile, st),
+		metricsFile(ctx, output.MetricsFile, table, rs),
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 	}, drawsFiles(sc)...)
-	if keepRuns && st.Runs > 1 {
-		files = append(files, output.File{Name: output.RunsFile, Write: func(w io.Writer) error { return output.WriteCSV(w, rs.Table()) }})
+	if keepRuns && rs.Replicates() > 1 {
+		files = append(files, runsFile(ctx, output.RunsFile, table, rs))
 	}
 	return files, summary, nil
 }
 
-// metricsFile returns the file name holding the statistics st in the
-// layout of metrics.csv (output.StatColumns), which is the same for a
-// single run, an ensemble and either engine.
-func metricsFile(name string, st *output.StatTable) output.File {
-	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(w, st) }}
+// metricsFile returns the file holding the statistics st in the layout
+// of metrics.csv (output.StatColumns), which is the same for a single
+// run, an ensemble and either engine: name (metrics.csv, baseline.csv,
+// effects.csv) as CSV, or with .parquet as Parquet (output.TableFile).
+func metricsFile(ctx context.Context, name, table string, st output.Statistics) output.File {
+	if table == output.Parquet {
+		return output.File{Name: output.TableFile(name, table), Write: func(w io.Writer) error { return output.WriteStatParquet(ctx, w, st) }}
+	}
+	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteStatCSV(ctx, w, st) }}
 }
+
+// runsFile returns the file holding every replicate of rs in the layout
+// of runs.csv (output.RunColumns): name as CSV, or with .parquet as
+// Parquet.
+func runsFile(ctx context.Context, name, table string, rs *output.Runs) output.File {
+	if table == output.Parquet {
+		return output.File{Name: output.TableFile(name, table), Write: func(w io.Writer) error { return output.WriteRunsParquet(ctx, w, rs) }}
+	}
+	return output.File{Name: name, Write: func(w io.Writer) error { return output.WriteRunsCSV(ctx, w, rs) }}
+}
+
+// figureStats returns the statistics of rs that the figures draw
+// (plots.Metrics), as a table in memory: the only table of rows a job
+// builds.
+func figureStats(rs *output.Runs) *output.StatTable { return rs.StatTable(plots.Metrics()) }
 
 // figureFiles draws the figures of a run in every format, as files of
 // plots/. They are drawn from the statistics as rounded in metrics.csv, so

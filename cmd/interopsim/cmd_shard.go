@@ -64,14 +64,21 @@ type replicateShard struct {
 	Replicates []int `json:"replicates"`
 }
 
-func writeReplicates(w io.Writer, rs *output.Runs, runs []int) error {
+// writeReplicates writes the replicates rs, numbered runs, as
+// replicates.csv, with every digit of each value; it stops with an error
+// wrapping output.ErrCanceled soon after ctx ends.
+func writeReplicates(ctx context.Context, w io.Writer, rs *output.Runs, runs []int) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(replicatesColumns); err != nil {
 		return err
 	}
 	for k, vals := range rs.Values {
 		run := strconv.Itoa(runs[k])
-		for i, key := range rs.Keys {
+		for i := range rs.Len() {
+			if i%output.CheckRows == 0 && ctx.Err() != nil {
+				return fmt.Errorf("write %s: %w", replicatesFile, output.ErrCanceled)
+			}
+			key := rs.Key(i)
 			v := ""
 			if !math.IsNaN(vals[i]) {
 				v = strconv.FormatFloat(vals[i], 'g', -1, 64)
@@ -185,19 +192,13 @@ func runShard(ctx context.Context, cmd string, o *jobOptions, cmp *CompareOption
 	start := time.Now()
 	var srs, brs output.Runs
 	for k, r := range st.Replicates {
-		ts, err := j.replicate(sc, sc.Seed, r, 0, per*k)
-		if err == nil {
-			err = srs.Add(ts)
-		}
+		err := j.add(&srs, sc, sc.Seed, r, 0, per*k)
 		if err == nil && base != nil {
 			bi := r
 			if cmp.Independent {
 				bi = o.Runs + r
 			}
-			var tb *output.Table
-			if tb, err = j.replicate(base, sc.Seed, bi, 0, per*k+1); err == nil {
-				err = brs.Add(tb)
-			}
+			err = j.add(&brs, base, sc.Seed, bi, 0, per*k+1)
 		}
 		if err != nil {
 			prog.done()
@@ -216,12 +217,12 @@ func runShard(ctx context.Context, cmd string, o *jobOptions, cmp *CompareOption
 	files := []output.File{
 		{Name: output.ScenarioFile, Write: writeBytes(resolved)},
 		{Name: shardFile, Write: writeBytes(append(state, '\n'))},
-		{Name: replicatesFile, Write: func(w io.Writer) error { return writeReplicates(w, &srs, st.Replicates) }},
+		{Name: replicatesFile, Write: func(w io.Writer) error { return writeReplicates(ctx, w, &srs, st.Replicates) }},
 	}
 	if base != nil {
 		files = append(files,
 			output.File{Name: output.BaselineScenarioFile, Write: writeBytes(baseResolved)},
-			output.File{Name: baselineReplicatesFn, Write: func(w io.Writer) error { return writeReplicates(w, &brs, st.Replicates) }})
+			output.File{Name: baselineReplicatesFn, Write: func(w io.Writer) error { return writeReplicates(ctx, w, &brs, st.Replicates) }})
 	}
 	sum := &output.Summary{SchemaVersion: output.SchemaVersion, Moments: []output.Moment{}}
 	sum.Provenance = output.Provenance{Scenario: cfg.Name, ScenarioFile: sc.File, ScenarioSHA256: hexSHA256(sc.Source), ResolvedSHA256: id.ResolvedSHA256,
@@ -383,14 +384,13 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 			return err
 		}
 		defer out.Close()
-		st := srs.Stats()
-		files, summary, err := resultFiles(sc, resolvedOut, &srs, st, o.KeepRuns, runInfo(ctx, sc, engine, 0, nil))
+		files, summary, err := resultFiles(ctx, sc, resolvedOut, &srs, o.KeepRuns, o.Table.String(), runInfo(ctx, sc, engine, 0, nil))
 		if err != nil {
 			out.Abandon()
 			return err
 		}
 		if !o.NoPlots {
-			figs, err := figureFiles(ctx, st, &sc.Config, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
+			figs, err := figureFiles(ctx, figureStats(&srs), &sc.Config, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
 			if err != nil {
 				out.Abandon()
 				return err
@@ -451,19 +451,18 @@ func mergeReplicates(ctx context.Context, opts MergeOptions, dirs []string, stdo
 		out.Abandon()
 		return err
 	}
-	sst, bst, est := srs.Stats(), brs.Stats(), diff.Stats()
-	rows, err := output.EffectsAt(sst, bst, est, &sc.Config, plan)
+	rows, err := output.EffectsAt(&srs, &brs, diff, &sc.Config, plan)
 	if err != nil {
 		out.Abandon()
 		return fmt.Errorf("effects table: %w", err)
 	}
-	files, summary, rep, err := compareFiles(sc, base, resolvedOut, baseResolved, &srs, &brs, sst, bst, est, rows, plan.Notes, cmp, runInfo(ctx, sc, engine, 0, nil))
+	files, summary, rep, err := compareFiles(ctx, sc, base, resolvedOut, baseResolved, &srs, &brs, diff, rows, plan.Notes, cmp, runInfo(ctx, sc, engine, 0, nil))
 	if err != nil {
 		out.Abandon()
 		return err
 	}
 	if !o.NoPlots {
-		figs, err := compareFigures(ctx, sst, bst, est, &sc.Config, base.Config.Name, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
+		figs, err := compareFigures(ctx, figureStats(&srs), figureStats(&brs), figureStats(diff), &sc.Config, base.Config.Name, figureOptions(o.Formats.list(), o.NoTitle, sc.Seed), o.Workers.n)
 		if err != nil {
 			out.Abandon()
 			return err

@@ -347,25 +347,14 @@ func (s *sweepSetup) runPoint(j *job, p, slot0 int) ([]sweepRow, error) {
 	}
 	var rows []sweepRow
 	for r := range runs {
-		ts, err := j.replicate(sc, sc.Seed, r, 0, slot0+per*r)
-		if err != nil {
-			return nil, err
-		}
 		var one output.Runs
-		if err := one.Add(ts); err != nil {
+		if err := j.add(&one, sc, sc.Seed, r, 0, slot0+per*r); err != nil {
 			return nil, err
 		}
-		sst := one.Stats()
 		if base == nil {
 			last := cfg.Steps - 1
-			idx := map[output.Key]output.StatRow{}
-			for _, row := range sst.Rows {
-				if row.Step == last {
-					idx[output.Key{Region: row.Region, Metric: row.Metric, Entity: row.Entity}] = row
-				}
-			}
 			for _, k := range output.HeadlineKeys(cfg) {
-				v, ok := idx[k]
+				v, ok := one.Lookup(last, k)
 				if !ok {
 					return nil, fmt.Errorf("point %d: no %s at the last step", p, k)
 				}
@@ -374,19 +363,15 @@ func (s *sweepSetup) runPoint(j *job, p, slot0 int) ([]sweepRow, error) {
 			}
 			continue
 		}
-		tb, err := j.replicate(base, sc.Seed, r, 0, slot0+per*r+1)
-		if err != nil {
-			return nil, err
-		}
 		var bone output.Runs
-		if err := bone.Add(tb); err != nil {
+		if err := j.add(&bone, base, sc.Seed, r, 0, slot0+per*r+1); err != nil {
 			return nil, err
 		}
 		diff, err := one.Difference(&bone)
 		if err != nil {
 			return nil, err
 		}
-		effs, err := output.EffectsAt(sst, bone.Stats(), diff.Stats(), cfg, s.effects)
+		effs, err := output.EffectsAt(&one, &bone, diff, cfg, s.effects)
 		if err != nil {
 			return nil, fmt.Errorf("point %d: effects: %w", p, err)
 		}

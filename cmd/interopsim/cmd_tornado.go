@@ -336,17 +336,17 @@ func (s *setting) run(ctx context.Context, sc, base *scenarios.Scenario, varies 
 		return tornadoErr(err, base.Config.Name)
 	}
 	var ras, rbs output.Runs
-	if err := ras.Add(output.FromResult(ra)); err != nil {
+	if err := ras.AddResult(ra); err != nil {
 		return err
 	}
-	if err := rbs.Add(output.FromResult(rb)); err != nil {
+	if err := rbs.AddResult(rb); err != nil {
 		return err
 	}
 	diff, err := ras.Difference(&rbs)
 	if err != nil {
 		return err
 	}
-	s.rows, err = output.EffectsAt(ras.Stats(), rbs.Stats(), diff.Stats(), &sc.Config, plan)
+	s.rows, err = output.EffectsAt(&ras, &rbs, diff, &sc.Config, plan)
 	return err
 }
 

@@ -70,10 +70,10 @@ func TestEffectIntervalCoverage(t *testing.T) {
 	for seed := uint64(1); seed <= seeds; seed++ {
 		var a, b output.Runs
 		for i := range runs {
-			if err := a.Add(output.FromResult(run(sc, seed, &sim.Settings{Run: i}))); err != nil {
+			if err := a.AddResult(run(sc, seed, &sim.Settings{Run: i})); err != nil {
 				t.Fatal(err)
 			}
-			if err := b.Add(output.FromResult(run(base, seed, &sim.Settings{Run: i}))); err != nil {
+			if err := b.AddResult(run(base, seed, &sim.Settings{Run: i})); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -81,15 +81,15 @@ func TestEffectIntervalCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := d.Stats()
 		if key < 0 {
-			for i, k := range d.Keys {
-				if k.Step == sc.Config.Steps-1 && k.Region == output.AllRegions && k.Metric == "payment_share" && k.Entity == "taobao/wechat_pay" {
-					key = i
-				}
+			i, ok := d.Layout.Find(sc.Config.Steps-1, output.Key{Region: output.AllRegions, Metric: "payment_share", Entity: "taobao/wechat_pay"})
+			if !ok {
+				t.Fatal("no payment share of WeChat Pay on Taobao at the last step")
 			}
+			key = i
 		}
-		lo, hi := st.Rows[key].P05, st.Rows[key].P95
+		st := d.Stat(key)
+		lo, hi := st.P05, st.P95
 		if lo <= truth && truth <= hi {
 			coversTruth++
 		}

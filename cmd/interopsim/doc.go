@@ -85,6 +85,10 @@
 //	                      says)
 //	    --keep-runs       with --runs N (N of 2 or more), also write every
 //	                      replicate (runs.csv); without it, a usage error
+//	    --table FORMAT    csv (default) or parquet: metrics.parquet (and
+//	                      runs.parquet, and for compare baseline.parquet
+//	                      and effects.parquet) instead of the CSV files,
+//	                      the same columns and rows, typed and compressed
 //	    --param-draws K   carry parameter uncertainty into the intervals:
 //	                      replicate r runs with parameter set r mod K, set
 //	                      i being draw i of the scenario's parameter_draws

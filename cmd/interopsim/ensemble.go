@@ -28,11 +28,11 @@ type job struct {
 }
 
 // replicate runs replicate run of sc with parameter set set of j.sets
-// (ignored without them) and returns its table. Replicate run draws from
+// (ignored without them) and returns its result. Replicate run draws from
 // the random streams of (seed, run) whatever the scenario, so replicate
 // run of a scenario and of its counterfactual share every draw (common
 // random numbers); seed overrides the scenario's own.
-func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int) (*output.Table, error) {
+func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int) (*sim.Result, error) {
 	cfg := &sc.Config
 	if j.sets != nil {
 		var err error
@@ -54,13 +54,22 @@ func (j *job) replicate(sc *scenarios.Scenario, seed uint64, run, set, slot int)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", sc.Config.Name, err)
 	}
-	// Tabulating a long horizon takes a while: a signal must not wait.
-	t, err := interruptible(j.ctx, func() (*output.Table, error) { return output.FromResult(res), nil })
-	if err != nil {
-		return nil, err
-	}
 	j.done++
-	return t, nil
+	return res, nil
+}
+
+// add runs a replicate (see replicate) and adds its values to rs: the
+// result is dropped once they are read, and no table of its rows is
+// built.
+func (j *job) add(rs *output.Runs, sc *scenarios.Scenario, seed uint64, run, set, slot int) error {
+	res, err := j.replicate(sc, seed, run, set, slot)
+	if err != nil {
+		return err
+	}
+	// Reading a long horizon's values takes a while: a signal must not
+	// wait.
+	_, err = interruptible(j.ctx, func() (struct{}, error) { return struct{}{}, rs.TakeResult(res) })
+	return err
 }
 
 // ensemble runs replicates 0..runs-1 of sc with its seed, replicate r
@@ -72,11 +81,7 @@ func (j *job) ensemble(sc *scenarios.Scenario, runs int) (*output.Runs, error) {
 		if j.sets != nil {
 			set = j.sets.set(run)
 		}
-		t, err := j.replicate(sc, sc.Seed, run, set, run)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := interruptible(j.ctx, func() (struct{}, error) { return struct{}{}, rs.Add(t) }); err != nil {
+		if err := j.add(&rs, sc, sc.Seed, run, set, run); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/interopsim/interopsim/internal/suggest"
+	"github.com/interopsim/interopsim/output"
 	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/scenarios"
 	"github.com/interopsim/interopsim/sim"
@@ -302,4 +304,33 @@ func (f *namesFlag) check(flag string, valid []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// tableFlag is --table: the format of a job's tables, csv (the default)
+// or parquet, named by itself or by the extension of a file name
+// (metrics.parquet).
+type tableFlag struct{ format string }
+
+func (f *tableFlag) String() string {
+	if f.format == "" {
+		return output.CSV
+	}
+	return f.format
+}
+
+func (f *tableFlag) Type() string { return "FORMAT" }
+
+// Set accepts csv or parquet, in any case, or a file name ending in
+// .csv or .parquet.
+func (f *tableFlag) Set(s string) error {
+	v := strings.ToLower(strings.TrimSpace(s))
+	if ext := filepath.Ext(v); ext != "" {
+		v = ext[1:]
+	}
+	if !output.IsTableFormat(v) {
+		return fmt.Errorf("unknown table format %q (valid: %s, or a file name ending in .csv or .parquet)%s",
+			s, strings.Join(output.TableFormats, ", "), suggest.Hint(v, output.TableFormats))
+	}
+	f.format = v
+	return nil
 }

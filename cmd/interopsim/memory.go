@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math/bits"
 	"os"
 	"runtime"
 	"slices"
@@ -13,14 +14,13 @@ import (
 	"unsafe"
 
 	"github.com/interopsim/interopsim/output"
+	"github.com/interopsim/interopsim/output/plots"
 	"github.com/interopsim/interopsim/sim"
 )
 
-// The sizes of a table's rows, which hold the strings they name.
-const (
-	rowBytes     = uint64(unsafe.Sizeof(output.Row{}))
-	statRowBytes = uint64(unsafe.Sizeof(output.StatRow{}))
-)
+// statRowBytes is the size of a row of the statistics tables the
+// figures draw from; its strings are the layout's, shared.
+const statRowBytes = uint64(unsafe.Sizeof(output.StatRow{}))
 
 // memoryShare is the largest share of the available memory a run may need.
 const memoryShare = 0.9
@@ -30,12 +30,16 @@ type memoryJob struct {
 	// runs is the number of replicates of each scenario.
 	runs int
 	// compare is set for compare: a scenario and a baseline, their
-	// difference and three statistics tables.
+	// difference and three statistics tables for the figures.
 	compare bool
-	// keepRuns writes every replicate (runs.csv), as one table.
+	// keepRuns writes every replicate (runs.csv); it is written from
+	// the replicates' values as they are, and needs nothing more.
 	keepRuns bool
 	// plots draws the figures.
 	plots bool
+	// parquet writes the tables as Parquet (--table parquet), whose
+	// writer holds a row group's pages and its encoders' buffers.
+	parquet bool
 	// calibrate is set for calibrate: workers mean-field runs at once,
 	// bandRuns agent-based runs kept for the fit figure.
 	calibrate         bool
@@ -80,46 +84,59 @@ type memoryNeed struct {
 	total uint64
 	// agents is the engine's state per agent (agent-based engine only).
 	agents uint64
-	// steps is what grows with the horizon: the engine's results per
-	// step and every table's keys and statistics.
+	// steps is what grows with the horizon besides the replicates'
+	// values: the engine's results per step and the figures' tables.
 	steps uint64
 	// replicates is what grows with the replicates, perRun each: their
-	// values in the tables and, with --keep-runs, their rows.
+	// values.
 	replicates, perRun uint64
 }
 
-// What the estimate counts besides the tables, measured on the jobs of
-// docs/performance.md with /usr/bin/time -v.
+// What the estimate counts besides the engine and the values, measured
+// on the jobs of docs/performance.md with /usr/bin/time -v.
 const (
-	// baseBytes is the resident size of the program itself.
-	baseBytes = 20 << 20
-	// plotRowBytes is what drawing takes per value plotted: the series'
-	// points, bands and paths.
-	plotRowBytes = 60
+	// baseBytes is the resident size of the program itself: a run of
+	// a tiny world peaks at 17 MiB (13 MiB before Parquet was linked in).
+	baseBytes = 17 << 20
+	// plotRowBytes is what drawing takes per value plotted besides its
+	// row: the series' points, bands and paths, in every figure.
+	plotRowBytes = 160
 	// gcFactor is the resident size over the live data at the peak: the
 	// garbage collector lets the heap grow to twice what it found live
-	// (GOGC=100) before it collects.
+	// (GOGC=100) before it collects, and minHeap is the least it lets
+	// it grow to.
 	gcFactor = 2
-	// runFactor is the resident size over the values the replicates
-	// keep: each replicate's values are allocated among the garbage of
-	// its table, which fragments the heap (measured: 5 MiB a replicate
-	// for 0.9 MiB of values with 20 replicates of the flagship).
-	runFactor = 3
+	minHeap  = 4 << 20
+	// canvasFactor is what drawing a figure takes per byte of its RGBA
+	// canvas (4 bytes a pixel): the canvas, the rasteriser's coverage
+	// buffer (a float32 a pixel) and PNG encoding's buffers, measured.
+	canvasFactor = 3
+	// parquetWriterBytes is what the Parquet writer holds while it
+	// writes a table: its column buffers, a row group's compressed pages
+	// and dictionaries, measured (about 10 MiB for row groups of 2^17
+	// rows).
+	parquetWriterBytes = 10 << 20
+	// calibrateBytes is what a calibration holds besides its runs: the
+	// data, the fit's working memory and the parameter draws, measured
+	// on calibrate/history-like.yaml.
+	calibrateBytes = 4 << 20
 )
 
 // estimateMemory returns the peak resident memory of job with cfg and
-// engine e, and its parts. A job's memory peaks in one of three phases,
-// whose live data it counts: while a replicate's table (a Row and its
-// entity string per value) is added to the ensemble, besides the
-// engine's state and results; while the statistics are computed and the
-// files written (the keys, one Row per value, and 8 bytes per value and
-// replicate; a StatRow per value and statistics table; with --keep-runs,
-// one Row per value and replicate while runs.csv is written); and while
-// the figures are drawn (a rounded copy of every statistics table and
-// the figures' data). The phase that needs most sets the estimate: its
-// live data times gcFactor, the replicates' values times runFactor and,
-// as they are, what is allocated at once (see phase), plus the program
-// and the figures' canvases.
+// engine e, and its parts. What a job keeps is compact: the engine's
+// state and its tallies of every step (sim.Result) while a replicate
+// runs, and 8 bytes per value and replicate (output.Runs) from which
+// every file is written as it goes, without a table of rows. Its memory
+// peaks in one of three phases, whose live data it counts: while the
+// last replicate runs and its values are read (the engine's tallies and
+// the values of every replicate); while the files are written (the
+// values, and compare's differences); and while the figures are drawn
+// (the values, a table of the rows drawn per statistics table, its
+// rounded copy and the figures' data). The phase that needs most sets
+// the estimate: its live data times gcFactor, plus the engine's
+// outcome tables and the agents' state as they are (allocated once,
+// and counted by sim.MemoryEstimate at their largest), the program and
+// the figures' canvases.
 func estimateMemory(cfg *sim.Config, e sim.Engine, job memoryJob) memoryNeed {
 	if job.calibrate {
 		return estimateCalibrate(cfg, job)
@@ -131,62 +148,60 @@ func estimateMemory(cfg *sim.Config, e sim.Engine, job memoryJob) memoryNeed {
 		// the agents' state and counters.
 		agents = engine - min(engine, sim.MemoryEstimate(cfg, sim.MeanField))
 	}
-	values := tableValues(cfg)
-	table := values*rowBytes + entityBytes(cfg)
-	stat := values * statRowBytes
+	result := min(resultBytes(cfg), engine-agents)
+	tables := engine - agents - result
+	if e == sim.AgentBased {
+		// sim.MemoryEstimate counts the outcome tables of every state
+		// an agent could be in; the agent-based engine builds those of
+		// the occupied states only, about half as much on the flagship
+		// (the mean-field engine builds them all).
+		tables /= 2
+	}
+	values := tableValues(cfg) * 8      // one replicate's
 	sets, stats := uint64(1), uint64(1) // ensembles and statistics tables
+	var diff uint64                     // per replicate: compare's difference, made at the end
 	if job.compare {
-		sets, stats = 2, 3
-	}
-	perRun := values * 8 * sets
-	var diff uint64 // per replicate: compare's difference, made at once at the end
-	if job.compare {
-		diff = values * 8
-	}
-	keep := uint64(0) // per replicate, while runs.csv is written
-	if job.keepRuns && job.runs > 1 {
-		keep = values * rowBytes
-	}
-	// While a replicate's table is added: the keys of each ensemble,
-	// compare's scenario table kept while the baseline runs, and the
-	// table being built, which is briefly 1.8 times its size while
-	// append moves it to a larger array. The first replicate's table
-	// is cloned as the keys once it is built, which takes more.
-	building := table * 18 / 10
-	if job.runs == 1 {
-		building = table
+		sets, stats, diff = 2, 3, values
 	}
 	phases := []phase{
-		{other: engine - agents + sets*table + (sets-1)*table + building, agents: agents, perRun: perRun},
-		{other: sets*table + stats*stat, perRun: perRun, perRunOnce: diff + keep},
+		// The last replicate runs and its values are read: the engine,
+		// its tallies and the values of every replicate.
+		{agents: agents, once: tables, other: result, perRun: sets * values},
+		{perRun: sets*values + diff},
+	}
+	if job.parquet {
+		phases = append(phases, phase{other: parquetWriterBytes, perRun: sets*values + diff})
 	}
 	if job.plots {
-		phases = append(phases, phase{other: sets*table + stats*stat + stats*plottedValues(cfg)*plotRowBytes,
-			once: stats * stat, perRun: perRun, perRunOnce: diff})
+		// The rows drawn, in a table per statistics table: built, then
+		// copied rounded; then the rounded copy, the figures' data and a
+		// canvas per figure drawn at once.
+		drawn := stats * figureValues(cfg)
+		canvases := uint64(canvasFactor*float64(canvasBytes(cfg))) * uint64(min(runtime.GOMAXPROCS(0), figureCount))
+		phases = append(phases,
+			phase{once: 2 * drawn * statRowBytes, perRun: sets*values + diff},
+			phase{once: drawn*(statRowBytes+plotRowBytes) + canvases, perRun: sets*values + diff})
 	}
-	fixed := uint64(baseBytes)
-	if job.plots {
-		fixed += gcFactor * canvasBytes(cfg) * uint64(min(runtime.GOMAXPROCS(0), figureCount))
-	}
-	return peakOf(phases, job.runs, fixed)
+	return peakOf(phases, job.runs, baseBytes)
 }
 
-// phase is the live data of one phase of a job: the agents' state, what
-// each replicate keeps and the rest, all of which grows with the steps.
-// The agents' state, once and perRunOnce (per replicate) are taken by allocations of
-// their full size made at once, the last before the peak (the rounded
-// statistics, runs.csv's table): the collector finds no garbage made
-// after them to let the heap double.
+// phase is the live data of one phase of a job: the agents' state and
+// once, counted as they are (allocated once, at their full size); what
+// each replicate keeps, perRun; and the rest, other, which grows with
+// the steps.
 type phase struct {
-	agents, perRun, perRunOnce, other, once uint64
+	agents, perRun, other, once uint64
 }
 
 // need is what the phase needs with runs replicates: gcFactor times its
-// live data, and perRunOnce as it is.
+// live data, at least minHeap, and agents and once as they are.
 func (p phase) need(runs int) memoryNeed {
-	m := memoryNeed{agents: p.agents, perRun: runFactor*p.perRun + p.perRunOnce, steps: gcFactor*p.other + p.once}
+	m := memoryNeed{agents: p.agents, perRun: gcFactor * p.perRun, steps: gcFactor*p.other + p.once}
 	m.replicates = uint64(runs) * m.perRun
 	m.total = m.agents + m.replicates + m.steps
+	if heap := m.replicates + gcFactor*p.other; heap < minHeap {
+		m.total += minHeap - heap
+	}
 	return m
 }
 
@@ -208,38 +223,55 @@ func tableValues(cfg *sim.Config) uint64 {
 	return uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * uint64(sim.MeasureCount(cfg))
 }
 
-// entityBytes is the memory the entity strings of one replicate's table
-// take: sim.Result.Measures joins platform/method and channel/method
-// anew for every step and region.
-func entityBytes(cfg *sim.Config) uint64 {
-	var perStep uint64
-	for _, m := range cfg.Methods {
-		for _, p := range cfg.Platforms {
-			perStep += 4 * stringBytes(len(p.Name)+1+len(m.Name)) // payment_share, payment_value_share, transactions, signups
+// resultBytes is the memory of the engine's tallies of every step that
+// a run returns (sim.Result.Steps): per step a sim.Tally, holding per
+// region a sim.RegionTally and its slices by method, platform and
+// channel. sim.MemoryEstimate counts them among the rest.
+func resultBytes(cfg *sim.Config) uint64 {
+	nm, np, nc := len(cfg.Methods), len(cfg.Platforms), len(cfg.Channels)
+	floats := func(n int) uint64 { return allocBytes(8 * n) }
+	grid := func(rows int) uint64 {
+		if rows == 0 {
+			return 0
 		}
-		for _, c := range cfg.Channels {
-			perStep += 3 * stringBytes(len(c.Name)+1+len(m.Name)) // channel_payment_share, channel_transactions, channel_value
-		}
+		return allocBytes(rows*int(unsafe.Sizeof([]float64{}))) + uint64(rows)*floats(nm)
 	}
-	return uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * perStep
+	region := 2*floats(nm) + 3*grid(np) + 2*floats(np) + 2*grid(nc) + floats(nc)
+	perStep := uint64(unsafe.Sizeof(sim.Tally{})) + allocBytes(len(cfg.Regions)*int(unsafe.Sizeof(sim.RegionTally{}))) +
+		uint64(len(cfg.Regions))*region
+	return uint64(cfg.Steps) * perStep
 }
 
-// stringBytes is the allocation of a string of n bytes: Go's size
-// classes step by 8 to 16 bytes, then by 16.
-func stringBytes(n int) uint64 {
-	if n <= 8 {
+// allocBytes is what an allocation of n bytes takes: n rounded up to
+// Go's size classes, by 16 bytes up to 256 and then within an eighth.
+func allocBytes(n int) uint64 {
+	switch {
+	case n <= 0:
+		return 0
+	case n <= 8:
 		return 8
+	case n <= 256:
+		return uint64(n+15) / 16 * 16
 	}
-	return uint64(n+15) / 16 * 16
+	step := uint64(1) << (bits.Len(uint(n-1)) - 3)
+	return (uint64(n) + step - 1) / step * step
 }
 
-// plottedValues is the number of values of one statistics table the
-// figures draw: adoption, the payment and platform shares, lost sales,
-// sign-ups and multihoming, for all regions and each region.
-func plottedValues(cfg *sim.Config) uint64 {
-	nm, np := uint64(len(cfg.Methods)), uint64(len(cfg.Platforms))
-	perRegion := nm + nm + 2*np*nm + np + np + np*nm + 1
-	return uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * perRegion
+// figureValues is the number of values of one statistics table that the
+// figures draw (the rows of plots.Metrics), for all regions and each
+// region: the table built for them.
+func figureValues(cfg *sim.Config) uint64 {
+	per := map[string]int{"method": len(cfg.Methods), "platform": len(cfg.Platforms),
+		"platform/method": len(cfg.Platforms) * len(cfg.Methods), "2+": 1,
+		"channel": len(cfg.Channels), "channel/method": len(cfg.Channels) * len(cfg.Methods)}
+	drawn := plots.Metrics()
+	perRegion := 0
+	for _, m := range sim.Metrics {
+		if slices.Contains(drawn, m.Name) {
+			perRegion += per[m.Entity]
+		}
+	}
+	return uint64(cfg.Steps) * uint64(len(cfg.Regions)+1) * uint64(perRegion)
 }
 
 // canvasBytes is the RGBA canvas of a figure at the default size and
@@ -271,9 +303,7 @@ const figureCount = 6
 func estimateCalibrate(cfg *sim.Config, job memoryJob) memoryNeed {
 	mf := sim.MemoryEstimate(cfg, sim.MeanField)
 	ab := sim.MemoryEstimate(cfg, sim.AgentBased)
-	noSteps := *cfg
-	noSteps.Steps = 0
-	result := mf - min(mf, sim.MemoryEstimate(&noSteps, sim.MeanField)) // one run's tallies
+	result := resultBytes(cfg) // one run's tallies
 	agents := ab - min(ab, mf)
 	workers := uint64(job.workers)
 	if workers == 0 {
@@ -283,9 +313,9 @@ func estimateCalibrate(cfg *sim.Config, job memoryJob) memoryNeed {
 		{other: workers * mf},
 		{agents: agents, other: mf + (ab - agents), perRun: result},
 	}
-	fixed := uint64(baseBytes)
+	fixed := uint64(baseBytes + calibrateBytes)
 	if job.plots {
-		fixed += canvasBytes(cfg) // one figure, drawn at the end
+		fixed += uint64(canvasFactor * float64(canvasBytes(cfg))) // one figure, drawn at the end
 	}
 	return peakOf(phases, job.bandRuns, fixed)
 }
@@ -295,7 +325,7 @@ func estimateCalibrate(cfg *sim.Config, job memoryJob) memoryNeed {
 func (m memoryNeed) advice(cfg *sim.Config, e sim.Engine, runs int, limit uint64) string {
 	switch {
 	case m.replicates >= m.agents && m.replicates >= m.steps:
-		s := fmt.Sprintf("%s replicates keep their metrics tables in memory until the end (%s, %s each): use fewer --runs",
+		s := fmt.Sprintf("%s replicates keep their values in memory until the end (%s, %s each): use fewer --runs",
 			fmtCount(float64(runs)), fmtBytes(m.replicates), fmtBytes(m.perRun))
 		if rest := m.total - m.replicates; rest < limit && m.perRun > 0 {
 			if fit := (limit - rest) / m.perRun; fit >= 2 {

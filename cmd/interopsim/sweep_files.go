@@ -232,10 +232,9 @@ func pointOutputs(rows []sweepRow, runs int) ([][]string, error) {
 				return nil, fmt.Errorf("point %d: %w", p, err)
 			}
 		}
-		st := rs.Stats()
 		for k := range per {
 			r0 := rows[i+k]
-			sc, bl, ef := st.Rows[3*k], st.Rows[3*k+1], st.Rows[3*k+2]
+			sc, bl, ef := rs.Stat(3*k), rs.Stat(3*k+1), rs.Stat(3*k+2)
 			n := ef.Runs
 			if math.IsNaN(r0.Baseline) && math.IsNaN(r0.Effect) {
 				n = sc.Runs
