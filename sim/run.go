@@ -717,6 +717,10 @@ func allocBytes(n int) uint64 {
 	return uint64(n+8<<10-1) / (8 << 10) * (8 << 10)
 }
 
+// StateBytes returns the bytes of state the agent-based engine keeps per
+// agent of cfg: one when its states fit in a byte, else two.
+func StateBytes(cfg *Config) int { return stateBytes(spaceOf(cfg)) }
+
 func stateBytes(sp space) int {
 	if sp.ns <= 256 {
 		return 1
