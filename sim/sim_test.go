@@ -135,14 +135,21 @@ func firstAffected(c *Config, e Event) int {
 }
 
 // TestCommonRandomNumbers checks that a scenario and its counterfactual
-// without events draw the same random numbers: identical tallies before
-// the event, different ones after it.
+// without events draw the same random numbers, on the agent engine and
+// on the count engine: identical tallies before the event, different
+// ones after it.
 func TestCommonRandomNumbers(t *testing.T) {
+	for _, e := range []Engine{AgentBased, Counts} {
+		t.Run(e.String(), func(t *testing.T) { commonRandomNumbers(t, e) })
+	}
+}
+
+func commonRandomNumbers(t *testing.T, e Engine) {
 	c := testConfig(50000)
 	base := *c
 	base.Events = nil
-	a := mustRun(t, c, 3, nil)
-	b := mustRun(t, &base, 3, nil)
+	a := mustRun(t, c, 3, &Settings{Engine: e})
+	b := mustRun(t, &base, 3, &Settings{Engine: e})
 	k := firstAffected(c, c.Events[0])
 	for n := 0; n < k; n++ {
 		if !reflect.DeepEqual(a.Steps[n], b.Steps[n]) {
@@ -163,7 +170,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 // Taobao's lost sales fall.
 func TestAcceptanceEffect(t *testing.T) {
 	c := testConfig(100000)
-	for _, e := range []Engine{AgentBased, MeanField} {
+	for _, e := range []Engine{AgentBased, MeanField, Counts} {
 		r := mustRun(t, c, 1, &Settings{Engine: e})
 		k := firstAffected(c, c.Events[0])
 		before := measure(t, r, k-1, -1, "payment_share", "taobao/wechat_pay")
@@ -193,7 +200,7 @@ func TestFullInteropLosesNoSale(t *testing.T) {
 			c.Platforms[p].Accepts[m] = true
 		}
 	}
-	for _, e := range []Engine{AgentBased, MeanField} {
+	for _, e := range []Engine{AgentBased, MeanField, Counts} {
 		r := mustRun(t, c, 5, &Settings{Engine: e})
 		var none float64
 		for n := range r.Steps {
