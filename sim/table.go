@@ -516,7 +516,9 @@ func (b *builder) platforms(w int, c *combo) (vmax float64) {
 			t = beh.Beta * b.choose(p, u, b.rem[p]).lse
 		}
 		V[p] = b.base[p] + t
-		vmax = math.Max(vmax, V[p])
+		if V[p] > vmax {
+			vmax = V[p]
+		}
 	}
 	for p := range E {
 		E[p] = math.Exp(V[p] - vmax)
