@@ -20,7 +20,8 @@ func (r *rng) uniform() float64 {
 // when n*min(p, 1-p) is below 10, else by Hörmann's transformed
 // rejection with squeeze (BTRS; W. Hörmann, "The generation of binomial
 // random variates", J. Statist. Comput. Simul. 46, 1993), whose cost
-// does not grow with n. p outside (0, 1) is clamped.
+// does not grow with n and whose acceptance test is exact but for
+// Stirling's series, accurate to 1e-12. p outside (0, 1) is clamped.
 func (r *rng) binomial(n int64, p float64) int64 {
 	switch {
 	case n <= 0 || !(p > 0):
