@@ -127,7 +127,10 @@ func TestSignalInEveryPhase(t *testing.T) {
 		phase, before string
 		wait          time.Duration
 	}{
-		{name: "run: engine", args: func(out string) []string { return run(out) }, dir: "X", sig: syscall.SIGINT,
+		// The engine takes about a second at 500 agents, no longer than
+		// progress waits before its first line: the engine's phase runs
+		// a million agents (pflag keeps the last --agents), some seconds.
+		{name: "run: engine", args: func(out string) []string { return run(out, "--agents", "1M") }, dir: "X", sig: syscall.SIGINT,
 			phase: "step ", wait: 100 * time.Millisecond},
 		{name: "run: tabulating", args: func(out string) []string { return run(out, "--no-plots") }, dir: "X", sig: syscall.SIGTERM,
 			phase: "tabulating results", wait: 100 * time.Millisecond},
