@@ -50,19 +50,7 @@ func newCounts(cfg *Config, sp space, groups []group, seed uint64, run, workers 
 		// Initial wallets: a multinomial over wallet sets, with the
 		// segment's joint distribution or the product of its holdings.
 		for w := range probs {
-			if gr.seg.Wallets != nil {
-				probs[w] = gr.seg.Wallets[w]
-				continue
-			}
-			pr := 1.0
-			for m, h := range gr.seg.Holdings {
-				if w&(1<<m) != 0 {
-					pr *= h
-				} else {
-					pr *= 1 - h
-				}
-			}
-			probs[w] = pr
+			probs[w] = walletShare(gr.seg, w, 1)
 		}
 		r := c.stream(key, stageWallets, g, 0)
 		r.multinomial(int64(c.online[g]), probs, draw)

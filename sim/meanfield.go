@@ -32,19 +32,7 @@ func newMeanField(cfg *Config, sp space, groups []group, workers int) engine {
 		pop := cfg.Regions[gr.region].Population * gr.share
 		f.pop[g] = pop
 		for w := 0; w < sp.nw; w++ {
-			if gr.seg.Wallets != nil {
-				m[sp.state(w, 0, 0)] = pop * gr.seg.Wallets[w]
-				continue
-			}
-			pr := pop
-			for k, h := range gr.seg.Holdings {
-				if w&(1<<k) != 0 {
-					pr *= h
-				} else {
-					pr *= 1 - h
-				}
-			}
-			m[sp.state(w, 0, 0)] = pr
+			m[sp.state(w, 0, 0)] = walletShare(gr.seg, w, pop)
 		}
 		f.masses[g] = m
 		f.mid[g] = make([]float64, sp.ns)
@@ -108,4 +96,21 @@ func (f *meanField) grow(g int, people float64) {
 		f.masses[g][f.sp.state(0, 0, 0)] += people - f.pop[g]
 		f.pop[g] = people
 	}
+}
+
+// walletShare returns x times the share of segment seg's people who
+// start with wallet set w: from the segment's joint distribution, or the
+// product of its holdings, each method held independently.
+func walletShare(seg *Segment, w int, x float64) float64 {
+	if seg.Wallets != nil {
+		return x * seg.Wallets[w]
+	}
+	for m, h := range seg.Holdings {
+		if w&(1<<m) != 0 {
+			x *= h
+		} else {
+			x *= 1 - h
+		}
+	}
+	return x
 }

@@ -467,10 +467,7 @@ func (b *builder) purchaseRow(w, mc int) {
 					}
 					continue
 				}
-				lost := sp.lost(p)
-				if w == 0 {
-					lost = sp.lostNone(p)
-				}
+				lost := b.lostOf(w, p)
 				if a := c.mask[p]; a != 0 {
 					ch := b.choose(p, a, rem[p])
 					x := mass * beh.Psi
